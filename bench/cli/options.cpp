@@ -1,0 +1,110 @@
+#include "options.hpp"
+
+#include <fmt/format.h>
+
+#include "tidemark/core/csv_trace.hpp"
+#include "tidemark/core/error.hpp"
+
+namespace tidemark::cli {
+
+int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
+            const std::function<int()>& body) {
+  const std::string name = "tidemark " + app.get_name();
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    err << fmt::format("{}: {} (see {} --help)\n", name, e.what(), name);
+    return 2;
+  }
+  try {
+    return body();
+  } catch (const ConfigError& e) {
+    err << fmt::format("{}: {}\n", name, e.what());
+  } catch (const InputError& e) {
+    err << fmt::format("{}: {}\n", name, e.what());
+  } catch (const std::bad_alloc&) {
+    err << fmt::format("{}: out of memory\n", name);
+    return 1;
+  }
+  return 2;
+}
+
+void add_run_options(CLI::App& app, RunOptions& o, bool with_policy) {
+  app.add_option("--window,-w", o.window,
+                 "Window spec (required). tumbling:SIZE[@OFFSET] | hopping:SIZE/ADVANCE[@OFFSET]"
+                 " | sliding:DIFF | session:GAP; durations 250ms 10s 5m 2h 1d. "
+                 "Example: --window hopping:1m/10s")
+      ->required();
+  app.add_option("--timestamp", o.timestamp,
+                 "Which time drives windows: event (device clock), receive (server clock), "
+                 "corrected (event + receive - send), true (ground truth). Example: --timestamp "
+                 "corrected")
+      ->capture_default_str();
+  app.add_option("--watermark", o.watermark,
+                 "Per-partition watermark: bounded:DELAY (max seen - DELAY) or punctuated (kind=W "
+                 "rows). Example: --watermark bounded:5s")
+      ->capture_default_str();
+  app.add_option("--clock", o.clock,
+                 "What closes windows: watermark (min over partitions) or stream-time (max time "
+                 "seen, as Kafka Streams). Example: --clock stream-time")
+      ->capture_default_str();
+  app.add_option("--idle-timeout", o.idle_timeout,
+                 "A partition silent for longer than this (processing time) leaves the min. "
+                 "Default: never. Example: --idle-timeout 1m");
+  app.add_option("--partitions", o.partitions,
+                 "Number of partitions (default: 1 + largest id in the trace); one that never "
+                 "sends holds the clock at -inf unless --idle-timeout. Example: --partitions 4");
+  app.add_option("--schedule", o.schedule,
+                 "Processing order: arrival (trace order) or event-time (merge partitions by "
+                 "head time). Example: --schedule event-time")
+      ->capture_default_str();
+  if (with_policy) {
+    app.add_option("--lateness", o.lateness,
+                   "Late-event policy: drop | wait:D (fire once at end+D) | grace:G (fire at end, "
+                   "update for late events until end+G). Example: --lateness grace:5m")
+        ->capture_default_str();
+  }
+  app.add_option("--end", o.end,
+                 "At the end of the trace: flush (clock to +inf, every window fires) or keep "
+                 "(leave open windows, count them). Example: --end keep")
+      ->capture_default_str();
+}
+
+RunConfig to_config(const RunOptions& o) {
+  RunConfig c;
+  c.window = WindowSpec::parse(o.window);
+  c.timestamp = parse_timestamp_source(o.timestamp);
+  c.watermark = WatermarkSpec::parse(o.watermark);
+  c.clock = parse_clock_mode(o.clock);
+  if (!o.idle_timeout.empty()) {
+    c.idle_timeout = parse_duration(o.idle_timeout, "idle-timeout");
+    if (c.idle_timeout->ms <= 0) {
+      throw ConfigError(fmt::format("idle-timeout: must be > 0, got {}", o.idle_timeout));
+    }
+  }
+  c.partitions = o.partitions;
+  c.schedule = parse_schedule(o.schedule);
+  c.lateness = LatenessPolicy::parse(o.lateness);
+  c.end = parse_end_mode(o.end);
+  return c;
+}
+
+Trace load_trace(const std::string& path) { return read_csv_trace(path); }
+
+Output::Output(const std::string& path, std::ostream& fallback) : path_(path), fallback_(fallback) {
+  if (path.empty() || path == "-") return;
+  file_ = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  if (!*file_) throw ConfigError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+}
+
+void Output::close() {
+  stream().flush();
+  if (!stream()) throw ConfigError(fmt::format("write to {} failed", path_.empty() ? "-" : path_));
+  if (file_) file_->close();
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,60 @@
+#pragma once
+// Plumbing shared by the subcommands: error handling, run options, trace loading, outputs.
+
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "tidemark/core/run_config.hpp"
+#include "tidemark/core/trace.hpp"
+
+namespace tidemark::cli {
+
+// Parses `args` into `app` and runs `body`. --help prints and returns 0; a bad option, value or
+// input prints one line `tidemark NAME: ...` to `err` and returns 2.
+int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
+            const std::function<int()>& body);
+
+// The options that shape one run (DESIGN §2-§5), as the user typed them.
+struct RunOptions {
+  std::string window;
+  std::string timestamp = "event";
+  std::string watermark = "bounded:0";
+  std::string clock = "watermark";
+  std::string idle_timeout;
+  std::optional<uint32_t> partitions;
+  std::string schedule = "arrival";
+  std::string lateness = "drop";
+  std::string end = "flush";
+};
+
+// Registers the run options; `with_policy` false leaves out --lateness (for commands that sweep).
+void add_run_options(CLI::App& app, RunOptions& o, bool with_policy = true);
+// Throws ConfigError naming the option and its value.
+RunConfig to_config(const RunOptions& o);
+
+// Reads a CSV trace. Throws InputError.
+Trace load_trace(const std::string& path);
+
+// An output file, or `fallback` for "-" or "". Throws ConfigError when it cannot be opened.
+class Output {
+ public:
+  Output(const std::string& path, std::ostream& fallback);
+  std::ostream& stream() { return file_ ? *file_ : fallback_; }
+  bool is_fallback() const { return !file_; }
+  // Flushes and reports a write failure (disk full) as a ConfigError naming the file.
+  void close();
+
+ private:
+  std::string path_;
+  std::ostream& fallback_;
+  std::unique_ptr<std::ofstream> file_;
+};
+
+}  // namespace tidemark::cli

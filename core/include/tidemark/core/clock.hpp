@@ -1,0 +1,115 @@
+#pragma once
+// The clock C that closes windows (DESIGN §4): per-partition watermarks combined as the minimum
+// over active partitions (with idleness), or stream time. C never decreases.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <boost/heap/d_ary_heap.hpp>
+
+#include "tidemark/core/event.hpp"
+#include "tidemark/core/run_config.hpp"
+#include "tidemark/core/time.hpp"
+
+namespace tidemark {
+
+// Minimum of per-partition watermarks over the active partitions, O(log P) per update.
+// Partitions start active at -inf. With every partition idle, the combined value is the max.
+class MinOfInputs {
+ public:
+  explicit MinOfInputs(PartitionId partitions);
+
+  // Raises W_p to w (never lowers it); returns the combined value when it rose.
+  std::optional<Timestamp> update(PartitionId p, Timestamp w);
+  void set_idle(PartitionId p);
+  void set_active(PartitionId p);
+  bool is_idle(PartitionId p) const { return !slots_[p].active; }
+  Timestamp watermark(PartitionId p) const { return slots_[p].watermark; }
+  // Never decreases.
+  Timestamp combined() const { return combined_; }
+  PartitionId size() const { return PartitionId(slots_.size()); }
+
+ private:
+  struct Entry {
+    Timestamp watermark;
+    PartitionId partition;
+  };
+  struct Later {  // min-heap order: the smallest watermark (then partition) on top
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.watermark != b.watermark ? a.watermark > b.watermark : a.partition > b.partition;
+    }
+  };
+  using Heap = boost::heap::d_ary_heap<Entry, boost::heap::arity<4>, boost::heap::mutable_<true>,
+                                       boost::heap::compare<Later>>;
+  struct Slot {
+    Timestamp watermark = Timestamp::min();
+    Heap::handle_type handle{};
+    bool active = true;
+  };
+
+  Timestamp recompute();
+
+  Heap heap_;
+  std::vector<Slot> slots_;
+  Timestamp max_ = Timestamp::min();  // max W_p over all partitions (used when all are idle)
+  Timestamp combined_ = Timestamp::min();
+};
+
+// Tracks which partitions have been silent for longer than the idle timeout, in O(1) amortized
+// per event: partitions are kept in order of last activity (an intrusive list).
+class IdlenessTracker {
+ public:
+  IdlenessTracker(PartitionId partitions, Duration timeout);
+  // Records activity of p at processing time `now`; returns true if p was idle before.
+  bool touch(PartitionId p, Timestamp now);
+  // Calls on_idle(p) for each partition silent for more than the timeout at `now`.
+  template <class F>
+  void expire(Timestamp now, F&& on_idle);
+
+ private:
+  static constexpr PartitionId kNone = ~PartitionId{0};
+  void unlink(PartitionId p);
+  void push_back(PartitionId p);
+
+  Duration timeout_;
+  std::vector<Timestamp> last_;
+  std::vector<PartitionId> prev_, next_;
+  std::vector<bool> linked_;  // false: idle (not in the list)
+  PartitionId head_ = kNone, tail_ = kNone;
+  bool started_ = false;
+};
+
+// The run's clock: watermark generators per partition feeding MinOfInputs (with idleness), or
+// stream time.
+class EventClock {
+ public:
+  EventClock(const RunConfig& config, PartitionId partitions);
+
+  // A data record of partition p with extracted time t arrived at processing time `proc`.
+  Timestamp on_event(PartitionId p, Timestamp t, Timestamp proc);
+  // A punctuation (kind W) of partition p carrying watermark w.
+  Timestamp on_punctuation(PartitionId p, Timestamp w, Timestamp proc);
+  Timestamp current() const { return current_; }
+
+ private:
+  void advance_idleness(PartitionId p, Timestamp proc);
+
+  ClockMode mode_;
+  WatermarkSpec watermark_;
+  MinOfInputs inputs_;
+  std::vector<Timestamp> max_seen_;  // per partition, for bounded watermarks
+  std::optional<IdlenessTracker> idleness_;
+  Timestamp current_ = Timestamp::min();
+};
+
+template <class F>
+void IdlenessTracker::expire(Timestamp now, F&& on_idle) {
+  while (head_ != kNone && (now - last_[head_]) > timeout_) {
+    const PartitionId p = head_;
+    unlink(p);
+    on_idle(p);
+  }
+}
+
+}  // namespace tidemark

@@ -1,0 +1,99 @@
+#pragma once
+// The runtime loop (DESIGN §5): for each record in processing order, (1) update the partition's
+// watermark and the clock, (2) fire and purge due windows, (3) assign the event to its windows
+// under the lateness policy. Templated on the window operator so the kind is chosen once per run.
+
+#include <algorithm>
+
+#include "tidemark/core/clock.hpp"
+#include "tidemark/core/emission.hpp"
+#include "tidemark/core/emitter.hpp"
+#include "tidemark/core/metrics.hpp"
+#include "tidemark/core/run_config.hpp"
+#include "tidemark/core/timestamp_extractor.hpp"
+#include "tidemark/core/window_operator.hpp"
+
+namespace tidemark {
+
+template <WindowOperator Op>
+class Driver {
+ public:
+  // `has_receive_time`: processing time is receive_time; otherwise the largest extracted time.
+  Driver(const RunConfig& config, PartitionId partitions, bool has_receive_time, Op& op,
+         ResultSink& results, LateSink& late)
+      : config_(config),
+        clock_(config, partitions),
+        op_(op),
+        emitter_(results),
+        late_(late),
+        has_receive_time_(has_receive_time) {
+    metrics_.partitions = partitions;
+  }
+
+  void process(const Event& e) {
+    if (e.kind == RecordKind::kWatermark) {
+      if (has_receive_time_) proc_ = std::max(proc_, e.receive_time);
+      ++metrics_.punctuations;
+      advance(clock_.on_punctuation(e.partition, e.event_time, proc_));
+      return;
+    }
+    const Timestamp t = extract(e, config_.timestamp);
+    proc_ = std::max(proc_, has_receive_time_ ? e.receive_time : t);
+    advance(clock_.on_event(e.partition, t, proc_));
+
+    ++metrics_.events;
+    if (op_.add(e.key, t, e.value, clock_.current(), emitter_)) {
+      ++metrics_.accepted;
+    } else {
+      ++metrics_.late;
+      late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock_.current()});
+    }
+    sample();
+  }
+
+  // End of trace: with --end flush the clock jumps to +inf and every window fires.
+  Metrics finish() {
+    if (config_.end == EndMode::kFlush) advance(Timestamp::max());
+    metrics_.open_windows_at_end = op_.open_windows();
+    metrics_.final_clock = last_clock_;
+    emitter_.add_counts_to(metrics_);
+    if (metrics_.lag_samples > 0) metrics_.lag_mean_ms = lag_sum_ / double(metrics_.lag_samples);
+    return metrics_;
+  }
+
+ private:
+  void advance(Timestamp clock) {
+    emitter_.set_time(clock, proc_);
+    if (clock != last_clock_) {
+      last_clock_ = clock;
+      op_.fire(clock, emitter_);
+    }
+  }
+
+  void sample() {
+    metrics_.peak_open_windows = std::max<uint64_t>(metrics_.peak_open_windows, op_.open_windows());
+    metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, op_.state_bytes());
+    const Timestamp c = clock_.current();
+    if (!c.is_finite()) {
+      ++metrics_.events_at_unbounded_clock;
+      return;
+    }
+    const int64_t lag = std::max<int64_t>(0, (proc_ - c).ms);
+    ++metrics_.lag_samples;
+    lag_sum_ += double(lag);
+    metrics_.lag_max_ms = std::max(metrics_.lag_max_ms, lag);
+  }
+
+  const RunConfig& config_;
+  EventClock clock_;
+  Op& op_;
+  Emitter emitter_;
+  LateSink& late_;
+  bool has_receive_time_;
+  Timestamp proc_ = Timestamp::min();
+  Timestamp last_clock_ = Timestamp::min();
+  Metrics metrics_;
+  double lag_sum_ = 0;
+};
+
+}  // namespace tidemark

@@ -1,0 +1,42 @@
+#pragma once
+// Hands window results to the sink with the current clock, processing time and sequence number,
+// and counts them. Window operators emit only through this.
+
+#include "tidemark/core/emission.hpp"
+#include "tidemark/core/metrics.hpp"
+
+namespace tidemark {
+
+class Emitter {
+ public:
+  explicit Emitter(ResultSink& sink) : sink_(sink) {}
+
+  void set_time(Timestamp clock, Timestamp proc_time) {
+    clock_ = clock;
+    proc_time_ = proc_time;
+  }
+  Timestamp clock() const { return clock_; }
+
+  void emit(KeyId key, Window w, const WindowStats& stats, EmissionKind kind) {
+    switch (kind) {
+      case EmissionKind::kOnTime: ++fired_; break;
+      case EmissionKind::kUpdate: ++updates_; break;
+      case EmissionKind::kRetract: ++retractions_; break;
+    }
+    sink_.on_emission(Emission{key, w, stats, kind, clock_, proc_time_, ++seq_});
+  }
+
+  void add_counts_to(Metrics& m) const {
+    m.windows_fired = fired_;
+    m.updates = updates_;
+    m.retractions = retractions_;
+  }
+
+ private:
+  ResultSink& sink_;
+  Timestamp clock_ = Timestamp::min();
+  Timestamp proc_time_ = Timestamp::min();
+  uint64_t seq_ = 0, fired_ = 0, updates_ = 0, retractions_ = 0;
+};
+
+}  // namespace tidemark

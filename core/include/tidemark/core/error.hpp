@@ -1,0 +1,28 @@
+#pragma once
+// Errors that reach the user: configuration mistakes and malformed input.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace tidemark {
+
+// A configuration value that cannot be used; the message names the option and the value.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Malformed input data; the message names file, line and column.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Internal invariant violated: a bug in tidemark, reported with file and line.
+[[noreturn]] void invariant_failed(const char* expr, const char* file, int line);
+
+}  // namespace tidemark
+
+#define TIDEMARK_ASSERT(expr) \
+  ((expr) ? void(0) : ::tidemark::invariant_failed(#expr, __FILE__, __LINE__))

@@ -1,0 +1,53 @@
+#pragma once
+// Everything one run needs besides the trace; each field has a CLI option of the same name.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tidemark/core/lateness.hpp"
+#include "tidemark/core/time.hpp"
+#include "tidemark/core/timestamp_extractor.hpp"
+#include "tidemark/core/window.hpp"
+
+namespace tidemark {
+
+// Per-partition watermark generator: bounded:DELAY (max seen - DELAY) or punctuated (W rows).
+struct WatermarkSpec {
+  enum class Kind { kBounded, kPunctuated };
+  Kind kind = Kind::kBounded;
+  Duration delay{};
+
+  static WatermarkSpec bounded(Duration delay);
+  static WatermarkSpec punctuated() { return {Kind::kPunctuated, {}}; }
+  static WatermarkSpec parse(std::string_view text);
+  std::string to_string() const;
+};
+
+// What closes windows: the min-of-inputs watermark, or stream time (max extracted time seen).
+enum class ClockMode { kWatermark, kStreamTime };
+// The order events are processed in.
+enum class Schedule { kArrival, kEventTime };
+// What happens to open windows at the end of the trace.
+enum class EndMode { kFlush, kKeep };
+
+ClockMode parse_clock_mode(std::string_view text);
+Schedule parse_schedule(std::string_view text);
+EndMode parse_end_mode(std::string_view text);
+std::string_view to_string(ClockMode m);
+std::string_view to_string(Schedule s);
+std::string_view to_string(EndMode e);
+
+struct RunConfig {
+  WindowSpec window = WindowSpec::tumbling(Duration{60'000});
+  TimestampSource timestamp = TimestampSource::kEvent;
+  WatermarkSpec watermark{};
+  ClockMode clock = ClockMode::kWatermark;
+  std::optional<Duration> idle_timeout;
+  std::optional<PartitionId> partitions;  // default: 1 + largest partition id in the trace
+  Schedule schedule = Schedule::kArrival;
+  LatenessPolicy lateness = LatenessPolicy::drop();
+  EndMode end = EndMode::kFlush;
+};
+
+}  // namespace tidemark

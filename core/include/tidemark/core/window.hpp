@@ -1,0 +1,54 @@
+#pragma once
+// Windows as values: the half-open interval and the spec that says which windows exist.
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "tidemark/core/time.hpp"
+
+namespace tidemark {
+
+// Half-open event-time interval [start, end).
+struct Window {
+  Timestamp start;
+  Timestamp end;
+  constexpr bool contains(Timestamp t) const { return start <= t && t < end; }
+  friend constexpr auto operator<=>(const Window&, const Window&) = default;
+};
+static_assert(std::is_trivially_copyable_v<Window>);
+
+enum class WindowKind { kTumbling, kHopping, kSliding, kSession };
+
+// An immutable, validated window spec (DESIGN §2), built by the named factories or parsed from
+// `tumbling:SIZE[@OFFSET]`, `hopping:SIZE/ADVANCE[@OFFSET]`, `sliding:DIFF`, `session:GAP`.
+class WindowSpec {
+ public:
+  static WindowSpec tumbling(Duration size, Duration offset = {});
+  static WindowSpec hopping(Duration size, Duration advance, Duration offset = {});
+  static WindowSpec sliding(Duration difference);
+  static WindowSpec session(Duration gap);
+  static WindowSpec parse(std::string_view text);
+
+  WindowKind kind() const { return kind_; }
+  Duration size() const { return size_; }        // tumbling, hopping
+  Duration advance() const { return advance_; }  // hopping (= size for tumbling)
+  Duration offset() const { return offset_; }    // tumbling, hopping
+  Duration difference() const { return size_; }  // sliding
+  Duration gap() const { return size_; }         // session
+  std::string to_string() const;
+
+ private:
+  WindowSpec(WindowKind k, Duration size, Duration advance, Duration offset)
+      : kind_(k), size_(size), advance_(advance), offset_(offset) {}
+  WindowKind kind_;
+  Duration size_, advance_, offset_;
+};
+
+// Start of the window of `size` (shifted by `offset`) that contains t; correct for t < 0.
+constexpr Timestamp align_down(Timestamp t, Duration size, Duration offset = {}) {
+  const int64_t r = (t.ms - offset.ms) % size.ms;
+  return Timestamp{t.ms - (r < 0 ? r + size.ms : r)};
+}
+
+}  // namespace tidemark

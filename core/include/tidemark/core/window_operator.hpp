@@ -1,0 +1,27 @@
+#pragma once
+// The interface the runtime needs from window state (implemented in windows/).
+
+#include <concepts>
+#include <cstddef>
+
+#include "tidemark/core/emitter.hpp"
+#include "tidemark/core/event.hpp"
+#include "tidemark/core/time.hpp"
+
+namespace tidemark {
+
+// A window operator owns the windows of one kind for all keys and applies the lateness policy.
+//  fire(C, em):            emit (on_time) and purge every window whose fire/close time is <= C,
+//                          in order of fire time, end, key, start.
+//  add(key, t, v, C, em):  assign the event to its windows and apply the policy to each;
+//                          returns whether any window accepted it.
+//  open_windows(), state_bytes(): current size, for metrics.
+template <class Op>
+concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t, double v) {
+  { op.fire(t, em) };
+  { op.add(k, t, v, t, em) } -> std::same_as<bool>;
+  { cop.open_windows() } -> std::convertible_to<size_t>;
+  { cop.state_bytes() } -> std::convertible_to<size_t>;
+};
+
+}  // namespace tidemark

@@ -1,0 +1,18 @@
+#pragma once
+// The runtime entry point: one trace, one configuration, results and late events to sinks.
+
+#include "tidemark/core/emission.hpp"
+#include "tidemark/core/metrics.hpp"
+#include "tidemark/core/run_config.hpp"
+#include "tidemark/core/trace.hpp"
+
+namespace tidemark {
+
+// Checks that the trace can be run with the config (columns, partitions); throws ConfigError.
+PartitionId validate(const Trace& trace, const RunConfig& config);
+
+// Runs the trace through the pipeline of DESIGN §8. The window kind is dispatched once, around
+// the whole loop. Deterministic: same trace and config, same emissions in the same order.
+RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late);
+
+}  // namespace tidemark

@@ -1,0 +1,155 @@
+// The tidemark command, run in-process: exit codes, one-line errors, outputs.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+
+namespace fs = std::filesystem;
+using tidemark::cli::Args;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+Result tidemark_cmd(const Args& args) {
+  std::ostringstream out, err;
+  const int code = tidemark::cli::main(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+// A scratch directory for one test case, removed afterwards.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("tidemark-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name, const std::string& content) const {
+    std::ofstream(path / name, std::ios::binary) << content;
+    return (path / name).string();
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+size_t line_count(const std::string& s) { return size_t(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("tidemark --help lists the commands; replay --help teaches with examples", "[cli]") {
+  const Result top = tidemark_cmd({"--help"});
+  CHECK(top.code == 0);
+  CHECK_THAT(top.out, Catch::Contains("replay"));
+  const Result replay = tidemark_cmd({"replay", "--help"});
+  CHECK(replay.code == 0);
+  for (const char* option : {"--window", "--timestamp", "--watermark", "--clock", "--idle-timeout",
+                             "--partitions", "--schedule", "--lateness", "--end", "--output",
+                             "--late-output", "--summary", "Example"}) {
+    INFO(option);
+    CHECK_THAT(replay.out, Catch::Contains(option));
+  }
+  CHECK(tidemark_cmd({}).code == 2);
+  CHECK(tidemark_cmd({"frobnicate"}).code == 2);
+}
+
+TEST_CASE("replay writes results, late events and a JSON summary", "[cli]") {
+  TempDir dir;
+  const std::string trace = dir.file("t.csv", "event_time,value\n1,1\n8,8\n12,12\n17,17\n9,9\n30,30\n5,5\n");
+  const Result r = tidemark_cmd({"replay", trace, "--window", "tumbling:10ms", "--watermark",
+                                 "bounded:5ms", "--lateness", "grace:10ms", "-o", dir / "r.jsonl",
+                                 "--late-output", dir / "l.jsonl", "--summary", dir / "s.json"});
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK_THAT(r.out, Catch::Contains("late") && Catch::Contains("events/s"));
+  std::ifstream results(dir / "r.jsonl");
+  std::string first;
+  std::getline(results, first);
+  CHECK(first ==
+        "{\"key\":\"\",\"start\":0,\"end\":10,\"count\":2,\"sum\":9,\"min\":1,\"max\":8,\"mean\":4.5,"
+        "\"kind\":\"on_time\",\"clock\":12,\"proc_time\":17,\"seq\":1}");
+  std::ifstream late(dir / "l.jsonl");
+  std::string late_line;
+  std::getline(late, late_line);
+  CHECK(late_line == "{\"row\":8,\"partition\":0,\"key\":\"\",\"event_time\":5,\"extracted_time\":5,"
+                     "\"clock\":25,\"reason\":\"window_closed\"}");
+  const auto summary = nlohmann::json::parse(std::ifstream(dir / "s.json"));
+  CHECK(summary["events"] == 7);
+  CHECK(summary["accepted"] == 6);
+  CHECK(summary["late"] == 1);
+  CHECK(summary["updates"] == 1);
+  CHECK(summary["config"]["lateness"] == "grace:10ms");
+}
+
+TEST_CASE("replay is byte-identical across runs", "[cli]") {
+  TempDir dir;
+  const std::string trace = dir.file("t.csv", "partition,key,event_time,value\n0,a,5,1\n1,b,3,2\n0,a,40,3\n1,b,1,4\n0,b,12,5\n");
+  for (const char* window : {"tumbling:10ms", "hopping:20ms/5ms", "sliding:7ms", "session:6ms"}) {
+    Args args{"replay", trace, "--window", window, "--lateness", "grace:10ms", "--late-output", "-"};
+    const Result a = tidemark_cmd(args);
+    const Result b = tidemark_cmd(args);
+    REQUIRE(a.code == 0);
+    CHECK(a.out == b.out);
+    CHECK(line_count(a.out) > 0);
+  }
+}
+
+TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column or option", "[cli]") {
+  TempDir dir;
+  const std::string good = dir.file("good.csv", "key,event_time\nk,1\n");
+  struct Case {
+    std::string name;
+    Args args;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {"missing header", {"replay", dir.file("a.csv", "0,k,100\n1,k,200\n"), "-w", "tumbling:1s"},
+       "a.csv:1:1: header: unknown column \"0\""},
+      {"missing event_time", {"replay", dir.file("b.csv", "key,value\nk,1\n"), "-w", "tumbling:1s"},
+       "b.csv:1: header: required column \"event_time\" is missing"},
+      {"wrong field count", {"replay", dir.file("c.csv", "key,event_time\nk,1\nk,2,3\n"), "-w", "tumbling:1s"},
+       "c.csv:3: expected 2 fields"},
+      {"non-numeric time", {"replay", dir.file("d.csv", "key,event_time\nk,soon\n"), "-w", "tumbling:1s"},
+       "d.csv:2:2: event_time: \"soon\" is not a time"},
+      {"out-of-range time", {"replay", dir.file("e.csv", "event_time\n9223372036854775807\n"), "-w", "tumbling:1s"},
+       "e.csv:2:1: event_time"},
+      {"bad ISO date", {"replay", dir.file("f.csv", "event_time\n2026-11-31T00:00:00Z\n"), "-w", "tumbling:1s"},
+       "f.csv:2:1: event_time: \"2026-11-31T00:00:00Z\" is not a time"},
+      {"empty file", {"replay", dir.file("g.csv", ""), "-w", "tumbling:1s"}, "g.csv:0: empty file"},
+      {"missing file", {"replay", dir / "nope.csv", "-w", "tumbling:1s"}, "nope.csv: cannot open"},
+      {"unknown option", {"replay", good, "-w", "tumbling:1s", "--frobnicate"}, "--frobnicate"},
+      {"missing window", {"replay", good}, "--window"},
+      {"zero size", {"replay", good, "-w", "tumbling:0"}, "tumbling size must be > 0, got 0"},
+      {"advance > size", {"replay", good, "-w", "hopping:10s/12s"}, "advance must be in (0, 10s], got 12s"},
+      {"offset too large", {"replay", good, "-w", "tumbling:10s@10s"}, "offset must be in (-10s, 10s), got 10s"},
+      {"bad duration", {"replay", good, "-w", "tumbling:10 parsecs"}, "10 parsecs"},
+      {"bad lateness", {"replay", good, "-w", "tumbling:1s", "--lateness", "grace"}, "grace"},
+      {"bad watermark", {"replay", good, "-w", "tumbling:1s", "--watermark", "bounded:-5s"}, "got -5s"},
+      {"bad clock", {"replay", good, "-w", "tumbling:1s", "--clock", "wall"}, "clock: unknown value \"wall\""},
+      {"missing column", {"replay", good, "-w", "tumbling:1s", "--timestamp", "corrected"},
+       "--timestamp corrected needs column \"send_time\""},
+      {"partitions too few", {"replay", dir.file("h.csv", "partition,event_time\n0,1\n5,2\n"), "-w", "tumbling:1s", "--partitions", "2"},
+       "--partitions 2: "},
+      {"idle timeout zero", {"replay", good, "-w", "tumbling:1s", "--idle-timeout", "0"}, "idle-timeout"},
+      {"unwritable output", {"replay", good, "-w", "tumbling:1s", "-o", "/nonexistent/dir/r.jsonl"}, "cannot write"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const Result r = tidemark_cmd(c.args);
+    CHECK(r.code == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("tidemark") && Catch::Contains(c.expect));
+  }
+}

@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+
+#include "tidemark/core/clock.hpp"
+#include "test_support.hpp"
+
+using namespace tidemark;
+
+namespace {
+Timestamp T(int64_t ms) { return Timestamp{ms}; }
+RunConfig bounded(int64_t delay, std::optional<int64_t> idle = {}) {
+  RunConfig c;
+  c.watermark = WatermarkSpec::bounded(Duration{delay});
+  if (idle) c.idle_timeout = Duration{*idle};
+  return c;
+}
+}  // namespace
+
+TEST_CASE("min of inputs reports only progress and never decreases", "[clock]") {
+  MinOfInputs m(3);
+  CHECK(m.combined() == Timestamp::min());
+  CHECK_FALSE(m.update(0, T(10)).has_value());  // partitions 1, 2 still at -inf
+  CHECK_FALSE(m.update(1, T(20)).has_value());
+  CHECK(m.update(2, T(5)) == T(5));
+  CHECK(m.update(2, T(30)) == T(10));   // min moves to partition 0
+  CHECK_FALSE(m.update(1, T(25)).has_value());  // not the minimum
+  CHECK_FALSE(m.update(0, T(9)).has_value());   // watermarks never go back
+  CHECK(m.watermark(0) == T(10));
+  CHECK(m.update(0, T(40)) == T(25));
+}
+
+TEST_CASE("idle partitions leave the minimum; all idle means the max", "[clock]") {
+  MinOfInputs m(3);
+  m.update(0, T(100));
+  m.update(1, T(200));
+  m.set_idle(2);
+  CHECK(m.combined() == T(100));
+  m.set_idle(0);
+  CHECK(m.combined() == T(200));
+  m.set_idle(1);
+  CHECK(m.combined() == T(200));
+  m.set_active(2);  // comes back at -inf: C does not go back
+  CHECK(m.combined() == T(200));
+  CHECK_FALSE(m.update(2, T(150)).has_value());  // below C: no progress reported
+  CHECK(m.update(2, T(300)) == T(300));           // the only active partition passes C
+  CHECK(m.combined() == T(300));
+}
+
+TEST_CASE("a partition that never sends stalls the watermark clock", "[clock]") {
+  EventClock c(bounded(0), 2);
+  for (int64_t t = 0; t < 100; t += 10) CHECK(c.on_event(0, T(t), T(t)) == Timestamp::min());
+}
+
+TEST_CASE("with an idle timeout the silent partition stops stalling", "[clock]") {
+  EventClock c(bounded(5, 50), 2);
+  CHECK(c.on_event(0, T(0), T(0)) == Timestamp::min());
+  CHECK(c.on_event(0, T(50), T(50)) == Timestamp::min());  // silent for exactly 50: not idle yet
+  CHECK(c.on_event(0, T(51), T(51)) == T(46));             // silent for 51 > 50: idle
+  // Partition 1 returns with old data: C does not go back, and keeps it in the min again.
+  CHECK(c.on_event(1, T(10), T(60)) == T(46));
+  CHECK(c.on_event(0, T(100), T(61)) == T(46));
+  CHECK(c.on_event(1, T(80), T(62)) == T(75));
+}
+
+TEST_CASE("stream time is the max extracted time over all partitions", "[clock]") {
+  RunConfig cfg;
+  cfg.clock = ClockMode::kStreamTime;
+  EventClock c(cfg, 2);
+  CHECK(c.on_event(0, T(10), T(10)) == T(10));
+  CHECK(c.on_event(1, T(5), T(11)) == T(10));
+  CHECK(c.on_event(1, T(30), T(12)) == T(30));
+}
+
+TEST_CASE("punctuated watermarks move only on W rows", "[clock]") {
+  RunConfig cfg;
+  cfg.watermark = WatermarkSpec::punctuated();
+  EventClock c(cfg, 1);
+  CHECK(c.on_event(0, T(100), T(100)) == Timestamp::min());
+  CHECK(c.on_punctuation(0, T(50), T(100)) == T(50));
+  CHECK(c.on_punctuation(0, T(40), T(100)) == T(50));  // never decreases
+  CHECK(c.on_event(0, T(500), T(100)) == T(50));
+}
+
+TEST_CASE("a returning partition's old events are late; the stall is reproducible", "[clock][runtime]") {
+  // Partition 1 sends once, then goes silent while partition 0 moves on.
+  const std::string trace =
+      "partition,key,event_time\n"
+      "1,k,0\n"
+      "0,k,5\n"
+      "0,k,100\n"
+      "0,k,200\n"
+      "0,k,300\n"
+      "1,k,15\n";  // row 7: old data from the returning partition
+  RunConfig cfg = bounded(0);
+  cfg.window = WindowSpec::parse("tumbling:10ms");
+
+  SECTION("without idleness the silent partition holds the clock at 0") {
+    const auto o = test::run_csv(trace, cfg);
+    CHECK(o.metrics.late == 0);
+    CHECK(o.metrics.accepted == 6);
+  }
+  SECTION("with idleness the clock moves on and the returning event is late") {
+    cfg.idle_timeout = Duration{50};
+    const auto o = test::run_csv(trace, cfg);
+    REQUIRE(o.metrics.late == 1);
+    CHECK(o.sink.late[0].row == 7);
+    CHECK(o.sink.late[0].clock == T(300));
+    CHECK(o.metrics.events == o.metrics.accepted + o.metrics.late);
+  }
+}

@@ -1,0 +1,78 @@
+#include <catch2/catch.hpp>
+
+#include "tidemark/core/error.hpp"
+#include "test_support.hpp"
+
+using namespace tidemark;
+
+TEST_CASE("CSV traces: columns by name in any order, defaults, ISO times", "[csv]") {
+  const Trace t = test::csv(
+      "# workload=demo seed=1\n"
+      "value,event_time,key,partition,kind\n"
+      "2.5,1000,a,3,E\n"
+      ",2026-11-21T10:00:00.250+09:00,\"b,c\",,\n"
+      "\n"
+      "7,2000,a,1,W\r\n");
+  REQUIRE(t.events.size() == 3);
+  CHECK(t.header_comment == "workload=demo seed=1");
+  CHECK(t.has(kColPartition));
+  CHECK_FALSE(t.has(kColSendTime));
+  CHECK(t.events[0].value == 2.5);
+  CHECK(t.events[0].partition == 3);
+  CHECK(t.events[0].row == 3);
+  CHECK(t.keys.name(t.events[1].key) == "b,c");
+  CHECK(t.events[1].value == 1.0);
+  CHECK(t.events[1].partition == 0);
+  CHECK(t.events[1].event_time.ms == 1'795'222'800'250);  // 2026-11-21T01:00:00.250Z
+  CHECK(t.events[2].kind == RecordKind::kWatermark);
+  CHECK(t.events[2].row == 6);
+  CHECK(t.keys.name(t.events[2].key) == "a");
+  CHECK(t.partition_count() == 4);
+}
+
+TEST_CASE("CSV traces: a trace without key column has the empty key", "[csv]") {
+  const Trace t = test::csv("event_time\n5\n-7\n");
+  REQUIRE(t.events.size() == 2);
+  CHECK(t.keys.size() == 1);
+  CHECK(t.keys.json(t.events[1].key) == "\"\"");
+  CHECK(t.events[1].event_time == Timestamp{-7});
+}
+
+TEST_CASE("CSV traces: malformed input names file, line and column", "[csv]") {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"", "test.csv:0: empty file"},
+      {"# only a comment\n", "no header line"},
+      {"0,k,100\n", "test.csv:1:1: header: unknown column \"0\""},
+      {"partition,key,value\n0,k,1\n", "test.csv:1: header: required column \"event_time\" is missing"},
+      {"event_time,event_time\n1,2\n", "appears twice"},
+      {"key,event_time\nk,1\nk\n", "test.csv:3: expected 2 fields as in the header, got 1"},
+      {"key,event_time\nk,1,2\n", "test.csv:2: expected 2 fields as in the header, got 3"},
+      {"key,event_time\nk,abc\n", "test.csv:2:2: event_time: \"abc\" is not a time"},
+      {"key,event_time\nk,\n", "test.csv:2:2: event_time: empty"},
+      {"event_time\n99999999999999999\n", "test.csv:2:1: event_time: \"99999999999999999\" is not a time"},
+      {"event_time\n99999999999999999999999\n", "is not a time"},
+      {"event_time\n2026-02-30T00:00:00Z\n", "test.csv:2:1: event_time: \"2026-02-30T00:00:00Z\""},
+      {"event_time,receive_time\n1,2026-11-21T10:00:00\n", "test.csv:2:2: receive_time:"},
+      {"event_time,value\n1,x\n", "test.csv:2:2: value: \"x\" is not a finite number"},
+      {"event_time,value\n1,inf\n", "value: \"inf\" is not a finite number"},
+      {"event_time,value\n1,nan\n", "not a finite number"},
+      {"partition,event_time\n-1,1\n", "test.csv:2:1: partition: \"-1\" is not a non-negative integer"},
+      {"partition,event_time\n99999999999,1\n", "partition: 99999999999 is too large"},
+      {"kind,event_time\nX,1\n", "test.csv:2:1: kind: \"X\" is not E or W"},
+      {"key,event_time\n\"unterminated,1\n", "test.csv:2: unbalanced double quotes"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    CHECK_THROWS_WITH(test::csv(c.text), Catch::Contains(c.message));
+    CHECK_THROWS_AS(test::csv(c.text), InputError);
+  }
+}
+
+TEST_CASE("CSV traces: a missing file is an input error naming it", "[csv]") {
+  CHECK_THROWS_WITH(read_csv_trace("/nonexistent/trace.csv"),
+                    Catch::Contains("/nonexistent/trace.csv: cannot open"));
+}

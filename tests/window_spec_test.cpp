@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include "tidemark/core/error.hpp"
+#include "tidemark/core/window.hpp"
+#include "tidemark/windows/assigners.hpp"
+
+using namespace tidemark;
+
+namespace {
+std::vector<Window> hop(const char* spec, int64_t t) {
+  const WindowSpec w = WindowSpec::parse(spec);
+  std::vector<Window> out;
+  HoppingAssigner(w.size(), w.advance(), w.offset()).assign(Timestamp{t}, out);
+  return out;
+}
+Window tumble(const char* spec, int64_t t) {
+  const WindowSpec w = WindowSpec::parse(spec);
+  return TumblingAssigner(w.size(), w.offset()).window_of(Timestamp{t});
+}
+Window W(int64_t s, int64_t e) { return {Timestamp{s}, Timestamp{e}}; }
+}  // namespace
+
+TEST_CASE("window specs parse and print", "[windows]") {
+  CHECK(WindowSpec::parse("tumbling:1m").to_string() == "tumbling:1m");
+  CHECK(WindowSpec::parse("tumbling:10s@2s").offset() == Duration{2000});
+  CHECK(WindowSpec::parse("hopping:1m/10s@-5s").to_string() == "hopping:1m/10s@-5s");
+  CHECK(WindowSpec::parse("sliding:5s").difference() == Duration{5000});
+  CHECK(WindowSpec::parse("session:30s").gap() == Duration{30000});
+}
+
+TEST_CASE("invalid window specs are errors naming the value", "[windows]") {
+  CHECK_THROWS_WITH(WindowSpec::parse("tumbling:0"), Catch::Contains("size must be > 0, got 0"));
+  CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/12s"),
+                    Catch::Contains("advance must be in (0, 10s], got 12s"));
+  CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/0"), Catch::Contains("got 0"));
+  CHECK_THROWS_WITH(WindowSpec::parse("tumbling:10s@10s"), Catch::Contains("offset"));
+  CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/2s@2s"), Catch::Contains("offset"));
+  CHECK_THROWS_WITH(WindowSpec::parse("sliding:0"), Catch::Contains("difference"));
+  CHECK_THROWS_WITH(WindowSpec::parse("session:-1s"), Catch::Contains("gap"));
+  CHECK_THROWS_WITH(WindowSpec::parse("rolling:1m"), Catch::Contains("unknown kind"));
+  CHECK_THROWS_AS(WindowSpec::parse("tumbling"), ConfigError);
+  CHECK_THROWS_AS(WindowSpec::parse("hopping:10s"), ConfigError);
+  CHECK_THROWS_AS(WindowSpec::parse("tumbling:10q"), ConfigError);
+}
+
+TEST_CASE("tumbling assignment table", "[windows]") {
+  CHECK(tumble("tumbling:10ms", 0) == W(0, 10));
+  CHECK(tumble("tumbling:10ms", 9) == W(0, 10));
+  CHECK(tumble("tumbling:10ms", 10) == W(10, 20));  // t == end belongs to the next window
+  CHECK(tumble("tumbling:10ms", -1) == W(-10, 0));  // floor modulo for negative times
+  CHECK(tumble("tumbling:10ms", -10) == W(-10, 0));
+  CHECK(tumble("tumbling:10ms", -11) == W(-20, -10));
+  CHECK(tumble("tumbling:10ms@3ms", 2) == W(-7, 3));
+  CHECK(tumble("tumbling:10ms@3ms", 3) == W(3, 13));
+  CHECK(tumble("tumbling:10ms@-3ms", 8) == W(7, 17));
+  CHECK(tumble("tumbling:1d", 1'763'719'200'123) == W(1'763'683'200'000, 1'763'769'600'000));
+}
+
+TEST_CASE("hopping assignment table", "[windows]") {
+  // size 10, advance 5: each time is in two windows, oldest first.
+  CHECK(hop("hopping:10ms/5ms", 7) == std::vector{W(0, 10), W(5, 15)});
+  CHECK(hop("hopping:10ms/5ms", 5) == std::vector{W(0, 10), W(5, 15)});
+  CHECK(hop("hopping:10ms/5ms", 10) == std::vector{W(5, 15), W(10, 20)});  // t == end of [0,10)
+  CHECK(hop("hopping:10ms/5ms", -1) == std::vector{W(-10, 0), W(-5, 5)});
+  // size not a multiple of advance: 10/3 gives 3 or 4 windows.
+  CHECK(hop("hopping:10ms/3ms", 9) == std::vector{W(0, 10), W(3, 13), W(6, 16), W(9, 19)});
+  CHECK(hop("hopping:10ms/3ms", 10) == std::vector{W(3, 13), W(6, 16), W(9, 19)});
+  // offset shifts every start.
+  CHECK(hop("hopping:10ms/5ms@2ms", 2) == std::vector{W(-3, 7), W(2, 12)});
+  CHECK(hop("hopping:10ms/5ms@2ms", 1) == std::vector{W(-8, 2), W(-3, 7)});
+  // advance == size is tumbling.
+  CHECK(hop("hopping:10ms/10ms", 13) == std::vector{W(10, 20)});
+  CHECK(hop("hopping:1m/1s", 59'999).size() == 60);
+}

@@ -25,7 +25,9 @@ std::optional<Timestamp> MinOfInputs::update(PartitionId p, Timestamp w) {
   const bool was_min = s.active && heap_.top().partition == p;
   s.watermark = w;
   max_ = std::max(max_, w);
-  if (s.active) heap_.update(s.handle, Entry{w, p});
+  // A rising watermark moves away from the top: "decrease" in the heap's (min-first) order.
+  // Partitions other than the minimum usually sit at the bottom already, so this is cheap.
+  if (s.active) heap_.decrease(s.handle, Entry{w, p});
   // Only a rise of the current minimum (or of the max, when everything is idle) can move C.
   if (!was_min && !heap_.empty()) return std::nullopt;
   const Timestamp before = combined_;

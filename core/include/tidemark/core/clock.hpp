@@ -40,7 +40,7 @@ class MinOfInputs {
       return a.watermark != b.watermark ? a.watermark > b.watermark : a.partition > b.partition;
     }
   };
-  using Heap = boost::heap::d_ary_heap<Entry, boost::heap::arity<4>, boost::heap::mutable_<true>,
+  using Heap = boost::heap::d_ary_heap<Entry, boost::heap::arity<8>, boost::heap::mutable_<true>,
                                        boost::heap::compare<Later>>;
   struct Slot {
     Timestamp watermark = Timestamp::min();

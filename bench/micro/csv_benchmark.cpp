@@ -1,0 +1,37 @@
+// CSV trace parsing, epoch milliseconds and ISO-8601 times (rows/s).
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include "tidemark/core/csv_trace.hpp"
+#include "tidemark/core/iso_time.hpp"
+#include "workload.hpp"
+
+namespace tidemark::bench {
+
+static std::string make_csv(bool iso, size_t rows) {
+  const auto events = make_events({.events = rows, .keys = 10'000, .partitions = 8});
+  std::string text = "partition,key,event_time,value\n";
+  for (const Event& e : events) {
+    const std::string t = iso ? format_iso8601(e.event_time, 540) : std::to_string(e.event_time.ms);
+    fmt::format_to(std::back_inserter(text), "{},key-{},{},{}\n", e.partition, e.key, t, e.value);
+  }
+  return text;
+}
+
+static void parse(benchmark::State& state, bool iso) {
+  const size_t rows = 200'000;
+  const std::string text = make_csv(iso, rows);
+  for (auto _ : state) {
+    Trace t = parse_csv_trace(text, "bench.csv");
+    benchmark::DoNotOptimize(t.events.data());
+  }
+  state.counters["rows/s"] = benchmark::Counter(double(rows), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(int64_t(state.iterations() * text.size()));
+}
+
+static void BM_Csv_ParseEpoch(benchmark::State& s) { parse(s, false); }
+static void BM_Csv_ParseIso(benchmark::State& s) { parse(s, true); }
+BENCHMARK(BM_Csv_ParseEpoch)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Csv_ParseIso)->Unit(benchmark::kMillisecond);
+
+}  // namespace tidemark::bench

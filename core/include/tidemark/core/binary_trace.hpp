@@ -1,0 +1,52 @@
+#pragma once
+// The binary trace format (`.tmt`): the same fields as the CSV format (DESIGN §6) in fixed-width
+// little-endian records that load with bulk reads, plus the key table and the header comment.
+//
+// Layout (all integers little-endian):
+//   0  char[8]  magic "TIDEMARK"
+//   8  u32      version (1)
+//  12  u32      record size (64)
+//  16  u32      columns (bits of tidemark::Column)
+//  20  u32      reserved, 0
+//  24  u64      event count N
+//  32  u64      key count K
+//  40  u64      key table bytes
+//  48  u64      header comment bytes (the generator's spec, UTF-8, no line break)
+//  56  header comment, then the key table (K times: u32 length + bytes), then N records:
+//      +0 event_time i64, +8 send_time i64, +16 receive_time i64, +24 true_time i64,
+//      +32 value f64, +40 row u64 (1-based record index), +48 key u32 (index into the table),
+//      +52 partition u32, +56 kind u8 (0 event, 1 watermark), +57 seven zero bytes.
+// Fields of absent columns hold their CSV defaults (0 for times, partition 0, key "", value 1,
+// kind event), so CSV -> binary -> CSV and binary -> CSV -> binary are both byte-identical.
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "tidemark/core/trace.hpp"
+
+namespace tidemark {
+
+inline constexpr std::string_view kBinaryTraceExtension = ".tmt";
+inline constexpr std::string_view kBinaryTraceMagic = "TIDEMARK";
+inline constexpr uint32_t kBinaryTraceVersion = 1;
+inline constexpr size_t kBinaryRecordSize = 64;
+inline constexpr size_t kBinaryHeaderSize = 56;
+
+// True when the path names a binary trace (by its extension, `.tmt`).
+bool is_binary_trace_path(const std::filesystem::path& path);
+
+// Writes the trace in canonical form: keys renumbered in order of first appearance (unused keys
+// dropped), rows written as record indices. Throws ConfigError when the stream fails.
+void write_binary_trace(std::ostream& out, const Trace& trace);
+
+// Reads a whole binary trace; `row` of each event is its 1-based record index. Throws InputError
+// naming the file (and record) for a wrong magic, a truncated file, inconsistent counts or
+// out-of-range fields; nothing is allocated from a count before it is checked against the size.
+Trace read_binary_trace(const std::filesystem::path& path);
+// Same for bytes in memory; `source` names them in messages.
+Trace parse_binary_trace(std::string_view bytes, std::string source);
+
+}  // namespace tidemark

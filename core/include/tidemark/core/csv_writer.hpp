@@ -1,0 +1,31 @@
+#pragma once
+// Writes a trace as CSV (DESIGN §6) in the one canonical form the CSV reader reads back to the
+// same trace: the header comment as the first line, then the present columns in the order
+// partition, key, event_time, value, send_time, receive_time, true_time, kind.
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "tidemark/core/trace.hpp"
+
+namespace tidemark {
+
+// How times are spelled: epoch milliseconds, or ISO-8601 in UTC or at a UTC offset that may
+// depend on the instant (a time zone). Both spellings read back to the same milliseconds.
+struct CsvTimeFormat {
+  enum class Kind { kEpoch, kIso };
+  Kind kind = Kind::kEpoch;
+  // Seconds east of UTC in effect at an instant (ISO only); empty means UTC, written `Z`. An
+  // offset that is not a whole number of minutes (local mean time before 1900) cannot be written
+  // as ±hh:mm, so that instant is written in UTC instead: still exact.
+  std::function<int64_t(Timestamp)> offset_seconds;
+  std::string spec = "epoch";  // as the user wrote it, for messages and headers
+};
+
+// Writes the whole trace. Throws ConfigError when a key or the header comment holds a line break
+// (CSV cannot carry it) or when the stream fails.
+void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format = {});
+
+}  // namespace tidemark

@@ -1,0 +1,434 @@
+#include "tidemark/core/binary_trace.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "tidemark/core/error.hpp"
+#include "tidemark/core/iso_time.hpp"
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+namespace tidemark {
+
+namespace {
+
+// Records move between the file and memory with one memcpy when Event's layout is the record
+// layout (little-endian, the offsets below); otherwise they are decoded field by field.
+constexpr bool kNativeLayout =
+    std::endian::native == std::endian::little && sizeof(Event) == kBinaryRecordSize &&
+    offsetof(Event, event_time) == 0 && offsetof(Event, send_time) == 8 &&
+    offsetof(Event, receive_time) == 16 && offsetof(Event, true_time) == 24 &&
+    offsetof(Event, value) == 32 && offsetof(Event, row) == 40 && offsetof(Event, key) == 48 &&
+    offsetof(Event, partition) == 52 && offsetof(Event, kind) == 56 && sizeof(RecordKind) == 1;
+
+// Records per bulk read: 256 KiB, small enough to stay in L2 while it is checked.
+constexpr size_t kChunkRecords = 4096;
+// Longest header comment and key accepted (a guard against garbage counts, not a format limit).
+constexpr uint64_t kMaxCommentBytes = 1u << 20;
+
+template <class T>
+void put(unsigned char* p, T v) {
+  if constexpr (std::endian::native == std::endian::big) {
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    std::reverse(b, b + sizeof(T));
+    std::memcpy(p, b, sizeof(T));
+  } else {
+    std::memcpy(p, &v, sizeof(T));
+  }
+}
+
+template <class T>
+T get(const unsigned char* p) {
+  T v;
+  if constexpr (std::endian::native == std::endian::big) {
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, p, sizeof(T));
+    std::reverse(b, b + sizeof(T));
+    std::memcpy(&v, b, sizeof(T));
+  } else {
+    std::memcpy(&v, p, sizeof(T));
+  }
+  return v;
+}
+
+void encode(const Event& e, KeyId key, uint64_t row, unsigned char* p) {
+  std::memset(p, 0, kBinaryRecordSize);  // the padding is part of the format: always zero
+  put<int64_t>(p + 0, e.event_time.ms);
+  put<int64_t>(p + 8, e.send_time.ms);
+  put<int64_t>(p + 16, e.receive_time.ms);
+  put<int64_t>(p + 24, e.true_time.ms);
+  put<double>(p + 32, e.value);
+  put<uint64_t>(p + 40, row);
+  put<uint32_t>(p + 48, key);
+  put<uint32_t>(p + 52, e.partition);
+  p[56] = uint8_t(e.kind);
+}
+
+Event decode(const unsigned char* p) {
+  Event e;
+  e.event_time.ms = get<int64_t>(p + 0);
+  e.send_time.ms = get<int64_t>(p + 8);
+  e.receive_time.ms = get<int64_t>(p + 16);
+  e.true_time.ms = get<int64_t>(p + 24);
+  e.value = get<double>(p + 32);
+  e.row = get<uint64_t>(p + 40);
+  e.key = get<uint32_t>(p + 48);
+  e.partition = get<uint32_t>(p + 52);
+  e.kind = RecordKind(p[56]);
+  return e;
+}
+
+// Allowed range of every record field, from the columns and the key count: present time columns
+// span [kEarliestTime, kLatestTime], absent ones must be exactly 0, and so on.
+struct RecordLimits {
+  int64_t time_lo[4], time_hi[4];
+  uint32_t key_hi, partition_hi;
+  uint8_t kind_hi;
+  bool value_present;
+  uint64_t keys;
+
+  RecordLimits(uint32_t columns, uint64_t key_count) : keys(key_count) {
+    const uint32_t bits[4] = {0, kColSendTime, kColReceiveTime, kColTrueTime};
+    for (int i = 0; i < 4; ++i) {
+      const bool present = i == 0 || (columns & bits[i]);
+      time_lo[i] = present ? kEarliestTime.ms : 0;
+      time_hi[i] = present ? kLatestTime.ms : 0;
+    }
+    key_hi = (columns & kColKey) && key_count > 0 ? uint32_t(key_count - 1) : 0;
+    partition_hi = (columns & kColPartition) ? kMaxPartitions - 1 : 0;
+    kind_hi = (columns & kColKind) ? 1 : 0;
+    value_present = (columns & kColValue) != 0;
+  }
+
+  static bool in(int64_t v, int64_t lo, int64_t hi) {
+    return uint64_t(v) - uint64_t(lo) <= uint64_t(hi) - uint64_t(lo);
+  }
+
+  // Branch-free check of one decoded record and its raw padding bytes.
+  bool ok(const Event& e, const unsigned char* raw, uint64_t row) const {
+    uint64_t pad;
+    std::memcpy(&pad, raw + 56, 8);
+    pad = std::endian::native == std::endian::little ? pad >> 8 : pad << 8;
+    uint64_t vbits;
+    std::memcpy(&vbits, &e.value, 8);
+    constexpr uint64_t kExp = 0x7FF0000000000000ull;
+    const bool value_ok = value_present ? (vbits & kExp) != kExp : e.value == 1.0;
+    return in(e.event_time.ms, time_lo[0], time_hi[0]) &
+           in(e.send_time.ms, time_lo[1], time_hi[1]) &
+           in(e.receive_time.ms, time_lo[2], time_hi[2]) &
+           in(e.true_time.ms, time_lo[3], time_hi[3]) & value_ok & (e.key <= key_hi) & (keys > 0) &
+           (e.partition <= partition_hi) & (uint8_t(e.kind) <= kind_hi) & (pad == 0) &
+           (e.row == row);
+  }
+
+  // Why a record failed ok(), for the message.
+  std::string why(const Event& e, const unsigned char* raw, uint64_t row) const {
+    static constexpr const char* kTimeNames[4] = {"event_time", "send_time", "receive_time",
+                                                  "true_time"};
+    const int64_t times[4] = {e.event_time.ms, e.send_time.ms, e.receive_time.ms, e.true_time.ms};
+    for (int i = 0; i < 4; ++i) {
+      if (in(times[i], time_lo[i], time_hi[i])) continue;
+      if (time_hi[i] == 0)
+        return fmt::format("{} is {} but the column is absent (must be 0)", kTimeNames[i],
+                           times[i]);
+      return fmt::format("{} {} is outside years 0000..9999", kTimeNames[i], times[i]);
+    }
+    if (value_present && !std::isfinite(e.value)) return "value is not a finite number";
+    if (!value_present && e.value != 1.0) {
+      return fmt::format("value is {} but the column is absent (must be 1)", e.value);
+    }
+    if (keys == 0 || e.key > key_hi) {
+      return fmt::format("key id {} is not in the key table ({} keys{})", e.key, keys,
+                         key_hi == 0 && keys > 0 ? ", or the key column is absent" : "");
+    }
+    if (e.partition > partition_hi) {
+      return fmt::format("partition {} is out of range (at most {})", e.partition, partition_hi);
+    }
+    if (uint8_t(e.kind) > kind_hi) return fmt::format("kind byte {} is invalid", uint8_t(e.kind));
+    if (e.row != row) return fmt::format("row field {} should be the record index {}", e.row, row);
+    (void)raw;
+    return "reserved bytes 57..63 are not zero";
+  }
+};
+
+// Where the bytes come from: a file or memory. Reads return fewer bytes only at the end.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual size_t read(void* dst, size_t n) = 0;
+};
+
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
+  size_t read(void* dst, size_t n) override {
+    n = std::min(n, bytes_.size() - pos_);
+    std::memcpy(dst, bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
+class FileSource final : public ByteSource {
+ public:
+  FileSource(const std::filesystem::path& path, const std::string& name)
+      : file_(std::fopen(path.c_str(), "rb")), name_(name) {
+    if (!file_) throw InputError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+    std::setvbuf(file_, nullptr, _IONBF, 0);  // bulk reads go straight into our buffers
+  }
+  ~FileSource() override { std::fclose(file_); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  size_t read(void* dst, size_t n) override {
+    const size_t got = std::fread(dst, 1, n, file_);
+    if (got < n && std::ferror(file_)) {
+      throw InputError(fmt::format("{}: read error: {}", name_, std::strerror(errno)));
+    }
+    return got;
+  }
+
+ private:
+  std::FILE* file_;
+  std::string name_;
+};
+
+class Reader {
+ public:
+  Reader(ByteSource& in, uint64_t total_size, std::string source) : in_(in), size_(total_size) {
+    trace_.source = std::move(source);
+  }
+
+  Trace run() {
+    unsigned char h[kBinaryHeaderSize];
+    if (size_ < kBinaryHeaderSize) {
+      fail(size_ >= 8 && !has_magic_prefix()
+               ? "not a tidemark binary trace (bad magic)"
+               : fmt::format("truncated header ({} bytes, need {})", size_, kBinaryHeaderSize));
+    }
+    exact(h, kBinaryHeaderSize, "header");
+    if (std::memcmp(h, kBinaryTraceMagic.data(), 8) != 0) {
+      fail("not a tidemark binary trace (bad magic; expected \"TIDEMARK\")");
+    }
+    const uint32_t version = get<uint32_t>(h + 8), record = get<uint32_t>(h + 12);
+    const uint32_t columns = get<uint32_t>(h + 16), reserved = get<uint32_t>(h + 20);
+    const uint64_t n = get<uint64_t>(h + 24), key_count = get<uint64_t>(h + 32);
+    const uint64_t key_bytes = get<uint64_t>(h + 40), comment_bytes = get<uint64_t>(h + 48);
+    if (version != kBinaryTraceVersion) {
+      fail(fmt::format("unsupported version {} (this build reads version {})", version,
+                       kBinaryTraceVersion));
+    }
+    if (record != kBinaryRecordSize) fail(fmt::format("record size {} is not 64", record));
+    constexpr uint32_t kKnown = kColPartition | kColKey | kColValue | kColSendTime |
+                                kColReceiveTime | kColTrueTime | kColKind;
+    if ((columns & ~kKnown) != 0 || reserved != 0) {
+      fail(fmt::format("unknown column bits {:#x} or reserved field {}", columns, reserved));
+    }
+    // Every count is checked against the file size before anything is allocated from it.
+    const uint64_t body = size_ - kBinaryHeaderSize;
+    if (comment_bytes > kMaxCommentBytes || comment_bytes > body) {
+      fail(fmt::format("header comment length {} exceeds the file", comment_bytes));
+    }
+    if (key_bytes > body - comment_bytes || key_count > key_bytes / 4) {
+      fail(fmt::format("key table ({} keys, {} bytes) exceeds the file", key_count, key_bytes));
+    }
+    const uint64_t record_bytes = body - comment_bytes - key_bytes;
+    if (n > record_bytes / kBinaryRecordSize || record_bytes != n * kBinaryRecordSize) {
+      fail(
+          fmt::format("file size {} does not match {} records of 64 bytes{}", size_, n,
+                      record_bytes < n * kBinaryRecordSize ? " (truncated)" : " (trailing bytes)"));
+    }
+    trace_.columns = columns;
+    trace_.header_comment.resize(comment_bytes);
+    exact(trace_.header_comment.data(), comment_bytes, "header comment");
+    read_keys(key_count, key_bytes);
+    if (!(columns & kColKey) && !(key_count == 1 && trace_.keys.name(0).empty())) {
+      fail("the key column is absent, so the key table must hold exactly the empty key");
+    }
+    read_records(n, RecordLimits(columns, key_count));
+    return std::move(trace_);
+  }
+
+ private:
+  [[noreturn]] void fail(std::string_view what) const {
+    throw InputError(fmt::format("{}: {}", trace_.source, what));
+  }
+
+  bool has_magic_prefix() {
+    unsigned char m[8];
+    return in_.read(m, 8) == 8 && std::memcmp(m, kBinaryTraceMagic.data(), 8) == 0;
+  }
+
+  void exact(void* dst, size_t n, std::string_view what) {
+    if (in_.read(dst, n) != n) fail(fmt::format("truncated {}", what));
+    offset_ += n;
+  }
+
+  void read_keys(uint64_t count, uint64_t bytes) {
+    std::string table(bytes, '\0');
+    exact(table.data(), bytes, "key table");
+    size_t pos = 0;
+    for (uint64_t i = 0; i < count; ++i) {
+      if (bytes - pos < 4) fail(fmt::format("key table: entry {} is truncated", i));
+      const uint32_t len =
+          get<uint32_t>(reinterpret_cast<const unsigned char*>(table.data() + pos));
+      pos += 4;
+      if (len > bytes - pos) fail(fmt::format("key table: entry {} is truncated", i));
+      if (trace_.keys.intern(std::string_view(table).substr(pos, len)) != i) {
+        fail(fmt::format("key table: entry {} duplicates an earlier key", i));
+      }
+      pos += len;
+    }
+    if (pos != bytes) fail("key table: bytes left over after the last key");
+  }
+
+  void read_records(uint64_t n, const RecordLimits& limits) {
+    std::vector<Event>& events = trace_.events;
+    events.reserve(n);
+#ifdef __linux__
+    // Large traces: ask for huge pages before the first touch; page faults otherwise dominate.
+    const uintptr_t lo =
+        (reinterpret_cast<uintptr_t>(events.data()) + (2u << 20) - 1) & ~uintptr_t((2u << 20) - 1);
+    const uintptr_t hi =
+        reinterpret_cast<uintptr_t>(events.data() + n) & ~uintptr_t((2u << 20) - 1);
+    if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
+#endif
+    const size_t chunk = size_t(std::min<uint64_t>(n, kChunkRecords));
+    std::unique_ptr<unsigned char[]> raw(new unsigned char[chunk * kBinaryRecordSize]);
+    std::vector<Event> decoded;
+    if (!kNativeLayout) decoded.resize(chunk);
+    uint64_t done = 0;
+    while (done < n) {
+      const size_t k = size_t(std::min<uint64_t>(chunk, n - done));
+      exact(raw.get(), k * kBinaryRecordSize, "records");
+      const Event* recs;
+      if constexpr (kNativeLayout) {
+        recs = reinterpret_cast<const Event*>(raw.get());  // implicit-lifetime, trivially copyable
+      } else {
+        for (size_t i = 0; i < k; ++i) decoded[i] = decode(raw.get() + i * kBinaryRecordSize);
+        recs = decoded.data();
+      }
+      bool ok = true;
+      for (size_t i = 0; i < k; ++i) {
+        ok &= limits.ok(recs[i], raw.get() + i * kBinaryRecordSize, done + i + 1);
+      }
+      if (!ok) report(recs, raw.get(), k, done, limits);
+      events.insert(events.end(), recs, recs + k);
+      done += k;
+    }
+  }
+
+  [[noreturn]] void report(const Event* recs, const unsigned char* raw, size_t k, uint64_t done,
+                           const RecordLimits& limits) const {
+    for (size_t i = 0; i < k; ++i) {
+      const unsigned char* r = raw + i * kBinaryRecordSize;
+      if (!limits.ok(recs[i], r, done + i + 1)) {
+        fail(fmt::format("record {} (byte offset {}): {}", done + i + 1,
+                         offset_ - (k - i) * kBinaryRecordSize,
+                         limits.why(recs[i], r, done + i + 1)));
+      }
+    }
+    fail("invalid record");
+  }
+
+  ByteSource& in_;
+  uint64_t size_;
+  uint64_t offset_ = 0;
+  Trace trace_;
+};
+
+}  // namespace
+
+bool is_binary_trace_path(const std::filesystem::path& path) {
+  return path.extension() == kBinaryTraceExtension;
+}
+
+void write_binary_trace(std::ostream& out, const Trace& trace) {
+  // Canonical key numbering: order of first appearance, as the CSV reader would intern them.
+  std::vector<std::string_view> names;
+  std::vector<KeyId> remap(trace.keys.size(), std::numeric_limits<KeyId>::max());
+  if (trace.has(kColKey)) {
+    for (const Event& e : trace.events) {
+      TIDEMARK_ASSERT(e.key < remap.size());
+      if (remap[e.key] == std::numeric_limits<KeyId>::max()) {
+        remap[e.key] = KeyId(names.size());
+        names.push_back(trace.keys.name(e.key));
+      }
+    }
+  } else {
+    names.push_back("");
+    std::fill(remap.begin(), remap.end(), 0);
+  }
+  std::string comment = trace.header_comment;
+  while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.pop_back();
+  comment.erase(0, std::min(comment.find_first_not_of(" \t"), comment.size()));
+  if (comment.find_first_of("\r\n") != std::string::npos) {
+    throw ConfigError("header comment holds a line break; it must be a single line");
+  }
+
+  std::string head(kBinaryHeaderSize, '\0');
+  auto* h = reinterpret_cast<unsigned char*>(head.data());
+  std::memcpy(h, kBinaryTraceMagic.data(), 8);
+  put<uint32_t>(h + 8, kBinaryTraceVersion);
+  put<uint32_t>(h + 12, uint32_t(kBinaryRecordSize));
+  put<uint32_t>(h + 16, trace.columns);
+  put<uint64_t>(h + 24, trace.events.size());
+  put<uint64_t>(h + 32, names.size());
+  std::string keys;
+  for (std::string_view k : names) {
+    unsigned char len[4];
+    put<uint32_t>(len, uint32_t(k.size()));
+    keys.append(reinterpret_cast<const char*>(len), 4);
+    keys.append(k);
+  }
+  put<uint64_t>(h + 40, keys.size());
+  put<uint64_t>(h + 48, comment.size());
+  out.write(head.data(), std::streamsize(head.size()));
+  out.write(comment.data(), std::streamsize(comment.size()));
+  out.write(keys.data(), std::streamsize(keys.size()));
+
+  std::vector<unsigned char> buf(kChunkRecords * kBinaryRecordSize);
+  size_t fill = 0;
+  for (size_t i = 0; i < trace.events.size(); ++i) {
+    const Event& e = trace.events[i];
+    encode(e, remap[e.key], i + 1, buf.data() + fill);
+    fill += kBinaryRecordSize;
+    if (fill == buf.size()) {
+      out.write(reinterpret_cast<const char*>(buf.data()), std::streamsize(fill));
+      fill = 0;
+    }
+  }
+  out.write(reinterpret_cast<const char*>(buf.data()), std::streamsize(fill));
+  if (!out) throw ConfigError("writing the binary trace failed");
+}
+
+Trace read_binary_trace(const std::filesystem::path& path) {
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot open: {}", path.string(), ec.message()));
+  FileSource in(path, path.string());
+  return Reader(in, size, path.string()).run();
+}
+
+Trace parse_binary_trace(std::string_view bytes, std::string source) {
+  MemorySource in(bytes);
+  return Reader(in, bytes.size(), std::move(source)).run();
+}
+
+}  // namespace tidemark

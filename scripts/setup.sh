@@ -3,7 +3,7 @@
 # test.sh; safe to run again.
 set -euo pipefail
 packages=(g++ cmake ninja-build libbenchmark-dev libboost-dev libhowardhinnant-date-dev catch2
-          libcli11-dev nlohmann-json3-dev libfmt-dev python3)
+          libcli11-dev nlohmann-json3-dev libfmt-dev python3 tzdata)
 missing=()
 for p in "${packages[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

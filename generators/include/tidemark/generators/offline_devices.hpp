@@ -1,0 +1,46 @@
+#pragma once
+// Devices that go offline: while offline a device buffers its events and sends them all at
+// once when it reconnects, so they arrive up to one offline period late.
+
+#include <cstdint>
+#include <vector>
+
+#include "tidemark/generators/random.hpp"
+#include "tidemark/generators/samplers.hpp"
+#include "tidemark/generators/workload_spec.hpp"
+
+namespace tidemark::gen {
+
+// round(fraction * keys) devices, chosen at random, alternate online/offline periods with
+// exponential lengths, starting online at the workload start. Queries must come in
+// non-decreasing true time per device (the base process guarantees it).
+class OfflineDevices {
+ public:
+  explicit OfflineDevices(const WorkloadSpec& spec);
+
+  // True send time of an event that happened at true time t on `device`: t when online, the
+  // end of the current offline period (rounded up to a ms) when offline.
+  int64_t send_time(uint32_t device, int64_t t) {
+    if (state_.empty()) return t;
+    State& s = state_[device];
+    if (!s.flaky) return t;
+    while (s.next_toggle <= double(t)) {
+      s.online = !s.online;
+      s.next_toggle += sample_exponential(rng_, s.online ? mean_online_ : mean_offline_);
+    }
+    return s.online ? t : int64_t(std::ceil(s.next_toggle));
+  }
+  bool is_flaky(uint32_t device) const { return !state_.empty() && state_[device].flaky; }
+
+ private:
+  struct State {
+    double next_toggle = 0;
+    bool online = true;
+    bool flaky = false;
+  };
+  std::vector<State> state_;  // empty when no device goes offline
+  Rng rng_;
+  double mean_online_, mean_offline_;
+};
+
+}  // namespace tidemark::gen

@@ -7,6 +7,11 @@ namespace tidemark::cli {
 namespace {
 constexpr Command kCommands[] = {
     {"replay", "run a trace through windows, a watermark and a late-event policy", replay},
+    {"generate", "write a synthetic trace: a workload preset with delay, offline devices, skew, outages",
+     generate},
+    {"convert", "convert a trace between CSV and binary (.tmt), losslessly", convert},
+    {"inspect", "describe a trace: size, disorder percentiles, watermark delays, silences, clocks",
+     inspect},
 };
 
 void print_usage(std::ostream& out) {

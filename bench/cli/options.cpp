@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
 
@@ -93,7 +94,9 @@ RunConfig to_config(const RunOptions& o) {
   return c;
 }
 
-Trace load_trace(const std::string& path) { return read_csv_trace(path); }
+Trace load_trace(const std::string& path) {
+  return is_binary_trace_path(path) ? read_binary_trace(path) : read_csv_trace(path);
+}
 
 Output::Output(const std::string& path, std::ostream& fallback) : path_(path), fallback_(fallback) {
   if (path.empty() || path == "-") return;

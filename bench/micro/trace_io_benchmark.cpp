@@ -1,0 +1,95 @@
+// Trace I/O: binary trace load (events/s, the format's reason to exist) and write, and CSV
+// write, on a pre-generated mixed-preset trace.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/csv_writer.hpp"
+#include "tidemark/generators/workload.hpp"
+
+namespace tidemark {
+
+namespace {
+const Trace& mixed_trace(uint64_t n) {
+  static std::map<uint64_t, Trace> cache;
+  auto it = cache.find(n);
+  if (it == cache.end()) {
+    it = cache
+             .emplace(n, gen::generate_trace(gen::make_workload_spec(
+                             "mixed", {{"seed", "42"}, {"events", std::to_string(n)}})))
+             .first;
+  }
+  return it->second;
+}
+}  // namespace
+
+// Load from a file (in the page cache after the first read): the bulk-read path.
+static void BM_BinaryTraceLoadFile(benchmark::State& state) {
+  const auto n = uint64_t(state.range(0));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("tidemark_bench_" + std::to_string(n) + ".tmt");
+  {
+    std::ofstream out(path, std::ios::binary);
+    write_binary_trace(out, mixed_trace(n));
+  }
+  for (auto _ : state) {
+    Trace t = read_binary_trace(path);
+    benchmark::DoNotOptimize(t.events.data());
+  }
+  std::filesystem::remove(path);
+  state.counters["events/s"] =
+      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(int64_t(state.iterations() * n * kBinaryRecordSize));
+}
+BENCHMARK(BM_BinaryTraceLoadFile)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// Parse from memory: the decode and validation cost without the kernel copy.
+static void BM_BinaryTraceParseMemory(benchmark::State& state) {
+  const auto n = uint64_t(state.range(0));
+  std::ostringstream out;
+  write_binary_trace(out, mixed_trace(n));
+  const std::string bytes = out.str();
+  for (auto _ : state) {
+    Trace t = parse_binary_trace(bytes, "bench.tmt");
+    benchmark::DoNotOptimize(t.events.data());
+  }
+  state.counters["events/s"] =
+      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_BinaryTraceParseMemory)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+static void BM_BinaryTraceWrite(benchmark::State& state) {
+  const auto n = uint64_t(state.range(0));
+  const Trace& t = mixed_trace(n);
+  for (auto _ : state) {
+    std::ostringstream out;
+    write_binary_trace(out, t);
+    benchmark::DoNotOptimize(out.tellp());
+  }
+  state.counters["events/s"] =
+      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_BinaryTraceWrite)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+static void BM_CsvTraceWrite(benchmark::State& state, bool iso) {
+  const auto n = uint64_t(state.range(0));
+  const Trace& t = mixed_trace(n);
+  CsvTimeFormat format;
+  if (iso) format.kind = CsvTimeFormat::Kind::kIso;
+  for (auto _ : state) {
+    std::ostringstream out;
+    write_csv_trace(out, t, format);
+    benchmark::DoNotOptimize(out.tellp());
+  }
+  state.counters["events/s"] =
+      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK_CAPTURE(BM_CsvTraceWrite, epoch, false)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_CsvTraceWrite, iso, true)->Arg(200'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace tidemark

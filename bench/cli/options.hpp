@@ -39,7 +39,7 @@ void add_run_options(CLI::App& app, RunOptions& o, bool with_policy = true);
 // Throws ConfigError naming the option and its value.
 RunConfig to_config(const RunOptions& o);
 
-// Reads a CSV trace. Throws InputError.
+// Reads a CSV trace, or a binary one (.tmt) whole. Throws InputError.
 Trace load_trace(const std::string& path);
 
 // An output file, or `fallback` for "-" or "". Throws ConfigError when it cannot be opened.

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "options.hpp"
+#include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/outputs.hpp"
 #include "tidemark/core/summary.hpp"
 #include "tidemark/windows/run.hpp"
@@ -37,16 +38,27 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
 
   return run_app(app, args, out, err, [&] {
     const RunConfig config = to_config(o);
-    const Trace trace = load_trace(trace_path);
+    // Binary traces stream through the run (memory grows with window state, not trace length);
+    // CSV traces are read whole.
+    std::optional<BinaryTraceReader> reader;
+    std::optional<Trace> loaded;
+    if (is_binary_trace_path(trace_path)) {
+      reader.emplace(trace_path);
+    } else {
+      loaded.emplace(load_trace(trace_path));
+    }
+    const KeyTable& keys = reader ? reader->header().keys : loaded->keys;
     Output results_out(output, out);
     Output late_out(late_output, out);
     NullSink discard;
-    JsonLinesResultSink results(results_out.stream(), trace.keys);
+    JsonLinesResultSink results(results_out.stream(), keys);
     std::optional<JsonLinesLateSink> late;
-    if (!late_output.empty()) late.emplace(late_out.stream(), trace.keys);
+    if (!late_output.empty()) late.emplace(late_out.stream(), keys);
+    LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
 
     const auto start = std::chrono::steady_clock::now();
-    const RunResult r = run(trace, config, results, late ? static_cast<LateSink&>(*late) : discard);
+    const RunResult r = reader ? run(*reader, config, results, late_sink)
+                               : run(*loaded, config, results, late_sink);
     const Timing timing{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     results.flush();
     if (late) late->flush();

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "tidemark/core/error.hpp"
@@ -100,7 +102,7 @@ struct RecordLimits {
   bool value_present;
   uint64_t keys;
 
-  RecordLimits(uint32_t columns, uint64_t key_count) : keys(key_count) {
+  RecordLimits(uint32_t columns, uint64_t key_count, PartitionId partitions) : keys(key_count) {
     const uint32_t bits[4] = {0, kColSendTime, kColReceiveTime, kColTrueTime};
     for (int i = 0; i < 4; ++i) {
       const bool present = i == 0 || (columns & bits[i]);
@@ -108,7 +110,7 @@ struct RecordLimits {
       time_hi[i] = present ? kLatestTime.ms : 0;
     }
     key_hi = (columns & kColKey) && key_count > 0 ? uint32_t(key_count - 1) : 0;
-    partition_hi = (columns & kColPartition) ? kMaxPartitions - 1 : 0;
+    partition_hi = partitions > 0 ? partitions - 1 : 0;
     kind_hi = (columns & kColKind) ? 1 : 0;
     value_present = (columns & kColValue) != 0;
   }
@@ -155,7 +157,8 @@ struct RecordLimits {
                          key_hi == 0 && keys > 0 ? ", or the key column is absent" : "");
     }
     if (e.partition > partition_hi) {
-      return fmt::format("partition {} is out of range (at most {})", e.partition, partition_hi);
+      return fmt::format("partition {} is out of range (the header says at most {})", e.partition,
+                         partition_hi);
     }
     if (uint8_t(e.kind) > kind_hi) return fmt::format("kind byte {} is invalid", uint8_t(e.kind));
     if (e.row != row) return fmt::format("row field {} should be the record index {}", e.row, row);
@@ -209,13 +212,46 @@ class FileSource final : public ByteSource {
   std::string name_;
 };
 
+// Parses the header and key table, then hands out validated records chunk by chunk.
 class Reader {
  public:
-  Reader(ByteSource& in, uint64_t total_size, std::string source) : in_(in), size_(total_size) {
-    trace_.source = std::move(source);
+  Reader(std::unique_ptr<ByteSource> in, uint64_t total_size, std::string source)
+      : in_(std::move(in)), size_(total_size) {
+    header_.source = std::move(source);
+    read_header();
   }
 
-  Trace run() {
+  const Trace& header() const { return header_; }
+  uint64_t records() const { return records_; }
+  PartitionId partitions() const { return partitions_; }
+
+  // The next chunk of validated records; empty at the end.
+  std::span<const Event> next() {
+    if (done_ == records_) return {};
+    const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - done_));
+    if (!raw_) {
+      raw_.reset(new unsigned char[kChunkRecords * kBinaryRecordSize]);
+      if (!kNativeLayout) decoded_.resize(kChunkRecords);
+    }
+    exact(raw_.get(), k * kBinaryRecordSize, "records");
+    const Event* recs;
+    if constexpr (kNativeLayout) {
+      recs = reinterpret_cast<const Event*>(raw_.get());  // implicit-lifetime, trivially copyable
+    } else {
+      for (size_t i = 0; i < k; ++i) decoded_[i] = decode(raw_.get() + i * kBinaryRecordSize);
+      recs = decoded_.data();
+    }
+    bool ok = true;
+    for (size_t i = 0; i < k; ++i) {
+      ok &= limits_->ok(recs[i], raw_.get() + i * kBinaryRecordSize, done_ + i + 1);
+    }
+    if (!ok) report(recs, raw_.get(), k, done_, *limits_);
+    done_ += k;
+    return {recs, k};
+  }
+
+ private:
+  void read_header() {
     unsigned char h[kBinaryHeaderSize];
     if (size_ < kBinaryHeaderSize) {
       fail(size_ >= 8 && !has_magic_prefix()
@@ -227,7 +263,7 @@ class Reader {
       fail("not a tidemark binary trace (bad magic; expected \"TIDEMARK\")");
     }
     const uint32_t version = get<uint32_t>(h + 8), record = get<uint32_t>(h + 12);
-    const uint32_t columns = get<uint32_t>(h + 16), reserved = get<uint32_t>(h + 20);
+    const uint32_t columns = get<uint32_t>(h + 16), partitions = get<uint32_t>(h + 20);
     const uint64_t n = get<uint64_t>(h + 24), key_count = get<uint64_t>(h + 32);
     const uint64_t key_bytes = get<uint64_t>(h + 40), comment_bytes = get<uint64_t>(h + 48);
     if (version != kBinaryTraceVersion) {
@@ -237,8 +273,10 @@ class Reader {
     if (record != kBinaryRecordSize) fail(fmt::format("record size {} is not 64", record));
     constexpr uint32_t kKnown = kColPartition | kColKey | kColValue | kColSendTime |
                                 kColReceiveTime | kColTrueTime | kColKind;
-    if ((columns & ~kKnown) != 0 || reserved != 0) {
-      fail(fmt::format("unknown column bits {:#x} or reserved field {}", columns, reserved));
+    if ((columns & ~kKnown) != 0) fail(fmt::format("unknown column bits {:#x}", columns));
+    if (partitions > kMaxPartitions || (n > 0) != (partitions > 0) ||
+        (!(columns & kColPartition) && partitions > 1)) {
+      fail(fmt::format("partition count {} is impossible for {} records", partitions, n));
     }
     // Every count is checked against the file size before anything is allocated from it.
     const uint64_t body = size_ - kBinaryHeaderSize;
@@ -254,29 +292,29 @@ class Reader {
           fmt::format("file size {} does not match {} records of 64 bytes{}", size_, n,
                       record_bytes < n * kBinaryRecordSize ? " (truncated)" : " (trailing bytes)"));
     }
-    trace_.columns = columns;
-    trace_.header_comment.resize(comment_bytes);
-    exact(trace_.header_comment.data(), comment_bytes, "header comment");
+    header_.columns = columns;
+    header_.header_comment.resize(comment_bytes);
+    exact(header_.header_comment.data(), comment_bytes, "header comment");
     read_keys(key_count, key_bytes);
-    if (!(columns & kColKey) && !(key_count == 1 && trace_.keys.name(0).empty())) {
+    if (!(columns & kColKey) && !(key_count == 1 && header_.keys.name(0).empty())) {
       fail("the key column is absent, so the key table must hold exactly the empty key");
     }
-    read_records(n, RecordLimits(columns, key_count));
-    return std::move(trace_);
+    records_ = n;
+    partitions_ = partitions;
+    limits_.emplace(columns, key_count, partitions);
   }
 
- private:
   [[noreturn]] void fail(std::string_view what) const {
-    throw InputError(fmt::format("{}: {}", trace_.source, what));
+    throw InputError(fmt::format("{}: {}", header_.source, what));
   }
 
   bool has_magic_prefix() {
     unsigned char m[8];
-    return in_.read(m, 8) == 8 && std::memcmp(m, kBinaryTraceMagic.data(), 8) == 0;
+    return in_->read(m, 8) == 8 && std::memcmp(m, kBinaryTraceMagic.data(), 8) == 0;
   }
 
   void exact(void* dst, size_t n, std::string_view what) {
-    if (in_.read(dst, n) != n) fail(fmt::format("truncated {}", what));
+    if (in_->read(dst, n) != n) fail(fmt::format("truncated {}", what));
     offset_ += n;
   }
 
@@ -290,48 +328,12 @@ class Reader {
           get<uint32_t>(reinterpret_cast<const unsigned char*>(table.data() + pos));
       pos += 4;
       if (len > bytes - pos) fail(fmt::format("key table: entry {} is truncated", i));
-      if (trace_.keys.intern(std::string_view(table).substr(pos, len)) != i) {
+      if (header_.keys.intern(std::string_view(table).substr(pos, len)) != i) {
         fail(fmt::format("key table: entry {} duplicates an earlier key", i));
       }
       pos += len;
     }
     if (pos != bytes) fail("key table: bytes left over after the last key");
-  }
-
-  void read_records(uint64_t n, const RecordLimits& limits) {
-    std::vector<Event>& events = trace_.events;
-    events.reserve(n);
-#ifdef __linux__
-    // Large traces: ask for huge pages before the first touch; page faults otherwise dominate.
-    const uintptr_t lo =
-        (reinterpret_cast<uintptr_t>(events.data()) + (2u << 20) - 1) & ~uintptr_t((2u << 20) - 1);
-    const uintptr_t hi =
-        reinterpret_cast<uintptr_t>(events.data() + n) & ~uintptr_t((2u << 20) - 1);
-    if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
-#endif
-    const size_t chunk = size_t(std::min<uint64_t>(n, kChunkRecords));
-    std::unique_ptr<unsigned char[]> raw(new unsigned char[chunk * kBinaryRecordSize]);
-    std::vector<Event> decoded;
-    if (!kNativeLayout) decoded.resize(chunk);
-    uint64_t done = 0;
-    while (done < n) {
-      const size_t k = size_t(std::min<uint64_t>(chunk, n - done));
-      exact(raw.get(), k * kBinaryRecordSize, "records");
-      const Event* recs;
-      if constexpr (kNativeLayout) {
-        recs = reinterpret_cast<const Event*>(raw.get());  // implicit-lifetime, trivially copyable
-      } else {
-        for (size_t i = 0; i < k; ++i) decoded[i] = decode(raw.get() + i * kBinaryRecordSize);
-        recs = decoded.data();
-      }
-      bool ok = true;
-      for (size_t i = 0; i < k; ++i) {
-        ok &= limits.ok(recs[i], raw.get() + i * kBinaryRecordSize, done + i + 1);
-      }
-      if (!ok) report(recs, raw.get(), k, done, limits);
-      events.insert(events.end(), recs, recs + k);
-      done += k;
-    }
   }
 
   [[noreturn]] void report(const Event* recs, const unsigned char* raw, size_t k, uint64_t done,
@@ -347,11 +349,42 @@ class Reader {
     fail("invalid record");
   }
 
-  ByteSource& in_;
+  std::unique_ptr<ByteSource> in_;
   uint64_t size_;
   uint64_t offset_ = 0;
-  Trace trace_;
+  Trace header_;
+  uint64_t records_ = 0, done_ = 0;
+  PartitionId partitions_ = 0;
+  std::optional<RecordLimits> limits_;
+  std::unique_ptr<unsigned char[]> raw_;
+  std::vector<Event> decoded_;
 };
+
+// A whole trace: the header, then every chunk appended.
+Trace read_all(Reader& reader) {
+  Trace trace = reader.header();
+  std::vector<Event>& events = trace.events;
+  const uint64_t n = reader.records();
+  events.reserve(n);
+#ifdef __linux__
+  // Large traces: ask for huge pages before the first touch; page faults otherwise dominate.
+  const uintptr_t lo =
+      (reinterpret_cast<uintptr_t>(events.data()) + (2u << 20) - 1) & ~uintptr_t((2u << 20) - 1);
+  const uintptr_t hi = reinterpret_cast<uintptr_t>(events.data() + n) & ~uintptr_t((2u << 20) - 1);
+  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
+#endif
+  for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+    events.insert(events.end(), chunk.begin(), chunk.end());
+  }
+  return trace;
+}
+
+uint64_t trace_file_size(const std::filesystem::path& path) {
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot open: {}", path.string(), ec.message()));
+  return size;
+}
 
 }  // namespace
 
@@ -388,6 +421,7 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   put<uint32_t>(h + 8, kBinaryTraceVersion);
   put<uint32_t>(h + 12, uint32_t(kBinaryRecordSize));
   put<uint32_t>(h + 16, trace.columns);
+  put<uint32_t>(h + 20, trace.partition_count());
   put<uint64_t>(h + 24, trace.events.size());
   put<uint64_t>(h + 32, names.size());
   std::string keys;
@@ -419,16 +453,27 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
 }
 
 Trace read_binary_trace(const std::filesystem::path& path) {
-  std::error_code ec;
-  const uint64_t size = std::filesystem::file_size(path, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot open: {}", path.string(), ec.message()));
-  FileSource in(path, path.string());
-  return Reader(in, size, path.string()).run();
+  Reader reader(std::make_unique<FileSource>(path, path.string()), trace_file_size(path), path.string());
+  return read_all(reader);
 }
 
 Trace parse_binary_trace(std::string_view bytes, std::string source) {
-  MemorySource in(bytes);
-  return Reader(in, bytes.size(), std::move(source)).run();
+  Reader reader(std::make_unique<MemorySource>(bytes), bytes.size(), std::move(source));
+  return read_all(reader);
 }
+
+class BinaryTraceReader::Impl : public Reader {
+ public:
+  using Reader::Reader;
+};
+
+BinaryTraceReader::BinaryTraceReader(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>(std::make_unique<FileSource>(path, path.string()),
+                                   trace_file_size(path), path.string())) {}
+BinaryTraceReader::~BinaryTraceReader() = default;
+const Trace& BinaryTraceReader::header() const { return impl_->header(); }
+uint64_t BinaryTraceReader::records() const { return impl_->records(); }
+PartitionId BinaryTraceReader::partitions() const { return impl_->partitions(); }
+std::span<const Event> BinaryTraceReader::next() { return impl_->next(); }
 
 }  // namespace tidemark

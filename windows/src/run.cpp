@@ -43,54 +43,98 @@ std::string_view column_name(uint32_t bit) {
 
 }  // namespace
 
-PartitionId validate(const Trace& trace, const RunConfig& config) {
-  const uint32_t missing = required_columns(config.timestamp) & ~trace.columns;
+namespace {
+
+// Checks columns against the config and resolves the partition count; `present` is 1 + the
+// largest partition id in the trace. Throws ConfigError.
+PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& config) {
+  const uint32_t missing = required_columns(config.timestamp) & ~header.columns;
   for (uint32_t bit = 1; bit != 0 && bit <= missing; bit <<= 1) {
     if (missing & bit) {
       throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
-                                    to_string(config.timestamp), column_name(bit), trace.source));
+                                    to_string(config.timestamp), column_name(bit), header.source));
     }
   }
-  if (config.watermark.kind == WatermarkSpec::Kind::kPunctuated && !trace.has(kColKind) &&
+  if (config.watermark.kind == WatermarkSpec::Kind::kPunctuated && !header.has(kColKind) &&
       config.clock == ClockMode::kWatermark) {
     throw ConfigError(fmt::format(
         "--watermark punctuated needs W rows (a \"kind\" column), which {} does not have",
-        trace.source));
+        header.source));
   }
-  const PartitionId present = trace.partition_count();
   if (!config.partitions) return std::max<PartitionId>(present, 1);
   if (*config.partitions == 0 || *config.partitions > kMaxPartitions) {
     throw ConfigError(fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions,
                                   *config.partitions));
   }
   if (present > *config.partitions) {
-    for (const Event& e : trace.events) {
-      if (e.partition >= *config.partitions) {
-        throw ConfigError(fmt::format("--partitions {}: {} line {} has partition {}",
-                                      *config.partitions, trace.source, e.row, e.partition));
-      }
-    }
+    throw ConfigError(fmt::format("--partitions {}: {} has partition ids up to {}",
+                                  *config.partitions, header.source, present - 1));
   }
   return *config.partitions;
 }
 
-RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late) {
-  const PartitionId partitions = validate(trace, config);
+// Runs the operator for the configured window kind over the records `feed` hands to the driver.
+template <class Feed>
+Metrics drive(const RunConfig& config, PartitionId partitions, bool has_receive_time,
+              ResultSink& results, LateSink& late, Feed&& feed) {
   AnyOperator any = make_operator(config.window, config.lateness);
-  Metrics m = std::visit(
+  return std::visit(
       [&](auto& op) {
-        Driver driver(config, partitions, trace.has(kColReceiveTime), op, results, late);
-        if (config.schedule == Schedule::kArrival) {
-          for (const Event& e : trace.events) driver.process(e);
-        } else {
-          for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-            driver.process(trace.events[i]);
-          }
-        }
+        Driver driver(config, partitions, has_receive_time, op, results, late);
+        feed(driver);
         return driver.finish();
       },
       any);
+}
+
+}  // namespace
+
+PartitionId validate(const Trace& trace, const RunConfig& config) {
+  const PartitionId present = trace.partition_count();
+  const PartitionId partitions = resolve(trace, present, config);
+  if (present > partitions) {
+    for (const Event& e : trace.events) {
+      if (e.partition >= partitions) {
+        throw ConfigError(fmt::format("--partitions {}: {} line {} has partition {}", partitions,
+                                      trace.source, e.row, e.partition));
+      }
+    }
+  }
+  return partitions;
+}
+
+RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late) {
+  const PartitionId partitions = validate(trace, config);
+  Metrics m = drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
+    if (config.schedule == Schedule::kArrival) {
+      for (const Event& e : trace.events) driver.process(e);
+    } else {
+      for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
+        driver.process(trace.events[i]);
+      }
+    }
+  });
   m.keys = trace.keys.size();
+  return RunResult{m};
+}
+
+RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& results,
+              LateSink& late) {
+  if (config.schedule != Schedule::kArrival) {
+    Trace trace = reader.header();
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+      trace.events.insert(trace.events.end(), chunk.begin(), chunk.end());
+    }
+    return run(trace, config, results, late);
+  }
+  const Trace& header = reader.header();
+  const PartitionId partitions = resolve(header, reader.partitions(), config);
+  Metrics m = drive(config, partitions, header.has(kColReceiveTime), results, late, [&](auto& driver) {
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+      for (const Event& e : chunk) driver.process(e);
+    }
+  });
+  m.keys = header.keys.size();
   return RunResult{m};
 }
 

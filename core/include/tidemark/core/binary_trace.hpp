@@ -7,7 +7,7 @@
 //   8  u32      version (1)
 //  12  u32      record size (64)
 //  16  u32      columns (bits of tidemark::Column)
-//  20  u32      reserved, 0
+//  20  u32      partition count P: 1 + the largest partition id (0 for no records)
 //  24  u64      event count N
 //  32  u64      key count K
 //  40  u64      key table bytes
@@ -21,6 +21,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -48,5 +50,27 @@ void write_binary_trace(std::ostream& out, const Trace& trace);
 Trace read_binary_trace(const std::filesystem::path& path);
 // Same for bytes in memory; `source` names them in messages.
 Trace parse_binary_trace(std::string_view bytes, std::string source);
+
+// Reads a binary trace chunk by chunk, so memory stays bounded whatever the trace's length
+// (replay uses it for .tmt traces). Each chunk is validated like read_binary_trace does.
+class BinaryTraceReader {
+ public:
+  explicit BinaryTraceReader(const std::filesystem::path& path);  // reads header and key table
+  ~BinaryTraceReader();
+  BinaryTraceReader(const BinaryTraceReader&) = delete;
+  BinaryTraceReader& operator=(const BinaryTraceReader&) = delete;
+
+  // Source, columns, keys and header comment; its `events` stay empty.
+  const Trace& header() const;
+  uint64_t records() const;
+  // 1 + the largest partition id, as the header records it.
+  PartitionId partitions() const;
+  // The next validated records (at most 4096), valid until the next call; empty at the end.
+  std::span<const Event> next();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace tidemark

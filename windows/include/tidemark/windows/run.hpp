@@ -1,6 +1,7 @@
 #pragma once
 // The runtime entry point: one trace, one configuration, results and late events to sinks.
 
+#include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/emission.hpp"
 #include "tidemark/core/metrics.hpp"
 #include "tidemark/core/run_config.hpp"
@@ -14,5 +15,10 @@ PartitionId validate(const Trace& trace, const RunConfig& config);
 // Runs the trace through the pipeline of DESIGN §8. The window kind is dispatched once, around
 // the whole loop. Deterministic: same trace and config, same emissions in the same order.
 RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late);
+
+// The same for a binary trace read chunk by chunk: memory grows with window state, not with the
+// trace. (`--schedule event-time` needs the whole trace and reads it into memory first.)
+RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& results,
+              LateSink& late);
 
 }  // namespace tidemark

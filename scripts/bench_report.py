@@ -30,7 +30,7 @@ def medians(bench):
 def fmt(v, unit):
     if v is None:
         return "n/a"
-    if unit.endswith("/s"):
+    if unit.endswith("/s") and v >= 1e4:
         return f"{v / 1e6:.2f} M {unit.split('/')[0]}/s"
     return f"{v:.2f}"
 

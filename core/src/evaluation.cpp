@@ -1,0 +1,264 @@
+#include "tidemark/core/evaluation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+#include <unordered_map>
+
+#include "tidemark/core/schedule.hpp"
+#include "tidemark/core/timestamp_extractor.hpp"
+
+namespace tidemark {
+
+namespace {
+
+auto order_key(KeyId key, Window w) {
+  return std::tuple(key, w.start, w.end);
+}
+
+// (key, window) as a hash-map key.
+struct KeyWindow {
+  KeyId key;
+  Window window;
+  friend bool operator==(const KeyWindow&, const KeyWindow&) = default;
+};
+
+struct KeyWindowHash {
+  size_t operator()(const KeyWindow& k) const noexcept {
+    uint64_t x = uint64_t(k.window.start.ms) * 0x9E3779B97F4A7C15ull;
+    x ^= uint64_t(k.window.end.ms) * 0xC2B2AE3D27D4EB4Full + (uint64_t(k.key) << 1);
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ull;
+    return size_t(x ^ (x >> 32));
+  }
+};
+
+// Starts of the tumbling or hopping windows containing t (DESIGN §2), ascending.
+void fixed_window_starts(const WindowSpec& spec, Timestamp t, std::vector<Timestamp>& out) {
+  out.clear();
+  if (spec.kind() == WindowKind::kTumbling) {
+    out.push_back(align_down(t, spec.size(), spec.offset()));
+    return;
+  }
+  const Timestamp lowest_excluded = t - spec.size();
+  for (Timestamp s = align_down(t, spec.advance(), spec.offset()); s > lowest_excluded;
+       s = s - spec.advance()) {
+    out.push_back(s);
+  }
+  std::reverse(out.begin(), out.end());
+}
+
+const WindowHistory* find_history(std::span<const WindowHistory> hs, KeyId key, Window w) {
+  const auto it = std::lower_bound(
+      hs.begin(), hs.end(), order_key(key, w),
+      [](const WindowHistory& h, const auto& k) { return order_key(h.key, h.window) < k; });
+  return it != hs.end() && it->key == key && it->window == w ? &*it : nullptr;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / double(v.size());
+}
+
+}  // namespace
+
+TimestampSource oracle_time_source(const Trace& trace, TimestampSource run_source) {
+  return trace.has(kColTrueTime) ? TimestampSource::kTrue : run_source;
+}
+
+RunConfig oracle_config(const RunConfig& base, TimestampSource source) {
+  RunConfig c = base;
+  c.timestamp = source;
+  c.watermark = WatermarkSpec::bounded(Duration{0});
+  c.clock = ClockMode::kWatermark;
+  c.idle_timeout.reset();
+  c.schedule = Schedule::kArrival;
+  // Fire time end + inf saturates to +inf: nothing fires before the final flush.
+  c.lateness = LatenessPolicy::wait(Duration{std::numeric_limits<int64_t>::max()});
+  c.end = EndMode::kFlush;
+  return c;
+}
+
+std::vector<WindowHistory> window_histories(std::span<const Emission> emissions) {
+  std::vector<WindowHistory> out;
+  std::unordered_map<KeyWindow, size_t, KeyWindowHash> index;
+  for (const Emission& e : emissions) {
+    const auto [it, inserted] = index.try_emplace(KeyWindow{e.key, e.window}, out.size());
+    if (inserted) out.push_back(WindowHistory{e.key, e.window, {}, {}, {}, {}, 0, false, false});
+    WindowHistory& h = out[it->second];
+    if (e.kind == EmissionKind::kRetract) {
+      h.retracted = true;
+      continue;
+    }
+    if (h.emissions == 0) {
+      h.first = e.stats;
+      h.first_proc = e.proc_time;
+      h.flushed = e.clock == Timestamp::max();
+    }
+    h.last = e.stats;
+    h.last_proc = e.proc_time;
+    h.retracted = false;
+    ++h.emissions;
+  }
+  std::sort(out.begin(), out.end(), [](const WindowHistory& a, const WindowHistory& b) {
+    return order_key(a.key, a.window) < order_key(b.key, b.window);
+  });
+  return out;
+}
+
+Oracle Oracle::from_emissions(std::span<const Emission> emissions) {
+  Oracle o;
+  for (const WindowHistory& h : window_histories(emissions)) {
+    if (h.emissions > 0 && !h.retracted) o.windows_.push_back({h.key, h.window, h.last});
+  }
+  return o;
+}
+
+const WindowAnswer* Oracle::find(KeyId key, Window w) const {
+  const auto it = std::lower_bound(
+      windows_.begin(), windows_.end(), order_key(key, w),
+      [](const WindowAnswer& a, const auto& k) { return order_key(a.key, a.window) < k; });
+  return it != windows_.end() && it->key == key && it->window == w ? &*it : nullptr;
+}
+
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  // Integer-valued products (p * n) are exact; the epsilon keeps 99 * 100 / 100 at rank 99.
+  const double rank = std::ceil(p * double(values.size()) / 100.0 - 1e-9);
+  const size_t i = size_t(std::clamp(rank, 1.0, double(values.size()))) - 1;
+  return values[i];
+}
+
+Completeness completeness(const Trace& trace, const RunConfig& config,
+                          TimestampSource oracle_source, std::span<const Emission> emissions,
+                          const Metrics& metrics) {
+  Completeness c;
+  const WindowKind kind = config.window.kind();
+  if (kind == WindowKind::kSliding || kind == WindowKind::kSession) {
+    c.contributions = metrics.events;
+    c.delivered = metrics.accepted;
+  } else {
+    // Per run window: the count of its last emission, and how many of its events were seen.
+    struct Tally {
+      uint64_t final_count = 0;
+      uint64_t seen = 0;
+    };
+    std::unordered_map<KeyWindow, Tally, KeyWindowHash> tallies;
+    for (const WindowHistory& h : window_histories(emissions)) {
+      if (h.emissions > 0 && !h.retracted) tallies[{h.key, h.window}].final_count = h.last.count;
+    }
+    const Duration size = config.window.size();
+    std::vector<Timestamp> run_starts, oracle_starts;
+    std::vector<bool> in_final;
+    auto visit = [&](const Event& e) {
+      if (e.kind != RecordKind::kEvent) return;
+      fixed_window_starts(config.window, extract(e, config.timestamp), run_starts);
+      in_final.assign(run_starts.size(), false);
+      for (size_t i = 0; i < run_starts.size(); ++i) {
+        Tally& t = tallies[{e.key, {run_starts[i], run_starts[i] + size}}];
+        in_final[i] = t.seen++ < t.final_count;
+      }
+      fixed_window_starts(config.window, extract(e, oracle_source), oracle_starts);
+      c.contributions += oracle_starts.size();
+      for (const Timestamp s : oracle_starts) {
+        const auto it = std::find(run_starts.begin(), run_starts.end(), s);
+        if (it != run_starts.end() && in_final[size_t(it - run_starts.begin())]) ++c.delivered;
+      }
+    };
+    if (config.schedule == Schedule::kArrival) {
+      for (const Event& e : trace.events) visit(e);
+    } else {
+      for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
+        visit(trace.events[i]);
+      }
+    }
+  }
+  c.ratio = c.contributions ? double(c.delivered) / double(c.contributions) : 1.0;
+  return c;
+}
+
+double relative_error(double run, double oracle) {
+  if (oracle == 0) return run == 0 ? 0.0 : 1.0;
+  return std::abs(run - oracle) / std::abs(oracle);
+}
+
+bool same_result(const WindowStats& run, const WindowStats& oracle) {
+  if (run.count != oracle.count) return false;
+  const double scale = std::max({1.0, std::abs(run.sum), std::abs(oracle.sum)});
+  return std::abs(run.sum - oracle.sum) <= 1e-9 * scale;
+}
+
+Evaluation evaluate_windows(std::span<const Emission> emissions, const Oracle& oracle) {
+  Evaluation ev;
+  const std::vector<WindowHistory> histories = window_histories(emissions);
+  ev.windows_emitted = histories.size();
+
+  uint64_t updates = 0, retractions = 0;
+  for (const Emission& e : emissions) {
+    updates += e.kind == EmissionKind::kUpdate;
+    retractions += e.kind == EmissionKind::kRetract;
+  }
+  if (ev.windows_emitted > 0) {
+    ev.updates_per_window = double(updates) / double(ev.windows_emitted);
+    ev.retractions_per_window = double(retractions) / double(ev.windows_emitted);
+  }
+
+  std::vector<double> first_latency, last_latency;
+  for (const WindowHistory& h : histories) {
+    if (h.emissions > 0 && !h.retracted && oracle.find(h.key, h.window) == nullptr) {
+      ++ev.extra_windows;
+    }
+    ev.windows_flushed += h.flushed;
+    if (h.emissions == 0 || h.flushed || !h.first_proc.is_finite() || !h.window.end.is_finite()) {
+      continue;
+    }
+    first_latency.push_back(double((h.first_proc - h.window.end).ms));
+    last_latency.push_back(double((h.last_proc - h.window.end).ms));
+  }
+  auto latency = [](std::vector<double>& v) {
+    LatencyStats s;
+    s.samples = v.size();
+    if (v.empty()) return s;
+    s.p50 = percentile(v, 50);
+    s.p99 = percentile(v, 99);
+    s.max = v.back();  // sorted by percentile()
+    return s;
+  };
+  ev.latency_first = latency(first_latency);
+  ev.latency_last = latency(last_latency);
+
+  std::vector<double> count_error, sum_error;
+  const auto answers = oracle.windows();
+  ev.oracle_windows = answers.size();
+  count_error.reserve(answers.size());
+  sum_error.reserve(answers.size());
+  for (const WindowAnswer& a : answers) {
+    const WindowHistory* h = find_history(histories, a.key, a.window);
+    const bool emitted = h != nullptr && h->emissions > 0;
+    const WindowStats first = emitted ? h->first : WindowStats{};
+    if (emitted && !h->retracted && same_result(h->last, a.stats)) ++ev.exact_windows;
+    if (emitted && same_result(first, a.stats)) ++ev.first_exact_windows;
+    count_error.push_back(relative_error(double(first.count), double(a.stats.count)));
+    sum_error.push_back(relative_error(first.sum, a.stats.sum));
+  }
+  if (ev.oracle_windows > 0) {
+    ev.exact_share = double(ev.exact_windows) / double(ev.oracle_windows);
+    ev.first_exact_share = double(ev.first_exact_windows) / double(ev.oracle_windows);
+  }
+  ev.first_count_error = {mean(count_error), percentile(count_error, 99)};
+  ev.first_sum_error = {mean(sum_error), percentile(sum_error, 99)};
+  return ev;
+}
+
+Evaluation evaluate(const Trace& trace, const RunConfig& config, TimestampSource oracle_source,
+                    std::span<const Emission> emissions, const Metrics& metrics,
+                    const Oracle& oracle) {
+  Evaluation ev = evaluate_windows(emissions, oracle);
+  ev.completeness = completeness(trace, config, oracle_source, emissions, metrics);
+  return ev;
+}
+
+}  // namespace tidemark

@@ -7,6 +7,8 @@ namespace tidemark::cli {
 namespace {
 constexpr Command kCommands[] = {
     {"replay", "run a trace through windows, a watermark and a late-event policy", replay},
+    {"compare", "compare late-event policies, watermarks, timestamps and clocks against the oracle",
+     compare},
     {"generate", "write a synthetic trace: a workload preset with delay, offline devices, skew, outages",
      generate},
     {"convert", "convert a trace between CSV and binary (.tmt), losslessly", convert},

@@ -23,6 +23,7 @@ std::span<const Command> commands();
 int main(const Args& args, std::ostream& out, std::ostream& err);
 
 int replay(const Args& args, std::ostream& out, std::ostream& err);
+int compare(const Args& args, std::ostream& out, std::ostream& err);
 int generate(const Args& args, std::ostream& out, std::ostream& err);
 int convert(const Args& args, std::ostream& out, std::ostream& err);
 int inspect(const Args& args, std::ostream& out, std::ostream& err);

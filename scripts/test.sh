@@ -3,7 +3,7 @@
 # (with a smoke run of each benchmark), once under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh python3-matplotlib  # the plot test needs it
 jobs=$(nproc)
 
 echo "== Release build and tests"

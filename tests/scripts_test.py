@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Tests of scripts/sweep.py and scripts/plot.py, run by ctest.
+
+    scripts_test.py sweep --tidemark PATH   a tiny grid twice: the rerun skips every finished
+                                            point; a deleted point is run again
+    scripts_test.py plot                    plot.py on tests/fixtures/sweep_results makes
+                                            non-empty PNGs (exit 77 = skipped: no matplotlib)
+"""
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Out of order, one key; with tumbling:10ms, drop and bounded:0, 3 and 18 are late (5 of 7 kept).
+TRACE = "event_time,value\n1,1\n5,2\n12,3\n3,4\n15,5\n25,6\n18,7\n"
+
+
+def check(condition, message):
+    if not condition:
+        sys.exit(f"FAILED: {message}")
+
+
+def sweep(args, grid, results):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "sweep.py"), str(grid),
+                          "--results", str(results), "--tidemark", args.tidemark, "--threads", "2"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(out.returncode == 0, f"sweep.py failed: {out.stderr}")
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_sweep(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "tiny.csv").write_text(TRACE)
+        grid = tmp / "grid.json"
+        grid.write_text(json.dumps({
+            "traces": [{"file": str(tmp / "tiny.csv")}],
+            "windows": ["tumbling:10ms"],
+            "watermarks": ["bounded:0", "bounded:5ms"],
+            "policies": ["drop", "grace:10ms"],
+        }))
+        results = tmp / "results"
+        first = sweep(args, grid, results)
+        check("4 points: 4 run, 0 skipped" in first, f"first run: {first}")
+        files = sorted(results.glob("*.json"))
+        check(len(files) == 4, f"expected 4 result files, got {[f.name for f in files]}")
+        drop = results / ("clock=watermark__policy=drop__timestamp=event__trace=tiny__"
+                          "watermark=bounded-0__window=tumbling-10ms.json")
+        check(drop.exists(), f"{drop.name} missing; have {[f.name for f in files]}")
+        record = json.loads(drop.read_text())
+        check(record["params"]["policy"] == "drop", f"params: {record['params']}")
+        check(record["result"]["late"] == 2, f"late: {record['result']['late']}")
+        check(abs(record["result"]["completeness"] - 5 / 7) < 1e-12, "completeness != 5/7")
+        stamps = {f: f.stat().st_mtime_ns for f in files}
+
+        second = sweep(args, grid, results)
+        check("4 points: 0 run, 4 skipped" in second, f"rerun did not skip: {second}")
+        check(all(f.stat().st_mtime_ns == t for f, t in stamps.items()), "a finished point was rewritten")
+
+        drop.unlink()
+        third = sweep(args, grid, results)
+        check("4 points: 1 run, 3 skipped" in third, f"a missing point was not rerun: {third}")
+        check(drop.exists(), "the deleted point was not written again")
+    print("sweep: ok")
+
+
+def test_plot(_args):
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("plot: skipped, python3-matplotlib is not installed (scripts/setup.sh python3-matplotlib)")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "plot.py"),
+                              str(ROOT / "tests" / "fixtures" / "sweep_results"), "-o", tmp],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        check(out.returncode == 0, f"plot.py failed: {out.stderr}")
+        printed = [Path(p) for p in out.stdout.split()]
+        check(len(printed) == 2, f"expected two PNG paths, got {out.stdout!r}")
+        for png in printed:
+            data = png.read_bytes()
+            check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{png} is not a PNG")
+            check(len(data) > 10_000, f"{png} is suspiciously small ({len(data)} bytes)")
+    print("plot: ok")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("test", choices=["sweep", "plot"])
+    parser.add_argument("--tidemark")
+    args = parser.parse_args()
+    {"sweep": test_sweep, "plot": test_plot}[args.test](args)
+
+
+if __name__ == "__main__":
+    main()

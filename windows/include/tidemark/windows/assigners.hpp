@@ -20,6 +20,9 @@ class TumblingAssigner {
     out.push_back(window_of(t));
   }
   size_t max_windows() const { return 1; }
+  Duration size() const { return size_; }
+  Duration advance() const { return size_; }
+  Duration offset() const { return offset_; }
 
  private:
   Duration size_, offset_;
@@ -39,6 +42,9 @@ class HoppingAssigner {
     for (; s <= last; s = s + advance_) out.push_back({s, s + size_});
   }
   int64_t max_windows() const { return (size_.ms + advance_.ms - 1) / advance_.ms; }
+  Duration size() const { return size_; }
+  Duration advance() const { return advance_; }
+  Duration offset() const { return offset_; }
 
  private:
   Duration size_, advance_, offset_;

@@ -1,84 +1,474 @@
 #pragma once
-// Fixed-size time windows (tumbling, hopping): state per (key, window), fired by timers.
+// Fixed-size time windows (tumbling, hopping) by stream slicing: each event updates one slice of
+// its key, and a window is the combination of its slices, so a hopping window costs one update
+// per event, never one per overlapping window.
+//
+// Slices are gcd(SIZE, ADVANCE) long and aligned at OFFSET: slice j is [O + j*g, O + (j+1)*g).
+// Window m is [O + m*ADVANCE, +SIZE), i.e. slices [m*a, m*a + n) with a = ADVANCE/g, n = SIZE/g.
+// Per key (KeyIds are dense) the slices live in a ring; per window index the open-window counts
+// and the keys to fire live in WindowBuckets, so firing goes in (end, key) order without a heap.
+// A window of a key is open iff it is not closed and one of its slices holds an event: the clock
+// never decreases, so every event in an open window's slices was accepted by that window.
+//
+// The fast path covers times within +-2^60 ms, sizes and lateness amounts below 2^40 ms, bounded
+// spans of open slices, and, for hopping windows (n > 1), values whose sums are exact in any order
+// (integers with a total magnitude below 2^53), because slicing changes the order of additions.
+// Outside that, the operator hands its state once to GenericTimeWindowOperator and delegates.
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
-#include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
-#include "tidemark/windows/keyed_state.hpp"
-#include "tidemark/windows/timer_queue.hpp"
+#include "tidemark/windows/assigners.hpp"
+#include "tidemark/windows/generic_time_window_operator.hpp"
+#include "tidemark/windows/window_buckets.hpp"
 
 namespace tidemark {
 
+namespace slicing {
+
+inline constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+inline constexpr int64_t kTimeLimit = int64_t(1) << 60;  // |event time| handled by slices
+inline constexpr int64_t kIndexLimit = int64_t(1) << 62;  // beyond every real slice or window index
+inline constexpr int64_t kDurationLimit = int64_t(1) << 40;
+inline constexpr int64_t kMaxKeySpan = int64_t(1) << 14;        // slices held per key
+inline constexpr size_t kMaxWindowSpan = size_t(1) << 18;       // window indexes held at once
+
+__extension__ using Int128 = __int128;  // overflow-free intermediate for clock bounds
+
+// Floor division for b > 0, correct for negative a.
+constexpr int64_t floor_div(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+constexpr int64_t floor_div(Int128 a, int64_t b) {
+  Int128 q = a / b;
+  if (a % b != 0 && a < 0) --q;
+  return int64_t(std::clamp<Int128>(q, -kIndexLimit, kIndexLimit));
+}
+constexpr int64_t gcd(int64_t a, int64_t b) { return b == 0 ? a : gcd(b, a % b); }
+
+struct PlainSlot {
+  Aggregate agg;
+};
+// With a scan: a prefix or suffix aggregate within the slice's block of n slices.
+struct ScanSlot {
+  Aggregate agg;
+  Aggregate scan;
+};
+
+}  // namespace slicing
+
 template <class Assigner>
 class TimeWindowOperator {
+  // Tumbling windows are single slices; hopping windows combine n slices through block scans.
+  static constexpr bool kScans = !std::is_same_v<Assigner, TumblingAssigner>;
+  using Slot = std::conditional_t<kScans, slicing::ScanSlot, slicing::PlainSlot>;
+  using Generic = GenericTimeWindowOperator<Assigner>;
+  static constexpr int64_t kNone = slicing::kNone;
+  // Tumbling keys hold their (usually one or two) open slices inline: one cache line per event.
+  static constexpr uint32_t kInline = kScans ? 0 : 2;
+
  public:
   TimeWindowOperator(Assigner assigner, LatenessPolicy policy)
-      : assigner_(assigner), policy_(policy) {}
+      : assigner_(assigner),
+        policy_(policy),
+        size_(assigner.size().ms),
+        advance_(assigner.advance().ms),
+        offset_(assigner.offset().ms),
+        g_(slicing::gcd(size_, advance_)),
+        a_(advance_ / g_),
+        n_(size_ / g_),
+        fire_delay_((policy.fire_time(Timestamp{0}) - Timestamp{0}).ms),
+        close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms) {
+    if (size_ >= slicing::kDurationLimit || policy.amount().ms >= slicing::kDurationLimit) {
+      generic_ = std::make_unique<Generic>(assigner_, policy_);
+    }
+    set_clock(Timestamp::min());
+  }
 
   void fire(Timestamp clock, Emitter& em) {
-    while (fires_.due(clock)) {
-      const Timer t = fires_.pop();
-      const auto it = slots_->find({t.key, t.start});
-      TIDEMARK_ASSERT(it != slots_->end());
-      em.emit(t.key, {t.start, t.end}, lower(it->second.agg), EmissionKind::kOnTime);
-      const Timestamp close = policy_.close_time(t.end);
-      if (close <= clock) {
-        slots_->erase(it);
-      } else {
-        it->second.fired = true;
-        purges_.push({close, t.end, t.key, t.start});
-      }
+    if (generic_) [[unlikely]] return generic_->fire(clock, em);
+    set_clock(clock);
+    if (!buckets_.empty()) {
+      const int64_t last = std::min(fired_max_, buckets_.end() - 1);
+      for (int64_t m = std::max(next_fire_, buckets_.first()); m <= last; ++m) fire_bucket(m, em);
     }
-    while (purges_.due(clock)) {
-      const Timer t = purges_.pop();
-      slots_->erase({t.key, t.start});
-    }
+    next_fire_ = std::max(next_fire_, fired_max_ + 1);
+    while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
   }
 
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-    assigner_.assign(t, windows_);
-    bool accepted = false;
-    for (const Window& w : windows_) {
-      const Decision d = decide(w, clock, policy_);
-      if (d == Decision::kReject) continue;
-      accepted = true;
-      auto [it, inserted] = slots_->try_emplace(WindowKey{key, w.start});
-      Slot& slot = it->second;
-      slot.agg = combine(slot.agg, lift(v));
-      if (d == Decision::kAccept) {
-        if (inserted) fires_.push({policy_.fire_time(w.end), w.end, key, w.start});
-        continue;
+    // In-order event in its key's newest slice, whose windows have not fired: one combine.
+    if (t.ms >= cache_lo_ && t.ms < cache_hi_ && clock.ms < cache_first_fire_ &&
+        key < keys_.size()) {
+      KeyState& ks = keys_[key];
+      if (ks.top == cache_j_ && exact(v)) {
+        Slot& s = slot(ks, cache_j_);
+        s.agg = combine(s.agg, lift(v));
+        return true;
       }
-      // Late but within grace: the window (perhaps new) emits its full contents at once.
-      if (inserted) {
-        slot.fired = true;
-        purges_.push({policy_.close_time(w.end), w.end, key, w.start});
-      }
-      em.emit(key, w, lower(slot.agg), EmissionKind::kUpdate);
     }
-    return accepted;
+    return add_slow(key, t, v, clock, em);
   }
 
-  size_t open_windows() const { return slots_->size(); }
+  size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
   size_t state_bytes() const {
-    return slots_->size() * kNodeBytes<WindowKey, Slot> +
-           (fires_.size() + purges_.size()) * sizeof(Timer);
+    if (generic_) return generic_->state_bytes();
+    return keys_.capacity() * sizeof(KeyState) + ring_bytes_ + buckets_.bytes();
   }
 
  private:
-  struct Slot {
-    Aggregate agg;
-    bool fired = false;
+  // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots.
+  struct KeyState {
+    int64_t base = 0;
+    int64_t top = kNone;   // newest slice holding an event
+    uint32_t head = 0, len = 0, cap = 0;
+    std::array<Slot, kInline> local{};  // the ring while cap <= kInline
+    std::unique_ptr<Slot[]> ring;
+    int64_t next = kNone;  // window index of the key's next on-time firing
+    // Block scans (hopping): suffix scans valid for the block starting at sfx_lo, prefix scans
+    // for slices [pfx_lo, pfx_upto) of the block starting at pfx_lo.
+    int64_t sfx_lo = kNone, pfx_lo = kNone, pfx_upto = kNone;
   };
+
+  // ---- clock-derived bounds ---------------------------------------------------------------
+
+  // fired_max_: newest window whose fire time is <= C; alive_min_: oldest window not closed.
+  void set_clock(Timestamp c) {
+    clock_ms_ = c.ms;
+    if (c == Timestamp::max()) {
+      fired_max_ = alive_min_ = slicing::kIndexLimit;
+    } else if (c == Timestamp::min()) {
+      fired_max_ = alive_min_ = -slicing::kIndexLimit;
+    } else {
+      const slicing::Int128 base = slicing::Int128(c.ms) - offset_ - size_;
+      fired_max_ = slicing::floor_div(base - fire_delay_, advance_);
+      alive_min_ = slicing::floor_div(base - close_delay_, advance_) + 1;
+    }
+    alive_slice_min_ = int64_t(std::clamp<slicing::Int128>(slicing::Int128(alive_min_) * a_,
+                                                    -slicing::kIndexLimit, slicing::kIndexLimit));
+  }
+
+  int64_t slice_of(int64_t t) {
+    if (t >= cache_lo_ && t < cache_hi_) return cache_j_;
+    const int64_t j = slicing::floor_div(t - offset_, g_);
+    cache_j_ = j;
+    cache_lo_ = offset_ + j * g_;
+    cache_hi_ = cache_lo_ + g_;
+    const int64_t oldest = slicing::floor_div(j - n_, a_) + 1;  // oldest window holding slice j
+    cache_first_fire_ = offset_ + (oldest * a_ + n_) * g_ + fire_delay_;
+    return j;
+  }
+
+  Window window(int64_t m) const {
+    const Timestamp s{offset_ + m * advance_};
+    return {s, s + Duration{size_}};
+  }
+
+  // Whether v can join slices without changing any sum: always for single-slice windows.
+  bool exact(double v) {
+    if (!kScans || n_ == 1) return true;
+    const double mag = std::fabs(v);
+    if (!(mag < 0x1p31)) return false;
+    const int64_t i = int64_t(v);
+    if (double(i) != v || (i == 0 && std::signbit(v))) return false;
+    abs_total_ += mag;
+    return abs_total_ < 0x1p53;
+  }
+
+  // ---- per-key slice ring -----------------------------------------------------------------
+
+  static Slot* slots(KeyState& ks) {
+    if constexpr (kInline > 0) {
+      if (ks.cap <= kInline) return ks.local.data();
+    }
+    return ks.ring.get();
+  }
+  static Slot& slot(KeyState& ks, int64_t j) {
+    return slots(ks)[(ks.head + uint64_t(j - ks.base)) & (ks.cap - 1)];
+  }
+
+  void grow(KeyState& ks, size_t need) {
+    if (need <= ks.cap) return;
+    if (kInline > 0 && need <= kInline) {  // first slices of a key: the inline ring
+      ks.cap = kInline;
+      ks.head = 0;
+      return;
+    }
+    size_t cap = std::max<size_t>(ks.cap * 2, kScans ? 8 : 4);
+    while (cap < need) cap *= 2;
+    auto next = std::make_unique<Slot[]>(cap);
+    const Slot* old = slots(ks);
+    for (uint32_t i = 0; i < ks.len; ++i) next[i] = old[(ks.head + i) & (ks.cap - 1)];
+    ring_bytes_ += (cap - (ks.cap > kInline ? ks.cap : 0)) * sizeof(Slot);
+    ks.ring = std::move(next);
+    ks.cap = uint32_t(cap);
+    ks.head = 0;
+  }
+
+  // Extends the ring with empty slices so that it holds [lo, hi].
+  void cover(KeyState& ks, int64_t lo, int64_t hi) {
+    if (ks.len == 0) {
+      grow(ks, size_t(hi - lo + 1));
+      ks.base = lo;
+      ks.head = 0;
+      ks.len = uint32_t(hi - lo + 1);
+      for (uint32_t i = 0; i < ks.len; ++i) slots(ks)[i] = Slot{};
+      return;
+    }
+    const int64_t end = ks.base + ks.len;
+    const int64_t new_lo = std::min(lo, ks.base), new_end = std::max(hi + 1, end);
+    grow(ks, size_t(new_end - new_lo));
+    if (new_lo < ks.base) {
+      const uint32_t d = uint32_t(ks.base - new_lo);
+      ks.head = (ks.head - d) & (ks.cap - 1);
+      ks.base = new_lo;
+      ks.len += d;
+      for (uint32_t i = 0; i < d; ++i) slots(ks)[(ks.head + i) & (ks.cap - 1)] = Slot{};
+    }
+    for (int64_t j = end; j < new_end; ++j) {
+      ++ks.len;
+      slot(ks, j) = Slot{};
+    }
+  }
+
+  // Forgets the slices whose windows have all closed.
+  void trim(KeyState& ks) {
+    if (ks.len == 0 || ks.base >= alive_slice_min_) return;
+    const int64_t d = std::min<int64_t>(ks.len, alive_slice_min_ - ks.base);
+    ks.head = uint32_t((ks.head + uint64_t(d)) & (ks.cap - 1));
+    ks.base += d;
+    ks.len -= uint32_t(d);
+    if (ks.top != kNone && ks.top < ks.base) ks.top = kNone;
+  }
+
+  // A late event changed slice j: drop the scans that include it.
+  void invalidate(KeyState& ks, int64_t j) {
+    if constexpr (kScans) {
+      if (ks.sfx_lo != kNone && j >= ks.sfx_lo && j < ks.sfx_lo + n_) ks.sfx_lo = kNone;
+      if (ks.pfx_lo != kNone && j >= ks.pfx_lo && j < ks.pfx_upto) ks.pfx_upto = j;
+    }
+  }
+
+  // The aggregate of window m by combining its slices one by one.
+  Aggregate window_agg(KeyState& ks, int64_t m) {
+    const int64_t s = m * a_;
+    if (n_ == 1) return (ks.len && s >= ks.base && s < ks.base + ks.len) ? slot(ks, s).agg : Aggregate{};
+    Aggregate acc{};
+    const int64_t hi = std::min(s + n_, ks.base + int64_t(ks.len));
+    for (int64_t j = std::max(s, ks.base); j < hi; ++j) acc = combine(acc, slot(ks, j).agg);
+    return acc;
+  }
+
+  // The aggregate of window m for its on-time firing: O(1) amortized through block scans.
+  Aggregate ontime_agg(KeyState& ks, int64_t m) {
+    if constexpr (!kScans) {
+      return window_agg(ks, m);
+    } else {
+      if (n_ == 1) return window_agg(ks, m);
+      // Slices past the ring's end hold no event: scans stop at the last slice held.
+      const int64_t s = m * a_, last = s + n_ - 1;
+      const int64_t block = slicing::floor_div(s, n_) * n_;
+      if (block == s) return prefix_at(ks, block, last);
+      return combine(suffix_at(ks, block, s), prefix_at(ks, block + n_, last));
+    }
+  }
+
+  // Combination of the slices [block, q] (q within the block starting at `block`).
+  Aggregate prefix_at(KeyState& ks, int64_t block, int64_t q) {
+    if constexpr (kScans) {
+      const int64_t lo = std::max(block, ks.base);
+      q = std::min(q, ks.base + int64_t(ks.len) - 1);
+      if (q < lo) return {};
+      if (ks.pfx_lo != block) {
+        if (ks.sfx_lo == block) ks.sfx_lo = kNone;
+        ks.pfx_lo = block;
+        ks.pfx_upto = lo;
+      }
+      if (ks.pfx_upto < lo) ks.pfx_upto = lo;
+      if (q >= ks.pfx_upto) {
+        Aggregate acc = ks.pfx_upto > lo ? slot(ks, ks.pfx_upto - 1).scan : Aggregate{};
+        for (int64_t j = ks.pfx_upto; j <= q; ++j) {
+          Slot& sl = slot(ks, j);
+          acc = combine(acc, sl.agg);
+          sl.scan = acc;
+        }
+        ks.pfx_upto = q + 1;
+      }
+      return slot(ks, q).scan;
+    } else {
+      return {};
+    }
+  }
+
+  // Combination of the slices [s, block + n) (s within the block starting at `block`).
+  Aggregate suffix_at(KeyState& ks, int64_t block, int64_t s) {
+    if constexpr (kScans) {
+      const int64_t lo = std::max(block, ks.base);
+      const int64_t hi = std::min(block + n_, ks.base + int64_t(ks.len)) - 1;
+      if (hi < lo || s > hi) return {};
+      if (ks.sfx_lo != block) {
+        if (ks.pfx_lo == block) ks.pfx_lo = kNone;
+        Aggregate acc{};
+        for (int64_t j = hi; j >= lo; --j) {
+          Slot& sl = slot(ks, j);
+          acc = combine(sl.agg, acc);
+          sl.scan = acc;
+        }
+        ks.sfx_lo = block;
+      }
+      return slot(ks, std::max(s, lo)).scan;
+    } else {
+      return {};
+    }
+  }
+
+  // The next window after m holding an event of the key, or kNone.
+  int64_t next_window(KeyState& ks, int64_t m) {
+    if (ks.top == kNone) return kNone;
+    const int64_t from = std::max((m + 1) * a_, ks.base);
+    for (int64_t j = from; j <= ks.top; ++j) {
+      if (slot(ks, j).agg.count != 0) return std::max(m + 1, slicing::floor_div(j - n_, a_) + 1);
+    }
+    return kNone;
+  }
+
+  void fire_bucket(int64_t m, Emitter& em) {
+    std::vector<KeyId>& keys = buckets_.at(m).keys;
+    if (keys.empty()) return;
+    if (!std::is_sorted(keys.begin(), keys.end())) std::sort(keys.begin(), keys.end());
+    const Window w = window(m);
+    for (const KeyId k : keys) {
+      KeyState& ks = keys_[k];
+      if (ks.next != m) continue;  // stale entry (or a duplicate already fired)
+      em.emit(k, w, lower(ontime_agg(ks, m)), EmissionKind::kOnTime);
+      ks.next = next_window(ks, m);
+      if (ks.next != kNone) buckets_.enqueue(ks.next, k);
+    }
+    keys.clear();
+  }
+
+  // ---- the general case of add ------------------------------------------------------------
+
+  bool add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+    if (generic_) return generic_->add(key, t, v, clock, em);
+    if (clock.ms != clock_ms_) set_clock(clock);
+    if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {
+      return to_generic().add(key, t, v, clock, em);
+    }
+    const int64_t j = slice_of(t.ms);
+    const int64_t m_hi = slicing::floor_div(j, a_);
+    const int64_t m_acc = std::max(slicing::floor_div(j - n_, a_) + 1, alive_min_);
+    if (m_acc > m_hi) return false;  // every window of t has closed
+
+    if (key >= keys_.size()) keys_.resize(size_t(key) + 1);
+    KeyState& ks = keys_[key];
+    trim(ks);
+    const int64_t lo = ks.len ? std::min(ks.base, j) : j;
+    const int64_t hi = std::max(ks.len ? ks.base + int64_t(ks.len) - 1 : j,
+                                std::max(ks.top == kNone ? j : ks.top, j) + n_ - 1);
+    if (hi - lo >= slicing::kMaxKeySpan || !buckets_.fits(m_acc, m_hi, slicing::kMaxWindowSpan)) {
+      return to_generic().add(key, t, v, clock, em);
+    }
+
+    cover(ks, j, j);
+    Slot& s = slot(ks, j);
+    if (s.agg.count == 0) {
+      // The windows of j that held no event open now: those containing neither the previous
+      // nor the next slice of the key that holds an event.
+      int64_t first = m_acc, last = m_hi;
+      if (ks.top != kNone && j > ks.top) {
+        first = std::max(first, slicing::floor_div(ks.top, a_) + 1);
+      } else if (ks.top != kNone) {
+        for (int64_t i = j - 1; i >= ks.base; --i) {
+          if (slot(ks, i).agg.count != 0) {
+            first = std::max(first, slicing::floor_div(i, a_) + 1);
+            break;
+          }
+        }
+        for (int64_t i = j + 1; i <= ks.top; ++i) {
+          if (slot(ks, i).agg.count != 0) {
+            last = std::min(last, slicing::floor_div(i - n_, a_));
+            break;
+          }
+        }
+      }
+      for (int64_t m = first; m <= last; ++m) {
+        buckets_.reserve(m);
+        ++buckets_.at(m).open;
+        ++open_;
+      }
+      if (ks.top == kNone || j > ks.top) ks.top = j;
+    }
+    Slot& sj = slot(ks, j);
+    sj.agg = combine(sj.agg, lift(v));
+    invalidate(ks, j);
+
+    // The oldest window of j that has not fired is the key's next firing, if none is earlier.
+    const int64_t m_unfired = std::max(m_acc, fired_max_ + 1);
+    if (m_unfired <= m_hi && (ks.next == kNone || m_unfired < ks.next)) {
+      ks.next = m_unfired;
+      buckets_.enqueue(m_unfired, key);
+    }
+    // Late but within grace: every fired window of j emits its full contents at once.
+    const int64_t m_fired = std::min(m_hi, fired_max_);
+    for (int64_t m = m_acc; m <= m_fired; ++m) {
+      em.emit(key, window(m), lower(window_agg(ks, m)), EmissionKind::kUpdate);
+    }
+    return true;
+  }
+
+  // Hands every open window to the general operator, which handles the rest of the run.
+  Generic& to_generic() {
+    generic_ = std::make_unique<Generic>(assigner_, policy_);
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      KeyState& ks = keys_[k];
+      trim(ks);
+      if (ks.top == kNone) continue;
+      const int64_t from = std::max(slicing::floor_div(ks.base - n_, a_) + 1, alive_min_);
+      const int64_t to = slicing::floor_div(ks.top, a_);
+      for (int64_t m = from; m <= to; ++m) {
+        const Aggregate agg = window_agg(ks, m);
+        if (agg.count != 0) generic_->restore(KeyId(k), window(m), agg, m <= fired_max_);
+      }
+    }
+    std::vector<KeyState>().swap(keys_);
+    buckets_ = WindowBuckets();
+    ring_bytes_ = 0;
+    open_ = 0;
+    return *generic_;
+  }
 
   Assigner assigner_;
   LatenessPolicy policy_;
-  PooledMap<WindowKey, Slot, WindowKeyHash> slots_;
-  TimerQueue fires_, purges_;
-  std::vector<Window> windows_;  // reused per event
+  int64_t size_, advance_, offset_;
+  int64_t g_, a_, n_;                  // slice length; window advance and size in slices
+  int64_t fire_delay_, close_delay_;  // fire and close time minus window end
+
+  std::vector<KeyState> keys_;  // by KeyId
+  WindowBuckets buckets_;
+  uint64_t open_ = 0;
+  size_t ring_bytes_ = 0;
+  double abs_total_ = 0;
+
+  int64_t clock_ms_ = 0;
+  int64_t fired_max_ = 0, alive_min_ = 0, alive_slice_min_ = 0;
+  int64_t next_fire_ = -slicing::kIndexLimit;  // windows before it have been fired
+
+  // The last slice looked up: [cache_lo_, cache_hi_) is slice cache_j_, whose oldest window fires
+  // at cache_first_fire_.
+  int64_t cache_lo_ = 1, cache_hi_ = 0, cache_j_ = 0, cache_first_fire_ = 0;
+
+  std::unique_ptr<Generic> generic_;
 };
 
 }  // namespace tidemark

@@ -100,6 +100,9 @@ EventClock::EventClock(const RunConfig& config, PartitionId partitions)
   if (config.idle_timeout && mode_ == ClockMode::kWatermark) {
     idleness_.emplace(partitions, *config.idle_timeout);
   }
+  plain_bounded_ = mode_ == ClockMode::kWatermark && !idleness_ &&
+                   watermark_.kind == WatermarkSpec::Kind::kBounded;
+  single_partition_ = partitions == 1;
 }
 
 void EventClock::advance_idleness(PartitionId p, Timestamp proc) {
@@ -108,7 +111,7 @@ void EventClock::advance_idleness(PartitionId p, Timestamp proc) {
   idleness_->expire(proc, [&](PartitionId q) { inputs_.set_idle(q); });
 }
 
-Timestamp EventClock::on_event(PartitionId p, Timestamp t, Timestamp proc) {
+Timestamp EventClock::on_event_general(PartitionId p, Timestamp t, Timestamp proc) {
   if (mode_ == ClockMode::kStreamTime) {
     current_ = std::max(current_, t);
     return current_;

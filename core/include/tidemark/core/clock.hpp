@@ -2,6 +2,7 @@
 // The clock C that closes windows (DESIGN §4): per-partition watermarks combined as the minimum
 // over active partitions (with idleness), or stream time. C never decreases.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -87,13 +88,29 @@ class EventClock {
   EventClock(const RunConfig& config, PartitionId partitions);
 
   // A data record of partition p with extracted time t arrived at processing time `proc`.
-  Timestamp on_event(PartitionId p, Timestamp t, Timestamp proc);
+  // Inline fast path for the common case (bounded watermark, no idleness): one comparison when
+  // the partition's max does not rise, and no heap at all for a single partition.
+  Timestamp on_event(PartitionId p, Timestamp t, Timestamp proc) {
+    if (!plain_bounded_) return on_event_general(p, t, proc);
+    if (t > max_seen_[p]) {
+      max_seen_[p] = t;
+      const Timestamp w = t - watermark_.delay;
+      if (single_partition_) {
+        current_ = std::max(current_, w);
+      } else {
+        inputs_.update(p, w);
+        current_ = inputs_.combined();
+      }
+    }
+    return current_;
+  }
   // A punctuation (kind W) of partition p carrying watermark w.
   Timestamp on_punctuation(PartitionId p, Timestamp w, Timestamp proc);
   Timestamp current() const { return current_; }
 
  private:
   void advance_idleness(PartitionId p, Timestamp proc);
+  Timestamp on_event_general(PartitionId p, Timestamp t, Timestamp proc);
 
   ClockMode mode_;
   WatermarkSpec watermark_;
@@ -101,6 +118,8 @@ class EventClock {
   std::vector<Timestamp> max_seen_;  // per partition, for bounded watermarks
   std::optional<IdlenessTracker> idleness_;
   Timestamp current_ = Timestamp::min();
+  bool plain_bounded_ = false;     // watermark clock, bounded generator, no idleness
+  bool single_partition_ = false;  // then C = W_0: the minimum over one input
 };
 
 template <class F>

@@ -53,6 +53,7 @@ class Driver {
 
   // End of trace: with --end flush the clock jumps to +inf and every window fires.
   Metrics finish() {
+    flush_lag();
     if (config_.end == EndMode::kFlush) advance(Timestamp::max());
     metrics_.open_windows_at_end = op_.open_windows();
     metrics_.final_clock = last_clock_;
@@ -73,15 +74,28 @@ class Driver {
   void sample() {
     metrics_.peak_open_windows = std::max<uint64_t>(metrics_.peak_open_windows, op_.open_windows());
     metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, op_.state_bytes());
+    // Lag = processing time - clock after each event. Both change far less often than events
+    // arrive, so events are counted and the lag is accounted once per change.
     const Timestamp c = clock_.current();
-    if (!c.is_finite()) {
-      ++metrics_.events_at_unbounded_clock;
-      return;
+    if (c != lag_clock_ || proc_ != lag_proc_) {
+      flush_lag();
+      lag_clock_ = c;
+      lag_proc_ = proc_;
     }
-    const int64_t lag = std::max<int64_t>(0, (proc_ - c).ms);
-    ++metrics_.lag_samples;
-    lag_sum_ += double(lag);
-    metrics_.lag_max_ms = std::max(metrics_.lag_max_ms, lag);
+    ++lag_pending_;
+  }
+
+  void flush_lag() {
+    if (lag_pending_ == 0) return;
+    if (!lag_clock_.is_finite()) {
+      metrics_.events_at_unbounded_clock += lag_pending_;
+    } else {
+      const int64_t lag = std::max<int64_t>(0, (lag_proc_ - lag_clock_).ms);
+      metrics_.lag_samples += lag_pending_;
+      lag_sum_ += double(lag) * double(lag_pending_);
+      metrics_.lag_max_ms = std::max(metrics_.lag_max_ms, lag);
+    }
+    lag_pending_ = 0;
   }
 
   const RunConfig& config_;
@@ -94,6 +108,8 @@ class Driver {
   Timestamp last_clock_ = Timestamp::min();
   Metrics metrics_;
   double lag_sum_ = 0;
+  Timestamp lag_clock_ = Timestamp::min(), lag_proc_ = Timestamp::min();
+  uint64_t lag_pending_ = 0;
 };
 
 }  // namespace tidemark

@@ -37,7 +37,7 @@ auto parse_list(std::string_view option, const std::string& text, Parse parse) {
 using Value = std::variant<std::string, uint64_t, double>;
 using Fields = std::vector<std::pair<std::string_view, Value>>;
 
-// Every reported figure of one row, named as in docs/compare.md; CSV and JSON both come from it.
+// Every reported figure of one row, named as in the README's metrics table; CSV and JSON both come from it.
 Fields row_fields(const ConfigurationResult& r) {
   const Evaluation& ev = r.evaluation;
   const Metrics& m = r.metrics;
@@ -251,7 +251,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       "Compare late-event policies (and watermarks, timestamps, clocks) on one trace. "
       "Every combination runs against the oracle, the complete answer computed from "
       "true_time (or the extracted time when the trace has none) with no lateness; "
-      "prints one row per configuration. Metrics are defined in docs/compare.md.",
+      "prints one row per configuration. Metrics are defined in the README (Comparing late-event policies).",
       "compare");
   std::string trace_path, window, policies = "drop", watermarks = "bounded:0", timestamps = "event",
                                   clocks = "watermark";

@@ -17,29 +17,46 @@ Aggregate SlidingOperator::aggregate(const Points& points, Window w) const {
   return a;
 }
 
-bool SlidingOperator::apply(KeyId key, const Points& points, Timestamp start,
+size_t SlidingOperator::find(const KeyState& k, Timestamp start) {
+  return size_t(std::lower_bound(k.slots.begin() + ptrdiff_t(k.head), k.slots.end(), start,
+                                 [](const Slot& s, Timestamp x) { return s.start < x; }) -
+                k.slots.begin());
+}
+
+bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
                             const Aggregate& with, Timestamp clock, Emitter& em) {
   const Window w = window_at(start);
   const Decision d = decide(w, clock, policy_);
   if (d == Decision::kReject) return false;
-  auto [it, inserted] = slots_->try_emplace(WindowKey{key, start});
-  Slot& slot = it->second;
-  if (inserted) {
-    slot.agg = aggregate(points, w);  // events that arrived before the window existed
-    if (d == Decision::kAccept) {
-      fires_.push({policy_.fire_time(w.end), w.end, key, start});
+  if (i == k.slots.size() || k.slots[i].start != start) {
+    // Events that arrived before the window existed.
+    const bool fired = d != Decision::kAccept;
+    // Fired windows end before unfired ones, so this keeps the fired prefix intact.
+    TIDEMARK_ASSERT(fired ? i <= k.head + k.fired : i >= k.head + k.fired);
+    const Slot slot{start, aggregate(k.points, w), fired};
+    if (i == k.head && k.head > 0) {  // reuse a purged slot in front
+      k.slots[i = --k.head] = slot;
+      --dead_slots_;
     } else {
-      slot.fired = true;
-      purges_.push({policy_.close_time(w.end), w.end, key, start});
+      k.slots.insert(k.slots.begin() + ptrdiff_t(i), slot);
+    }
+    ++window_count_;
+    if (!fired) {
+      if (i == k.head + k.fired) arm_fire(key, k);
+    } else {
+      ++k.fired;
+      if (i == k.head) arm_purge(key, k);
     }
   }
+  Slot& slot = k.slots[i];
   slot.agg = combine(slot.agg, with);
   if (d == Decision::kAcceptAndUpdate) em.emit(key, w, lower(slot.agg), EmissionKind::kUpdate);
   return true;
 }
 
 bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-  Points& points = (*points_)[key];
+  KeyState& k = state_of(key);
+  Points& points = k.points;
   trim(points, clock);
   // Windows containing t start in [t - DIFF, t]: t's own left window, the right windows of
   // earlier events within DIFF + 1, and the left windows of later events within DIFF.
@@ -50,18 +67,28 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   for (; it != points.end() && it->time < t; ++it) starts_.push_back(it->time + Duration{1});
   const auto at_t = it;
   for (; it != points.end() && it->time <= t + diff_; ++it) starts_.push_back(it->time - diff_);
-  std::sort(starts_.begin(), starts_.end());
+  if (!std::is_sorted(starts_.begin(), starts_.end())) std::sort(starts_.begin(), starts_.end());
   starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
 
+  // Both lists are sorted: walk the key's windows alongside the candidate starts.
   bool accepted = false;
-  for (const Timestamp s : starts_) accepted |= apply(key, points, s, lift(v), clock, em);
+  size_t i = find(k, starts_.front());
+  for (const Timestamp s : starts_) {
+    while (i < k.slots.size() && k.slots[i].start < s) ++i;
+    if (apply(key, k, i, s, lift(v), clock, em)) {
+      accepted = true;
+      ++i;
+    }
+  }
   if (!accepted) return false;
 
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
   auto later = std::upper_bound(at_t, points.end(), t,
                                 [](Timestamp x, const Point& p) { return x < p.time; });
   if (later != points.end() && later->time <= t + Duration{diff_.ms + 1}) {
-    apply(key, points, t + Duration{1}, identity(), clock, em);
+    const Timestamp right = t + Duration{1};
+    size_t j = find(k, right);
+    apply(key, k, j, right, identity(), clock, em);
   }
   points.insert(later, Point{t, v});
   ++point_count_;
@@ -77,31 +104,65 @@ void SlidingOperator::trim(Points& points, Timestamp clock) {
   points.erase(points.begin(), keep);
 }
 
+void SlidingOperator::erase(KeyState& k, size_t i, Timestamp clock) {
+  --window_count_;
+  if (i != k.head) {
+    k.slots.erase(k.slots.begin() + ptrdiff_t(i));
+  } else if (++dead_slots_, ++k.head >= 16 && 2 * k.head >= k.slots.size()) {
+    k.slots.erase(k.slots.begin(), k.slots.begin() + ptrdiff_t(k.head));
+    dead_slots_ -= k.head;
+    k.head = 0;
+  }
+  if (k.head == k.slots.size()) {  // an idle key gives its events back
+    k.slots.clear();
+    dead_slots_ -= k.head;
+    k.head = 0;
+    trim(k.points, clock);
+  }
+}
+
+void SlidingOperator::arm_fire(KeyId key, KeyState& k) {
+  if (k.head + k.fired == k.slots.size()) return fires_.remove(key);
+  const Window w = window_at(k.slots[k.head + k.fired].start);
+  fires_.set({policy_.fire_time(w.end), w.end, key, w.start});
+}
+
+void SlidingOperator::arm_purge(KeyId key, KeyState& k) {
+  if (k.fired == 0) return purges_.remove(key);
+  const Window w = window_at(k.slots[k.head].start);
+  purges_.set({policy_.close_time(w.end), w.end, key, w.start});
+}
+
+// Each key's fire entry is its earliest unfired window, so the queue's minimum is the earliest
+// window overall: windows fire in (fire time, end, key, start) order.
 void SlidingOperator::fire(Timestamp clock, Emitter& em) {
   while (fires_.due(clock)) {
-    const Timer t = fires_.pop();
-    const auto it = slots_->find({t.key, t.start});
-    TIDEMARK_ASSERT(it != slots_->end());
-    em.emit(t.key, {t.start, t.end}, lower(it->second.agg), EmissionKind::kOnTime);
-    const Timestamp close = policy_.close_time(t.end);
-    if (close <= clock) {
-      slots_->erase(it);
-      trim((*points_)[t.key], clock);
+    const Timer t = fires_.top();
+    KeyState& k = keys_[t.key];
+    const size_t i = k.head + k.fired;
+    TIDEMARK_ASSERT(i < k.slots.size() && k.slots[i].start == t.start);
+    em.emit(t.key, {t.start, t.end}, lower(k.slots[i].agg), EmissionKind::kOnTime);
+    if (policy_.close_time(t.end) <= clock) {
+      erase(k, i, clock);
     } else {
-      it->second.fired = true;
-      purges_.push({close, t.end, t.key, t.start});
+      k.slots[i].fired = true;
+      if (++k.fired == 1) arm_purge(t.key, k);
     }
+    arm_fire(t.key, k);
   }
   while (purges_.due(clock)) {
-    const Timer t = purges_.pop();
-    slots_->erase({t.key, t.start});
-    trim((*points_)[t.key], clock);
+    const Timer t = purges_.top();
+    KeyState& k = keys_[t.key];
+    TIDEMARK_ASSERT(k.fired > 0 && k.slots[k.head].start == t.start);
+    --k.fired;
+    erase(k, k.head, clock);
+    arm_purge(t.key, k);
   }
 }
 
 size_t SlidingOperator::state_bytes() const {
-  return slots_->size() * kNodeBytes<WindowKey, Slot> + points_->size() * kNodeBytes<KeyId, Points> +
-         point_count_ * sizeof(Point) + (fires_.size() + purges_.size()) * sizeof(Timer);
+  return keys_.capacity() * sizeof(KeyState) + point_count_ * sizeof(Point) +
+         (window_count_ + dead_slots_) * sizeof(Slot) + fires_.bytes() + purges_.bytes();
 }
 
 }  // namespace tidemark

@@ -43,6 +43,13 @@ TEST_CASE("Kafka's SessionWindows table: gap 5; 10, 12, 20, then 16", "[examples
                                  config("session:5ms", "drop", "bounded:1m"));
     CHECK(o.lines() == Lines{"A [10,20) 2 2 on_time", "A [21,26) 1 1 on_time"});
   }
+  SECTION("in order with bounded:0, the event exactly GAP later still joins: sessions fire at C > end") {
+    const auto o = test::run_csv("key,event_time\nA,0\nA,10\nA,30\n",
+                                 config("session:10ms", "drop", "bounded:0"));
+    CHECK(o.lines() == Lines{"A [0,20) 2 2 on_time", "A [30,40) 1 1 on_time"});
+    CHECK(o.sink.emissions[0].clock == Timestamp{30});  // fired once C passed 20
+    CHECK(o.metrics.late == 0);
+  }
   SECTION("an event that bridges two sessions past grace is late") {
     RunConfig c = config("session:5ms", "grace:5ms");
     c.clock = ClockMode::kStreamTime;

@@ -36,6 +36,12 @@ struct Spec {
   int64_t offset = 0;   // tumbling, hopping
 };
 
+// The end the policy is applied to: a session [s, e) can still grow by an event at e (touching
+// sessions merge), so it completes only once the clock passes e, as if it ended at e + 1.
+inline int64_t policy_end(const Spec& spec, int64_t end) {
+  return spec.kind == Kind::kSession ? end + 1 : end;
+}
+
 // Lateness policy of DESIGN §5 for a window ending at e.
 struct Policy {
   enum class Kind { kDrop, kWait, kGrace };
@@ -219,7 +225,7 @@ struct Replay {
 //    derives a and C(x) < close(e) (it could be created), and its content is every accepted
 //    event u in [a, a + DIFF] with C(u) < close(e): the clock is monotone, so those are exactly
 //    the events that were accepted (or already stored) while it was open.
-//  - session: a literal simulation: per key, retained sessions (purged once C >= close(end));
+//  - session: a literal simulation: per key, retained sessions (purged once C >= close(end+1));
 //    an event's proto-window [t, t + GAP) merges with every retained session it overlaps or
 //    touches, and the merged window is accepted iff C < close(merged end). Final sessions are
 //    those never merged away. (Recomputing sessions over just the accepted events would not be
@@ -297,7 +303,7 @@ inline Replay replay(const std::vector<Ev>& events, const Spec& s, const Policy&
       for (size_t i = 0; i < events.size(); ++i) {
         const Ev& e = events[i];
         for (Session& x : all) {
-          if (x.retained && p.close_time(x.end) <= C[i]) x.retained = false;
+          if (x.retained && p.close_time(policy_end(s, x.end)) <= C[i]) x.retained = false;
         }
         Session next{e.key, e.t, e.t + s.size, {e.value}};
         std::vector<size_t> merged;
@@ -315,7 +321,7 @@ inline Replay replay(const std::vector<Ev>& events, const Spec& s, const Policy&
             }
           }
         }
-        if (!(C[i] < p.close_time(next.end))) continue;  // rejected: state unchanged
+        if (!(C[i] < p.close_time(policy_end(s, next.end)))) continue;  // rejected: unchanged
         r.accepted[i] = true;
         for (size_t j : merged) {
           all[j].superseded = true;

@@ -304,7 +304,7 @@ std::vector<std::string> run_errors(const Generated& g, const Case& c, const Out
     switch (e.kind) {
       case EmissionKind::kOnTime: {
         ++fired;
-        const int64_t fire = c.policy.fire_time(end);
+        const int64_t fire = c.policy.fire_time(ref::policy_end(c.spec, end));
         if (!(previous_clock(clock) < fire && fire <= clock)) {
           errors.push_back(fmt::format("seq {}: on_time for {} at clock {} (fire time {}, previous clock {})",
                                        e.seq, show({e.key, e.window.start.ms, end}), clock, fire,
@@ -314,21 +314,23 @@ std::vector<std::string> run_errors(const Generated& g, const Case& c, const Out
         if (prev_on_time && prev_on_time->clock.ms == clock) {
           const Emission& p = *prev_on_time;
           const auto order = [&](const Emission& x) {
-            return std::tuple(c.policy.fire_time(x.window.end.ms), x.window.end.ms, x.key, x.window.start.ms);
+            return std::tuple(c.policy.fire_time(ref::policy_end(c.spec, x.window.end.ms)), x.window.end.ms, x.key, x.window.start.ms);
           };
           if (!(order(p) < order(e))) errors.push_back(fmt::format("seq {}: on_time out of order", e.seq));
         }
         prev_on_time = e;
         break;
       }
-      case EmissionKind::kUpdate:
+      case EmissionKind::kUpdate: {
         ++updates;
         other_clock = clock;
-        if (!grace || !(c.policy.fire_time(end) <= clock && clock < c.policy.close_time(end))) {
+        const int64_t pend = ref::policy_end(c.spec, end);
+        if (!grace || !(c.policy.fire_time(pend) <= clock && clock < c.policy.close_time(pend))) {
           errors.push_back(fmt::format("seq {}: update for {} at clock {}", e.seq,
                                        show({e.key, e.window.start.ms, end}), clock));
         }
         break;
+      }
       case EmissionKind::kRetract:
         ++retracts;
         other_clock = clock;
@@ -411,19 +413,14 @@ TEST_CASE("reference: documented examples", "[reference]") {
 // "Disorder" is measured against the global max seen (the generator guarantees max <= t + J at
 // every arrival): the min over partitions is at most any one partition's max - DELAY, and a
 // partition that has not sent yet only holds C lower, so the bound holds for both clocks.
-// Sessions need one more millisecond: an event at exactly last + GAP (= the session's end) joins
-// it, but the session fires and is purged once C >= end, so with C = t = end the event would
-// open a new session. Hence for sessions DELAY + allowed lateness must exceed J (it is the
-// boundary of the half-open session end meeting the "touching sessions merge" rule).
-// With stream time there is no delay: the allowed lateness (wait/grace) plays its role, and drop
-// is only exact for an in-order trace (J = 0), and not at all for sessions.
+// Sessions complete only once the clock passes their end (an event at exactly last + GAP still
+// joins), so the same bound holds for them. With stream time there is no delay: the allowed
+// lateness (wait/grace) plays its role, and drop is only exact for an in-order trace (J = 0).
 TEST_CASE("reference: no late events when the delay covers the disorder", "[reference]") {
   Rng rng(20261121);
   for (const KindCase& kc : kKinds) {
     for (const ref::Policy::Kind pk : kPolicies) {
       for (const bool stream_time : {false, true}) {
-        const bool session = kc.kind == ref::Kind::kSession;
-        if (stream_time && session && pk == ref::Policy::Kind::kDrop) continue;
         for (int round = 0; round < 12; ++round) {
           GenParams gp = random_params(rng, round == 0 ? 1500 : 300);
           if (stream_time && pk == ref::Policy::Kind::kDrop) gp.jitter = 0;
@@ -432,16 +429,11 @@ TEST_CASE("reference: no late events when the delay covers the disorder", "[refe
           c.spec = random_spec(rng, kc.kind, kc.offset, gp.grain);
           c.policy.kind = pk;
           c.stream_time = stream_time;
-          const int64_t need = gp.jitter + (session ? 1 : 0);
           if (pk != ref::Policy::Kind::kDrop) {
-            c.policy.amount = stream_time ? need + rng.uniform(0, 3) * gp.grain
-                                          : rng.uniform(session ? 1 : 0, 20) * gp.grain;
+            c.policy.amount = stream_time ? gp.jitter + rng.uniform(0, 3) * gp.grain
+                                          : rng.uniform(0, 20) * gp.grain;
           }
-          if (!stream_time) {
-            // DELAY >= J; for sessions under drop DELAY >= J + 1 (see above).
-            const int64_t min_delay = session && pk == ref::Policy::Kind::kDrop ? need : gp.jitter;
-            c.delay = min_delay + (rng.chance(50) ? 0 : rng.uniform(0, 5) * gp.grain);
-          }
+          if (!stream_time) c.delay = gp.jitter + (rng.chance(50) ? 0 : rng.uniform(0, 5) * gp.grain);
           INFO(kc.name << " round " << round << ": " << describe(c));
           const ref::Results want = ref::whole_trace(g.events, c.spec);
           const ref::Replay replay = ref::replay(g.events, c.spec, c.policy, clock_of(c, g.trace));

@@ -19,9 +19,9 @@ SessionOperator::Session* SessionOperator::owner(KeyId key, const Timer& t, bool
 void SessionOperator::arm(KeyId key, Session& s) {
   s.armed_end = s.window.end;
   if (s.fired) {
-    purges_.push({policy_.close_time(s.window.end), s.window.end, key, s.window.start});
+    purges_.push({policy_.close_time(completion(s.window).end), s.window.end, key, s.window.start});
   } else {
-    fires_.push({policy_.fire_time(s.window.end), s.window.end, key, s.window.start});
+    fires_.push({policy_.fire_time(completion(s.window).end), s.window.end, key, s.window.start});
   }
 }
 
@@ -43,7 +43,7 @@ void SessionOperator::fire(Timestamp clock, Emitter& em) {
       continue;
     }
     em.emit(t.key, s->window, lower(s->agg), EmissionKind::kOnTime);
-    if (policy_.close_time(t.end) <= clock) {
+    if (policy_.close_time(completion(s->window).end) <= clock) {
       erase(t.key, s);
     } else {
       s->fired = true;
@@ -66,7 +66,7 @@ void SessionOperator::fire(Timestamp clock, Emitter& em) {
 // s's start, so s is updated in place and keeps its timer when the timer's kind is unchanged.
 bool SessionOperator::extend(KeyId key, Session& s, Window merged, double v, Timestamp clock,
                              Emitter& em) {
-  const Decision d = decide(merged, clock, policy_);
+  const Decision d = decide(completion(merged), clock, policy_);
   if (d == Decision::kReject) return false;
   if (s.window == merged) {  // inside the session: no supersession
     s.agg = combine(s.agg, lift(v));
@@ -112,7 +112,7 @@ bool SessionOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   if (last - first == 1 && first->window.start <= t) {
     return extend(key, *first, merged, v, clock, em);
   }
-  const Decision d = decide(merged, clock, policy_);
+  const Decision d = decide(completion(merged), clock, policy_);
   if (d == Decision::kReject) return false;
 
   Aggregate agg = lift(v);

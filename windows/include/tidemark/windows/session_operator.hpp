@@ -45,6 +45,11 @@ class SessionOperator {
 
   Duration gap_;
   LatenessPolicy policy_;
+
+  // A session [s, e) can still grow by an event at e (touching sessions merge, DESIGN §2), so
+  // it is complete only once the clock passes e: the policy applies to [s, e + 1). Otherwise an
+  // in-order event exactly GAP after the last one would find its session already fired.
+  static Window completion(Window w) { return {w.start, w.end + Duration{1}}; }
   std::vector<Sessions> keys_;  // indexed by KeyId (dense), grown on first use
   TimerQueue fires_, purges_;   // may hold stale entries for merged-away sessions
   size_t open_ = 0;

@@ -13,6 +13,26 @@
 
 namespace tidemark::gen {
 
+namespace {
+
+// A true event and when its device sent it (true time, ms).
+struct SentEvent {
+  TrueEvent truth;
+  int64_t send;
+};
+
+constexpr size_t kPrefetchAhead = 16;
+
+// An empty vector with room for n elements that are about to be appended (no zero-filling).
+template <class T>
+std::vector<T> reserved(size_t n) {
+  std::vector<T> v;
+  v.reserve(n);
+  return v;
+}
+
+}  // namespace
+
 Trace generate_trace(const WorkloadSpec& spec) {
   Trace trace;
   trace.source = spec.workload;
@@ -30,22 +50,39 @@ Trace generate_trace(const WorkloadSpec& spec) {
     trace.keys.intern(base.device_name(d));  // key id = device index
     partition[d] = base.partition_of(d);
   }
-  std::vector<Event>& events = trace.events;
-  events.resize(spec.events);
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (Event& e : events) {
+  // Generation order: each true event with its send time, and its receive time for the sort.
+  const size_t n = spec.events;
+  std::vector<SentEvent> sent = reserved<SentEvent>(n);
+  std::vector<int64_t> receive = reserved<int64_t>(n);
+  for (size_t i = 0; i < n; ++i) {
     const TrueEvent t = base.next();
     const int64_t send = offline.send_time(t.device, t.time);
-    const PartitionId p = partition[t.device];
-    e.true_time.ms = t.time;
-    e.send_time.ms = clocks.reading(t.device, send);
-    e.event_time.ms = clocks.reading(t.device, t.time);
-    e.receive_time.ms = outage.deliver(p, send + delay.sample());
-    e.value = t.value;
-    e.key = t.device;
-    e.partition = p;
+    sent.push_back({t, send});
+    receive.push_back(outage.deliver(partition[t.device], send + delay.sample()));
+  }
+  // Arrival order: each event is written once, in place in the trace; device clocks turn true
+  // times into the readings event_time and send_time.
+  const ArrivalOrder order(std::move(receive));
+  std::vector<Event>& events = trace.events;
+  events = reserved<Event>(n);
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t k = 0; k < n; ++k) {
+    // Late events come from far back in generation order: fetch ahead to overlap the misses.
+    if (k + kPrefetchAhead < n) __builtin_prefetch(&sent[order.index(k + kPrefetchAhead)]);
+    const SentEvent& s = sent[order.index(k)];
+    const uint32_t device = s.truth.device;
+    Event e;
+    e.event_time.ms = clocks.reading(device, s.truth.time);
+    e.send_time.ms = clocks.reading(device, s.send);
+    e.receive_time.ms = order.receive(k);
+    e.true_time.ms = s.truth.time;
+    e.value = s.truth.value;
+    e.row = k + 1;
+    e.key = device;
+    e.partition = partition[device];
     lo = std::min({lo, e.event_time.ms, e.send_time.ms});
     hi = std::max({hi, e.event_time.ms, e.receive_time.ms, e.send_time.ms});
+    events.push_back(e);
   }
   // The spec check keeps true times inside years 1000..9000; skew and drift could still push a
   // device reading out of the years a trace may hold.
@@ -53,7 +90,6 @@ Trace generate_trace(const WorkloadSpec& spec) {
     throw ConfigError(fmt::format("--start {}: skewed or delayed times leave years 0000..9999",
                                   format_iso8601(spec.start)));
   }
-  sort_by_arrival(events);
   return trace;
 }
 

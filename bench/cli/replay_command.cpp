@@ -34,7 +34,7 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "--lateness grace:1m --late-output late.jsonl\n"
       "  tidemark replay trace.csv --window hopping:1m/10s --clock stream-time --lateness wait:30s "
       "-o results.jsonl --summary summary.json\n\n"
-      "The summary table goes to stdout, or to stderr when results are on stdout.");
+      "The summary table goes to stdout, or to stderr when results or late events are on stdout.");
 
   return run_app(app, args, out, err, [&] {
     const RunConfig config = to_config(o);
@@ -65,7 +65,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     results_out.close();
     late_out.close();
 
-    std::ostream& table = results_out.is_fallback() ? err : out;
+    // The table must not interleave with JSON Lines on stdout.
+    const bool stdout_busy = results_out.is_fallback() || (late && late_out.is_fallback());
+    std::ostream& table = stdout_busy ? err : out;
     table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path, config.window.to_string(),
                          config.watermark.to_string(), to_string(config.clock),
                          config.lateness.to_string())

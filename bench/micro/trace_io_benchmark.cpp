@@ -26,25 +26,35 @@ const Trace& mixed_trace(uint64_t n) {
   }
   return it->second;
 }
+
+// The mixed trace of n events as a .tmt file in the temp directory, removed when this goes away.
+struct TraceFile {
+  std::filesystem::path path;
+  explicit TraceFile(uint64_t n)
+      : path(std::filesystem::temp_directory_path() /
+             ("tidemark_bench_" + std::to_string(n) + ".tmt")) {
+    std::ofstream out(path, std::ios::binary);
+    write_binary_trace(out, mixed_trace(n));
+  }
+  ~TraceFile() { std::filesystem::remove(path); }
+};
+
+void count_binary_rate(benchmark::State& state, uint64_t n) {
+  state.counters["events/s"] =
+      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(int64_t(state.iterations() * n * kBinaryRecordSize));
+}
 }  // namespace
 
 // Load from a file (in the page cache after the first read): the bulk-read path.
 static void BM_BinaryTraceLoadFile(benchmark::State& state) {
   const auto n = uint64_t(state.range(0));
-  const auto path =
-      std::filesystem::temp_directory_path() / ("tidemark_bench_" + std::to_string(n) + ".tmt");
-  {
-    std::ofstream out(path, std::ios::binary);
-    write_binary_trace(out, mixed_trace(n));
-  }
+  const TraceFile file(n);
   for (auto _ : state) {
-    Trace t = read_binary_trace(path);
+    Trace t = read_binary_trace(file.path);
     benchmark::DoNotOptimize(t.events.data());
   }
-  std::filesystem::remove(path);
-  state.counters["events/s"] =
-      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
-  state.SetBytesProcessed(int64_t(state.iterations() * n * kBinaryRecordSize));
+  count_binary_rate(state, n);
 }
 BENCHMARK(BM_BinaryTraceLoadFile)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
@@ -52,22 +62,14 @@ BENCHMARK(BM_BinaryTraceLoadFile)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchma
 // no trace-sized allocation, so no page faults for a fresh array.
 static void BM_BinaryTraceStream(benchmark::State& state) {
   const auto n = uint64_t(state.range(0));
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("tidemark_bench_stream_" + std::to_string(n) + ".tmt");
-  {
-    std::ofstream out(path, std::ios::binary);
-    write_binary_trace(out, mixed_trace(n));
-  }
+  const TraceFile file(n);
   for (auto _ : state) {
-    BinaryTraceReader reader(path);
+    BinaryTraceReader reader(file.path);
     double sum = 0;
     for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) sum += chunk.back().value;
     benchmark::DoNotOptimize(sum);
   }
-  std::filesystem::remove(path);
-  state.counters["events/s"] =
-      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
-  state.SetBytesProcessed(int64_t(state.iterations() * n * kBinaryRecordSize));
+  count_binary_rate(state, n);
 }
 BENCHMARK(BM_BinaryTraceStream)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 

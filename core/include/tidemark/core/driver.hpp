@@ -72,8 +72,15 @@ class Driver {
   }
 
   void sample() {
-    metrics_.peak_open_windows = std::max<uint64_t>(metrics_.peak_open_windows, op_.open_windows());
-    metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, op_.state_bytes());
+    if constexpr (RevisionedOperator<Op>) {
+      // Peaks only move when the sizes do; a fast-path add changes neither.
+      if (op_.revision() != sampled_revision_) {
+        sampled_revision_ = op_.revision();
+        sample_sizes();
+      }
+    } else {
+      sample_sizes();
+    }
     // Lag = processing time - clock after each event. Both change far less often than events
     // arrive, so events are counted and the lag is accounted once per change.
     const Timestamp c = clock_.current();
@@ -83,6 +90,11 @@ class Driver {
       lag_proc_ = proc_;
     }
     ++lag_pending_;
+  }
+
+  void sample_sizes() {
+    metrics_.peak_open_windows = std::max<uint64_t>(metrics_.peak_open_windows, op_.open_windows());
+    metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, op_.state_bytes());
   }
 
   void flush_lag() {
@@ -110,6 +122,7 @@ class Driver {
   double lag_sum_ = 0;
   Timestamp lag_clock_ = Timestamp::min(), lag_proc_ = Timestamp::min();
   uint64_t lag_pending_ = 0;
+  uint64_t sampled_revision_ = ~uint64_t{0};  // op_.revision() at the last size sample
 };
 
 }  // namespace tidemark

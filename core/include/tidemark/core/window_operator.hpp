@@ -3,6 +3,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 
 #include "tidemark/core/emitter.hpp"
 #include "tidemark/core/event.hpp"
@@ -16,12 +17,19 @@ namespace tidemark {
 //  add(key, t, v, C, em):  assign the event to its windows and apply the policy to each;
 //                          returns whether any window accepted it.
 //  open_windows(), state_bytes(): current size, for metrics.
+//  revision() (optional):  a counter that changes whenever open_windows() or state_bytes() may
+//                          have; lets the runtime skip re-reading them after fast-path events.
 template <class Op>
 concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t, double v) {
   { op.fire(t, em) };
   { op.add(k, t, v, t, em) } -> std::same_as<bool>;
   { cop.open_windows() } -> std::convertible_to<size_t>;
   { cop.state_bytes() } -> std::convertible_to<size_t>;
+};
+
+template <class Op>
+concept RevisionedOperator = requires(const Op cop) {
+  { cop.revision() } -> std::convertible_to<uint64_t>;
 };
 
 }  // namespace tidemark

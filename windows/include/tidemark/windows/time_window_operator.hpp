@@ -96,6 +96,7 @@ class TimeWindowOperator {
   }
 
   void fire(Timestamp clock, Emitter& em) {
+    ++revision_;
     if (generic_) [[unlikely]] return generic_->fire(clock, em);
     set_clock(clock);
     if (!buckets_.empty()) {
@@ -107,13 +108,13 @@ class TimeWindowOperator {
   }
 
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-    // In-order event in its key's newest slice, whose windows have not fired: one combine.
+    // In-order event in its key's newest slice, whose windows have not fired: one combine into
+    // the key's small newest-slice record, which stays in cache where the key state would not.
     if (t.ms >= cache_lo_ && t.ms < cache_hi_ && clock.ms < cache_first_fire_ &&
-        key < keys_.size()) {
-      KeyState& ks = keys_[key];
-      if (ks.top == cache_j_ && exact(v)) {
-        Slot& s = slot(ks, cache_j_);
-        s.agg = combine(s.agg, lift(v));
+        key < newest_.size()) {
+      Newest& nw = newest_[key];
+      if (nw.slice == cache_j_ && exact(v)) {
+        nw.agg = combine(nw.agg, lift(v));
         return true;
       }
     }
@@ -123,8 +124,11 @@ class TimeWindowOperator {
   size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
   size_t state_bytes() const {
     if (generic_) return generic_->state_bytes();
-    return keys_.capacity() * sizeof(KeyState) + ring_bytes_ + buckets_.bytes();
+    return keys_.capacity() * sizeof(KeyState) + newest_.capacity() * sizeof(Newest) +
+           ring_bytes_ + buckets_.bytes();
   }
+  // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
+  uint64_t revision() const { return revision_; }
 
  private:
   // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots.
@@ -139,6 +143,25 @@ class TimeWindowOperator {
     // for slices [pfx_lo, pfx_upto) of the block starting at pfx_lo.
     int64_t sfx_lo = kNone, pfx_lo = kNone, pfx_upto = kNone;
   };
+  // Write-back copy of the aggregate of slice `slice` (the key's newest, ks.top) while the fast
+  // path adds to it; the ring's slot is stale until flush(). kNone: nothing cached.
+  struct Newest {
+    int64_t slice = kNone;
+    Aggregate agg;
+  };
+
+  void flush(KeyId key) {
+    Newest& nw = newest_[key];
+    if (nw.slice == kNone) return;
+    slot(keys_[key], nw.slice).agg = nw.agg;
+    nw.slice = kNone;
+  }
+  // Caches slice j of the key if it is the newest: later in-order events take the fast path.
+  void cache_newest(KeyId key, int64_t j) {
+    KeyState& ks = keys_[key];
+    if (ks.top != j) return;
+    newest_[key] = {j, slot(ks, j).agg};
+  }
 
   // ---- clock-derived bounds ---------------------------------------------------------------
 
@@ -350,6 +373,7 @@ class TimeWindowOperator {
     for (const KeyId k : keys) {
       KeyState& ks = keys_[k];
       if (ks.next != m) continue;  // stale entry (or a duplicate already fired)
+      flush(k);
       em.emit(k, w, lower(ontime_agg(ks, m)), EmissionKind::kOnTime);
       ks.next = next_window(ks, m);
       if (ks.next != kNone) buckets_.enqueue(ks.next, k);
@@ -360,6 +384,7 @@ class TimeWindowOperator {
   // ---- the general case of add ------------------------------------------------------------
 
   bool add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+    ++revision_;
     if (generic_) return generic_->add(key, t, v, clock, em);
     if (clock.ms != clock_ms_) set_clock(clock);
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {
@@ -370,7 +395,11 @@ class TimeWindowOperator {
     const int64_t m_acc = std::max(slicing::floor_div(j - n_, a_) + 1, alive_min_);
     if (m_acc > m_hi) return false;  // every window of t has closed
 
-    if (key >= keys_.size()) keys_.resize(size_t(key) + 1);
+    if (key >= keys_.size()) {
+      keys_.resize(size_t(key) + 1);
+      newest_.resize(size_t(key) + 1);
+    }
+    flush(key);
     KeyState& ks = keys_[key];
     trim(ks);
     const int64_t lo = ks.len ? std::min(ks.base, j) : j;
@@ -424,6 +453,7 @@ class TimeWindowOperator {
     for (int64_t m = m_acc; m <= m_fired; ++m) {
       em.emit(key, window(m), lower(window_agg(ks, m)), EmissionKind::kUpdate);
     }
+    cache_newest(key, j);
     return true;
   }
 
@@ -431,6 +461,7 @@ class TimeWindowOperator {
   Generic& to_generic() {
     generic_ = std::make_unique<Generic>(assigner_, policy_);
     for (size_t k = 0; k < keys_.size(); ++k) {
+      flush(KeyId(k));
       KeyState& ks = keys_[k];
       trim(ks);
       if (ks.top == kNone) continue;
@@ -442,6 +473,7 @@ class TimeWindowOperator {
       }
     }
     std::vector<KeyState>().swap(keys_);
+    std::vector<Newest>().swap(newest_);
     buckets_ = WindowBuckets();
     ring_bytes_ = 0;
     open_ = 0;
@@ -455,6 +487,8 @@ class TimeWindowOperator {
   int64_t fire_delay_, close_delay_;  // fire and close time minus window end
 
   std::vector<KeyState> keys_;  // by KeyId
+  std::vector<Newest> newest_;  // by KeyId
+  uint64_t revision_ = 0;
   WindowBuckets buckets_;
   uint64_t open_ = 0;
   size_t ring_bytes_ = 0;

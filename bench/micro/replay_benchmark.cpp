@@ -32,7 +32,7 @@ void replay(benchmark::State& state, MakeOp make_op, uint64_t events_count = 1'0
   for (auto _ : state) {
     auto op = make_op(config.lateness);
     Driver driver(config, 1, false, op, sink, sink);
-    for (const Event& e : events) driver.process(e);
+    driver.process(std::span<const Event>(events));
     const Metrics m = driver.finish();
     state_bytes = m.peak_state_bytes;
     emitted = m.windows_fired + m.updates + m.retractions;

@@ -107,7 +107,7 @@ RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, 
   const PartitionId partitions = validate(trace, config);
   Metrics m = drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
     if (config.schedule == Schedule::kArrival) {
-      for (const Event& e : trace.events) driver.process(e);
+      driver.process(std::span<const Event>(trace.events));
     } else {
       for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
         driver.process(trace.events[i]);
@@ -131,7 +131,7 @@ RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& re
   const PartitionId partitions = resolve(header, reader.partitions(), config);
   Metrics m = drive(config, partitions, header.has(kColReceiveTime), results, late, [&](auto& driver) {
     for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
-      for (const Event& e : chunk) driver.process(e);
+      driver.process(chunk);
     }
   });
   m.keys = header.keys.size();

@@ -19,6 +19,8 @@ namespace tidemark {
 //  open_windows(), state_bytes(): current size, for metrics.
 //  revision() (optional):  a counter that changes whenever open_windows() or state_bytes() may
 //                          have; lets the runtime skip re-reading them after fast-path events.
+//  prefetch(key) (optional): a hint that an event of `key` comes soon; the runtime gives it a
+//                          few events ahead so the key's state is in cache when it arrives.
 template <class Op>
 concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t, double v) {
   { op.fire(t, em) };
@@ -30,6 +32,11 @@ concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Tim
 template <class Op>
 concept RevisionedOperator = requires(const Op cop) {
   { cop.revision() } -> std::convertible_to<uint64_t>;
+};
+
+template <class Op>
+concept PrefetchingOperator = requires(const Op cop, KeyId k) {
+  { cop.prefetch(k) };
 };
 
 }  // namespace tidemark

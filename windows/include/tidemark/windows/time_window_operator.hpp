@@ -129,19 +129,29 @@ class TimeWindowOperator {
   }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
+  // Only worth it once the key states outgrow the caches (the hint costs a few instructions).
+  void prefetch(KeyId key) const {
+    if (newest_.size() > (size_t(1) << 16) && key < newest_.size()) {
+      __builtin_prefetch(&newest_[key]);
+      __builtin_prefetch(&keys_[key]);
+    }
+  }
 
  private:
+  // Block scans (hopping only): suffix scans valid for the block starting at sfx_lo, prefix
+  // scans for slices [pfx_lo, pfx_upto) of the block starting at pfx_lo.
+  struct BlockScans {
+    int64_t sfx_lo = kNone, pfx_lo = kNone, pfx_upto = kNone;
+  };
+  struct NoScans {};
   // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots.
-  struct KeyState {
+  struct KeyState : std::conditional_t<kScans, BlockScans, NoScans> {
     int64_t base = 0;
     int64_t top = kNone;   // newest slice holding an event
     uint32_t head = 0, len = 0, cap = 0;
     std::array<Slot, kInline> local{};  // the ring while cap <= kInline
     std::unique_ptr<Slot[]> ring;
     int64_t next = kNone;  // window index of the key's next on-time firing
-    // Block scans (hopping): suffix scans valid for the block starting at sfx_lo, prefix scans
-    // for slices [pfx_lo, pfx_upto) of the block starting at pfx_lo.
-    int64_t sfx_lo = kNone, pfx_lo = kNone, pfx_upto = kNone;
   };
   // Write-back copy of the aggregate of slice `slice` (the key's newest, ks.top) while the fast
   // path adds to it; the ring's slot is stale until flush(). kNone: nothing cached.
@@ -366,9 +376,8 @@ class TimeWindowOperator {
   }
 
   void fire_bucket(int64_t m, Emitter& em) {
-    std::vector<KeyId>& keys = buckets_.at(m).keys;
+    std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
     if (keys.empty()) return;
-    if (!std::is_sorted(keys.begin(), keys.end())) std::sort(keys.begin(), keys.end());
     const Window w = window(m);
     for (const KeyId k : keys) {
       KeyState& ks = keys_[k];

@@ -59,6 +59,26 @@ class WindowBuckets {
     return open;
   }
   size_t bytes() const { return buf_.capacity() * sizeof(Bucket) + key_bytes_; }
+  // Puts window m's firing list in key order (duplicates removed). A list holding a large share
+  // of the `key_count` keys is sorted through a bitmap of the key ids: linear, where a comparison
+  // sort of a million ids costs more than firing them.
+  std::vector<KeyId>& sorted_keys(int64_t m, size_t key_count) {
+    std::vector<KeyId>& keys = at(m).keys;
+    if (std::is_sorted(keys.begin(), keys.end())) return keys;
+    if (keys.size() < 4096 || keys.size() * 16 < key_count) {
+      std::sort(keys.begin(), keys.end());
+      return keys;
+    }
+    bits_.assign(key_count / 64 + 1, 0);
+    for (const KeyId k : keys) bits_[k / 64] |= uint64_t{1} << (k % 64);
+    keys.clear();
+    for (size_t w = 0; w < bits_.size(); ++w) {
+      for (uint64_t b = bits_[w]; b != 0; b &= b - 1) {
+        keys.push_back(KeyId(w * 64 + size_t(__builtin_ctzll(b))));
+      }
+    }
+    return keys;
+  }
   // Appends k to window m's firing list (m must be addressable).
   void enqueue(int64_t m, KeyId k) {
     std::vector<KeyId>& keys = at(m).keys;
@@ -85,6 +105,7 @@ class WindowBuckets {
   size_t head_ = 0, len_ = 0, mask_ = 0;
   int64_t first_ = 0;
   size_t key_bytes_ = 0;
+  std::vector<uint64_t> bits_;  // scratch of sorted_keys
 };
 
 }  // namespace tidemark

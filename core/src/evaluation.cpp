@@ -141,16 +141,30 @@ Completeness completeness(const Trace& trace, const RunConfig& config,
     c.contributions = metrics.events;
     c.delivered = metrics.accepted;
   } else {
-    // Per run window: the count of its last emission, and how many of its events were seen.
+    // Per run window: the count of its last emission, and how many of its events were seen. The
+    // windows sit in (key, start) order with each key's range indexed, so an event finds its
+    // window by a short binary search instead of a hash-map lookup per event and window.
     struct Tally {
+      Timestamp start;
       uint64_t final_count = 0;
       uint64_t seen = 0;
     };
-    std::unordered_map<KeyWindow, Tally, KeyWindowHash> tallies;
-    for (const WindowHistory& h : window_histories(emissions)) {
-      if (h.emissions > 0 && !h.retracted) tallies[{h.key, h.window}].final_count = h.last.count;
+    std::vector<Tally> tallies;
+    std::vector<uint32_t> first_of_key(trace.keys.size() + 1, 0);
+    for (const WindowHistory& h : window_histories(emissions)) {  // sorted by key, start
+      if (h.emissions == 0 || h.retracted) continue;
+      tallies.push_back({h.window.start, h.last.count, 0});
+      if (h.key + size_t(1) >= first_of_key.size()) first_of_key.resize(h.key + size_t(2), 0);
+      ++first_of_key[h.key + size_t(1)];
     }
-    const Duration size = config.window.size();
+    for (size_t k = 1; k < first_of_key.size(); ++k) first_of_key[k] += first_of_key[k - 1];
+    auto tally_of = [&](KeyId key, Timestamp start) -> Tally* {
+      if (size_t(key) + 1 >= first_of_key.size()) return nullptr;
+      const auto lo = tallies.begin() + first_of_key[key], hi = tallies.begin() + first_of_key[key + 1];
+      const auto it = std::lower_bound(lo, hi, start,
+                                       [](const Tally& t, Timestamp s) { return t.start < s; });
+      return it != hi && it->start == start ? &*it : nullptr;
+    };
     std::vector<Timestamp> run_starts, oracle_starts;
     std::vector<bool> in_final;
     auto visit = [&](const Event& e) {
@@ -158,8 +172,8 @@ Completeness completeness(const Trace& trace, const RunConfig& config,
       fixed_window_starts(config.window, extract(e, config.timestamp), run_starts);
       in_final.assign(run_starts.size(), false);
       for (size_t i = 0; i < run_starts.size(); ++i) {
-        Tally& t = tallies[{e.key, {run_starts[i], run_starts[i] + size}}];
-        in_final[i] = t.seen++ < t.final_count;
+        Tally* t = tally_of(e.key, run_starts[i]);
+        in_final[i] = t != nullptr && t->seen++ < t->final_count;
       }
       fixed_window_starts(config.window, extract(e, oracle_source), oracle_starts);
       c.contributions += oracle_starts.size();

@@ -2,13 +2,14 @@
 // Merging session windows per key (DESIGN §2, §5): windows that overlap or touch merge; a merge
 // that supersedes an emitted session retracts it.
 
+#include <algorithm>
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
-#include "tidemark/windows/timer_queue.hpp"
+#include "tidemark/windows/session_timer_wheel.hpp"
 
 namespace tidemark {
 
@@ -17,9 +18,34 @@ class SessionOperator {
   SessionOperator(Duration gap, LatenessPolicy policy) : gap_(gap), policy_(policy) {}
 
   void fire(Timestamp clock, Emitter& em);
-  bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
+  // The common case, an event that falls in or extends its key's newest unfired session within
+  // one cache line, is inline; everything else goes to add_slow.
+  bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+    if (key < keys_.size()) {
+      Session& s = keys_[key].newest;
+      if (s.agg.count != 0 && !s.fired && s.window.start <= t && t <= s.window.end) {
+        const Window merged{s.window.start, std::max(s.window.end, t + gap_)};
+        if (decide(completion(merged), clock, policy_) == Decision::kAccept) {
+          // Same operand order as extend(), so min/max of signed zeros come out the same.
+          s.agg = s.window == merged ? combine(s.agg, lift(v)) : combine(lift(v), s.agg);
+          s.window = merged;
+          return true;
+        }
+      }
+    }
+    ++revision_;
+    return add_slow(key, t, v, clock, em);
+  }
   size_t open_windows() const { return open_; }
-  size_t state_bytes() const;
+  // Changes whenever the sizes may have: the inline path above changes neither.
+  uint64_t revision() const { return revision_; }
+  void prefetch(KeyId key) const {
+    if (key < keys_.size()) __builtin_prefetch(&keys_[key]);
+  }
+  size_t state_bytes() const {
+    return keys_.capacity() * sizeof(Slot) + older_.capacity() * sizeof(Sessions) +
+           capacity_ * sizeof(Session) + fires_.bytes() + purges_.bytes();
+  }
 
  private:
   // One session of a key. It has exactly one live timer: a fire timer while it has not fired, a
@@ -27,16 +53,31 @@ class SessionOperator {
   // right keeps its timer, which re-arms itself when it pops early (armed_end < window.end).
   struct Session {
     Window window;
-    Aggregate agg;
+    Aggregate agg;  // count 0: no session (an empty Slot)
     Timestamp armed_end;
     bool fired = false;
   };
-  using Sessions = std::vector<Session>;  // per key, sorted by start, disjoint and not touching
+  using Sessions = std::vector<Session>;  // sorted by start, disjoint and not touching
 
-  Sessions& sessions_of(KeyId key) {
+  // A key's sessions: the newest (largest start) inline, so that the common event touches one
+  // cache line; the older ones, rare, in older_[key]. No newest implies no older sessions.
+  struct alignas(64) Slot {
+    Session newest;
+  };
+  static_assert(sizeof(Slot) == 64);
+
+  Slot& slot_of(KeyId key) {
     if (key >= keys_.size()) keys_.resize(size_t(key) + 1);
     return keys_[key];
   }
+  Sessions& older_of(KeyId key) {
+    if (key >= older_.size()) older_.resize(size_t(key) + 1);
+    return older_[key];
+  }
+  bool has_older(KeyId key) const { return key < older_.size() && !older_[key].empty(); }
+  bool add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
+  // Applies the event to the key's sessions held as one sorted list (the newest included).
+  bool add_to_list(Sessions& list, KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   // The session of `key` whose live timer is `t` (of the fire or purge queue), or nullptr.
   Session* owner(KeyId key, const Timer& t, bool fired);
   void arm(KeyId key, Session& s);  // sets a fresh timer for s's current bounds and state
@@ -50,10 +91,12 @@ class SessionOperator {
   // it is complete only once the clock passes e: the policy applies to [s, e + 1). Otherwise an
   // in-order event exactly GAP after the last one would find its session already fired.
   static Window completion(Window w) { return {w.start, w.end + Duration{1}}; }
-  std::vector<Sessions> keys_;  // indexed by KeyId (dense), grown on first use
-  TimerQueue fires_, purges_;   // may hold stale entries for merged-away sessions
+  std::vector<Slot> keys_;            // indexed by KeyId (dense), grown on first use
+  std::vector<Sessions> older_;       // indexed by KeyId, grown when a key first needs it
+  SessionTimerWheel fires_, purges_;  // may hold stale entries for merged-away sessions
   size_t open_ = 0;
-  size_t capacity_ = 0;  // sessions the per-key vectors have room for
+  size_t capacity_ = 0;  // sessions the older_ vectors have room for
+  uint64_t revision_ = 0;
 };
 
 }  // namespace tidemark

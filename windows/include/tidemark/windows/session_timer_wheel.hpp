@@ -1,0 +1,173 @@
+#pragma once
+// Pending session timers bucketed by due millisecond, popped in the order DESIGN §5 fixes (fire
+// time, then end, key, start) like TimerQueue, but at O(1) per push and pop for timers due within
+// kSlots ms of the last clock: a wheel of one-millisecond slots, with a min-heap for those due
+// further ahead.
+//
+// Invariant: every pending timer is due at or after base_; those due before base_ + kSlots sit in
+// the wheel (slot = due mod kSlots, so a slot holds timers of one due time), the others in far_.
+// Callers push only timers due after the last clock they popped to, or (from inside pop_due's
+// callback) at or after the due time being popped.
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "tidemark/core/error.hpp"
+#include "tidemark/windows/timer_queue.hpp"
+
+namespace tidemark {
+
+class SessionTimerWheel {
+ public:
+  SessionTimerWheel() : head_(kSlots, kNil), bits_(kSlots / 64, 0) {}
+
+  void push(const Timer& t) {
+    if (popping_ && t.due == popping_due_) {  // joins the batch being popped, in order
+      batch_.push_back(t);
+      std::push_heap(batch_.begin(), batch_.end(), std::greater<>{});
+      return;
+    }
+    TIDEMARK_ASSERT(t.due >= base_);
+    if (ahead(t.due) >= kSlots) {
+      far_.push_back(t);
+      std::push_heap(far_.begin(), far_.end(), std::greater<>{});
+    } else {
+      link(t);
+    }
+  }
+
+  // Pops every timer due at or before `clock`, in order, handing each to `f`, which may push.
+  // `prefetch` sees each timer of a due time before `f` sees the first (to overlap cache misses).
+  template <class F, class P>
+  void pop_due(Timestamp clock, F&& f, P&& prefetch) {
+    for (;;) {
+      migrate();
+      if (count_ == 0) {
+        if (far_.empty() || far_.front().due > clock) break;
+        base_ = far_.front().due;  // nothing is due before it; the next migrate() moves it in
+        continue;
+      }
+      const Timestamp due = next_due();
+      if (due > clock) break;
+      base_ = due;
+      take(slot_of(due));
+      for (const Timer& t : batch_) prefetch(t);
+      popping_ = true;
+      popping_due_ = due;
+      while (!batch_.empty()) {
+        std::pop_heap(batch_.begin(), batch_.end(), std::greater<>{});
+        const Timer t = batch_.back();
+        batch_.pop_back();
+        f(t);
+      }
+      popping_ = false;
+      base_ = due + Duration{1};
+    }
+    // Everything pending is due after `clock`, and so is everything pushed from now on.
+    if (clock >= base_) {
+      base_ = clock + Duration{1};
+      migrate();
+    }
+  }
+
+  size_t size() const { return count_ + batch_.size() + far_.size(); }
+  size_t bytes() const {
+    return chunks_.capacity() * sizeof(Chunk) + head_.capacity() * sizeof(uint32_t) +
+           bits_.capacity() * sizeof(uint64_t) +
+           (far_.capacity() + batch_.capacity()) * sizeof(Timer);
+  }
+
+ private:
+  static constexpr uint32_t kSlots = 4096;  // a power of two
+  static constexpr uint32_t kNil = ~uint32_t{0};
+  static constexpr uint32_t kChunk = 7;  // timers per chunk: a chunk is four cache lines
+  // A slot's timers are a list of chunks (few: a slot holds the timers of one millisecond), so
+  // taking a slot reads mostly contiguous memory; chunks are recycled through a free list.
+  struct alignas(64) Chunk {
+    uint32_t next = kNil;  // next chunk of the same slot, or of the free list
+    uint32_t size = 0;
+    Timer timers[kChunk];
+  };
+  static_assert(sizeof(Chunk) == 256);
+
+  uint64_t ahead(Timestamp due) const { return uint64_t(due.ms) - uint64_t(base_.ms); }
+  static uint32_t slot_of(Timestamp due) { return uint32_t(uint64_t(due.ms) & (kSlots - 1)); }
+
+  void link(const Timer& t) {
+    const uint32_t slot = slot_of(t.due);
+    uint32_t c = head_[slot];
+    if (c == kNil || chunks_[c].size == kChunk) {
+      uint32_t n = free_;
+      if (n != kNil) {
+        free_ = chunks_[n].next;
+      } else {
+        n = uint32_t(chunks_.size());
+        chunks_.emplace_back();
+      }
+      chunks_[n].size = 0;
+      chunks_[n].next = c;
+      head_[slot] = c = n;
+    }
+    Chunk& chunk = chunks_[c];
+    chunk.timers[chunk.size++] = t;
+    bits_[slot / 64] |= uint64_t{1} << (slot % 64);
+    ++count_;
+  }
+
+  // Moves the slot's timers into batch_ as a min-heap and frees its chunks.
+  void take(uint32_t slot) {
+    batch_.clear();
+    for (uint32_t c = head_[slot]; c != kNil;) {
+      Chunk& chunk = chunks_[c];
+      batch_.insert(batch_.end(), chunk.timers, chunk.timers + chunk.size);
+      const uint32_t next = chunk.next;
+      chunk.next = free_;
+      free_ = c;
+      c = next;
+    }
+    count_ -= batch_.size();
+    head_[slot] = kNil;
+    bits_[slot / 64] &= ~(uint64_t{1} << (slot % 64));
+    std::make_heap(batch_.begin(), batch_.end(), std::greater<>{});
+  }
+
+  void migrate() {
+    while (!far_.empty() && ahead(far_.front().due) < kSlots) {
+      std::pop_heap(far_.begin(), far_.end(), std::greater<>{});
+      const Timer t = far_.back();
+      far_.pop_back();
+      link(t);
+    }
+  }
+
+  // The earliest due time in the wheel; requires count_ > 0.
+  Timestamp next_due() const {
+    const uint32_t s0 = slot_of(base_);
+    const uint32_t words = kSlots / 64;
+    uint32_t w = s0 / 64;
+    uint64_t bits = bits_[w] & (~uint64_t{0} << (s0 % 64));
+    for (uint32_t i = 0; bits == 0; ++i) {
+      TIDEMARK_ASSERT(i < words);
+      w = (w + 1) % words;
+      bits = bits_[w];
+    }
+    const uint32_t slot = w * 64 + uint32_t(std::countr_zero(bits));
+    return Timestamp{int64_t(uint64_t(base_.ms) + ((slot - s0) & (kSlots - 1)))};
+  }
+
+  std::vector<Chunk> chunks_;
+  std::vector<uint32_t> head_;  // per slot: its first chunk, or kNil
+  std::vector<uint64_t> bits_;  // per slot: whether it holds timers
+  std::vector<Timer> far_;      // min-heap of timers due at or after base_ + kSlots when pushed
+  std::vector<Timer> batch_;    // min-heap of the due time being popped
+  uint32_t free_ = kNil;        // first free chunk
+  size_t count_ = 0;            // timers in the wheel
+  Timestamp base_ = Timestamp::min();
+  Timestamp popping_due_ = Timestamp::min();
+  bool popping_ = false;
+};
+
+}  // namespace tidemark

@@ -1,6 +1,7 @@
 #include "tidemark/windows/sliding_operator.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tidemark {
 
@@ -8,19 +9,48 @@ namespace {
 auto time_less = [](const auto& p, Timestamp t) { return p.time < t; };
 }
 
-Aggregate SlidingOperator::aggregate(const Points& points, Window w) const {
-  Aggregate a = identity();
-  for (auto it = std::lower_bound(points.begin(), points.end(), w.start, time_less);
-       it != points.end() && it->time < w.end; ++it) {
-    a = combine(a, lift(it->value));
+Aggregate SlidingOperator::aggregate(const KeyState& k, Window w) {
+  // Branch-free lower bound of w.start: the probes are unpredictable.
+  const Point* first = k.points.data() + k.phead;
+  const Point* const last = k.points.data() + k.points.size();
+  for (size_t n = size_t(last - first); n > 1;) {
+    const size_t half = n / 2;
+    first = first[half - 1].time < w.start ? first + half : first;
+    n -= half;
   }
+  if (first != last && first->time < w.start) ++first;
+  Aggregate a = identity();
+  for (; first != last && first->time < w.end; ++first) a = combine(a, lift(first->value));
   return a;
 }
 
 size_t SlidingOperator::find(const KeyState& k, Timestamp start) {
-  return size_t(std::lower_bound(k.slots.begin() + ptrdiff_t(k.head), k.slots.end(), start,
-                                 [](const Slot& s, Timestamp x) { return s.start < x; }) -
-                k.slots.begin());
+  return size_t(std::lower_bound(k.starts.begin() + k.head, k.starts.end(), start) -
+                k.starts.begin());
+}
+
+// Whether v keeps every sum exact in any order: an integer (not -0) with the total magnitude of
+// all values so far below 2^53.
+bool SlidingOperator::exact(double v) {
+  const double mag = std::fabs(v);
+  if (!(mag < 0x1p31)) return false;
+  const int64_t i = int64_t(v);
+  if (double(i) != v || (i == 0 && std::signbit(v))) return false;
+  abs_total_ += mag;
+  return abs_total_ < 0x1p53;
+}
+
+// Every open window's aggregate from its events: exact integers, so equal to what the eager
+// path would have accumulated in its own order.
+void SlidingOperator::leave_exact() {
+  exact_ = false;
+  aggs_.resize(keys_.size());
+  for (size_t key = 0; key < keys_.size(); ++key) {
+    const KeyState& k = keys_[key];
+    std::vector<Aggregate>& aggs = aggs_[key];
+    aggs.assign(k.starts.size(), identity());
+    for (size_t i = k.head; i < k.starts.size(); ++i) aggs[i] = aggregate(k, window_at(k.starts[i]));
+  }
 }
 
 bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
@@ -28,41 +58,56 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
   const Window w = window_at(start);
   const Decision d = decide(w, clock, policy_);
   if (d == Decision::kReject) return false;
-  if (i == k.slots.size() || k.slots[i].start != start) {
+  if (i == k.starts.size() || k.starts[i] != start) {
     // Events that arrived before the window existed.
     const bool fired = d != Decision::kAccept;
     // Fired windows end before unfired ones, so this keeps the fired prefix intact.
     TIDEMARK_ASSERT(fired ? i <= k.head + k.fired : i >= k.head + k.fired);
-    const Slot slot{start, aggregate(k.points, w), fired};
     if (i == k.head && k.head > 0) {  // reuse a purged slot in front
-      k.slots[i = --k.head] = slot;
+      i = --k.head;
+      k.starts[i] = start;
+      if (!exact_) aggs_[key][i] = aggregate(k, w);
       --dead_slots_;
     } else {
-      k.slots.insert(k.slots.begin() + ptrdiff_t(i), slot);
+      k.starts.insert(k.starts.begin() + ptrdiff_t(i), start);
+      if (!exact_) aggs_[key].insert(aggs_[key].begin() + ptrdiff_t(i), aggregate(k, w));
     }
     ++window_count_;
     if (!fired) {
-      if (i == k.head + k.fired) arm_fire(key, k);
+      fires_.add(policy_.fire_time(w.end), w.end, key, start);
     } else {
       ++k.fired;
-      if (i == k.head) arm_purge(key, k);
+      purges_.add(policy_.close_time(w.end), w.end, key, start);
     }
   }
-  Slot& slot = k.slots[i];
-  slot.agg = combine(slot.agg, with);
-  if (d == Decision::kAcceptAndUpdate) em.emit(key, w, lower(slot.agg), EmissionKind::kUpdate);
+  if (exact_) {
+    if (d == Decision::kAcceptAndUpdate) {
+      em.emit(key, w, lower(combine(aggregate(k, w), with)), EmissionKind::kUpdate);
+    }
+  } else {
+    Aggregate& agg = aggs_[key][i];
+    agg = combine(agg, with);
+    if (d == Decision::kAcceptAndUpdate) em.emit(key, w, lower(agg), EmissionKind::kUpdate);
+  }
   return true;
 }
 
 bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+  if (exact_ && !exact(v)) [[unlikely]] leave_exact();
   KeyState& k = state_of(key);
-  Points& points = k.points;
-  trim(points, clock);
+  if (k.points.capacity() == 0) {  // skip the smallest growth steps
+    k.points.reserve(4);
+    k.starts.reserve(4);
+  }
+  trim(k, clock);
+  std::vector<Point>& points = k.points;
+  if (exact_ && in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
+  const auto first = points.begin() + k.phead;
   // Windows containing t start in [t - DIFF, t]: t's own left window, the right windows of
   // earlier events within DIFF + 1, and the left windows of later events within DIFF.
   starts_.clear();
   starts_.push_back(t - diff_);
-  const auto lo = std::lower_bound(points.begin(), points.end(), t - Duration{diff_.ms + 1}, time_less);
+  const auto lo = std::lower_bound(first, points.end(), t - Duration{diff_.ms + 1}, time_less);
   auto it = lo;
   for (; it != points.end() && it->time < t; ++it) starts_.push_back(it->time + Duration{1});
   const auto at_t = it;
@@ -74,7 +119,7 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   bool accepted = false;
   size_t i = find(k, starts_.front());
   for (const Timestamp s : starts_) {
-    while (i < k.slots.size() && k.slots[i].start < s) ++i;
+    while (i < k.starts.size() && k.starts[i] < s) ++i;
     if (apply(key, k, i, s, lift(v), clock, em)) {
       accepted = true;
       ++i;
@@ -95,74 +140,136 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   return true;
 }
 
+// Whether t is at or after the key's newest event, no fired window contains t, no unfired
+// window is due (fire() has run for this clock), and t is far from the ends of time (no
+// saturation below).
+bool SlidingOperator::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
+  constexpr int64_t kLimit = int64_t(1) << 61;
+  if (t.ms <= -kLimit || t.ms >= kLimit || diff_.ms >= kLimit) return false;
+  if (k.points.size() > k.phead && k.points.back().time > t) return false;
+  const size_t unfired = k.head + k.fired;
+  if (unfired < k.starts.size() && policy_.fire_time(window_at(k.starts[unfired]).end) <= clock) {
+    return false;
+  }
+  return k.fired == 0 || k.starts[unfired - 1] < t - diff_;
+}
+
+// add() for an event in order within its key, with lazy aggregates. Of the windows containing t
+// (starts in [t - DIFF, t]), the existing unfired ones need no work, and every right window of an
+// earlier event but the newest one's was created (or closed) when a later event arrived beside
+// it: only t's left window and the newest event's right window may be new.
+bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
+                                   Emitter& em) {
+  const Timestamp left = t - diff_;
+  Timestamp candidates[2] = {left, left};
+  size_t n = 1;
+  if (k.points.size() > k.phead) {
+    const Timestamp newest = k.points.back().time;
+    if (newest < t && newest >= left - Duration{1} && newest + Duration{1} != left) {
+      candidates[n++] = newest + Duration{1};
+    }
+  }
+  bool accepted = false;
+  size_t i = find(k, left);
+  for (size_t c = 0; c < n; ++c) {
+    while (i < k.starts.size() && k.starts[i] < candidates[c]) ++i;
+    if (apply(key, k, i, candidates[c], lift(v), clock, em)) {
+      accepted = true;
+      ++i;
+    }
+  }
+  if (!accepted) {  // an open window that already existed holds t
+    const size_t j = find(k, left);
+    if (j == k.starts.size() || k.starts[j] > t) return false;
+  }
+  k.points.push_back(Point{t, v});
+  ++point_count_;
+  return true;
+}
+
 // Drops events that no window able to accept events will need: the last window an event p
 // matters to is its right window, ending at p + DIFF + 2 and closing `allowed` later.
-void SlidingOperator::trim(Points& points, Timestamp clock) {
-  const Timestamp horizon = clock - Duration{diff_.ms + 2} - policy_.allowed();
-  const auto keep = std::lower_bound(points.begin(), points.end(), horizon + Duration{1}, time_less);
-  point_count_ -= size_t(keep - points.begin());
-  points.erase(points.begin(), keep);
+void SlidingOperator::trim(KeyState& k, Timestamp clock) {
+  const Timestamp keep = clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
+  std::vector<Point>& points = k.points;
+  size_t h = k.phead;
+  while (h < points.size() && points[h].time < keep) ++h;
+  const size_t gone = h - k.phead;
+  if (gone == 0) return;
+  point_count_ -= gone;
+  dead_points_ += gone;
+  if (h == points.size() || (h >= 16 && 2 * h >= points.size())) {
+    points.erase(points.begin(), points.begin() + ptrdiff_t(h));
+    dead_points_ -= h;
+    h = 0;
+  }
+  k.phead = uint32_t(h);
 }
 
-void SlidingOperator::erase(KeyState& k, size_t i, Timestamp clock) {
+void SlidingOperator::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
   --window_count_;
   if (i != k.head) {
-    k.slots.erase(k.slots.begin() + ptrdiff_t(i));
-  } else if (++dead_slots_, ++k.head >= 16 && 2 * k.head >= k.slots.size()) {
-    k.slots.erase(k.slots.begin(), k.slots.begin() + ptrdiff_t(k.head));
+    k.starts.erase(k.starts.begin() + ptrdiff_t(i));
+    if (!exact_) aggs_[key].erase(aggs_[key].begin() + ptrdiff_t(i));
+  } else if (++dead_slots_, ++k.head >= 16 && 2 * size_t(k.head) >= k.starts.size()) {
+    k.starts.erase(k.starts.begin(), k.starts.begin() + k.head);
+    if (!exact_) aggs_[key].erase(aggs_[key].begin(), aggs_[key].begin() + k.head);
     dead_slots_ -= k.head;
     k.head = 0;
   }
-  if (k.head == k.slots.size()) {  // an idle key gives its events back
-    k.slots.clear();
+  if (k.head == k.starts.size()) {  // an idle key gives its events back
+    k.starts.clear();
+    if (!exact_) aggs_[key].clear();
     dead_slots_ -= k.head;
     k.head = 0;
-    trim(k.points, clock);
+    trim(k, clock);
   }
 }
 
-void SlidingOperator::arm_fire(KeyId key, KeyState& k) {
-  if (k.head + k.fired == k.slots.size()) return fires_.remove(key);
-  const Window w = window_at(k.slots[k.head + k.fired].start);
-  fires_.set({policy_.fire_time(w.end), w.end, key, w.start});
-}
-
-void SlidingOperator::arm_purge(KeyId key, KeyState& k) {
-  if (k.fired == 0) return purges_.remove(key);
-  const Window w = window_at(k.slots[k.head].start);
-  purges_.set({policy_.close_time(w.end), w.end, key, w.start});
-}
-
-// Each key's fire entry is its earliest unfired window, so the queue's minimum is the earliest
-// window overall: windows fire in (fire time, end, key, start) order.
+// The calendar pops windows in (fire time, end, key, start) order; a key's windows fire in
+// start order, so the one popped is always the key's first unfired window.
 void SlidingOperator::fire(Timestamp clock, Emitter& em) {
   while (fires_.due(clock)) {
-    const Timer t = fires_.top();
-    KeyState& k = keys_[t.key];
-    const size_t i = k.head + k.fired;
-    TIDEMARK_ASSERT(i < k.slots.size() && k.slots[i].start == t.start);
-    em.emit(t.key, {t.start, t.end}, lower(k.slots[i].agg), EmissionKind::kOnTime);
-    if (policy_.close_time(t.end) <= clock) {
-      erase(k, i, clock);
-    } else {
-      k.slots[i].fired = true;
-      if (++k.fired == 1) arm_purge(t.key, k);
+    const Timestamp end = fires_.pop(batch_);
+    const bool closes = policy_.close_time(end) <= clock;
+    for (size_t j = 0; j < batch_.size(); ++j) {
+      // Keys are scattered: fetch the state of the keys a few windows ahead.
+      if (j + 8 < batch_.size()) __builtin_prefetch(&keys_[batch_[j + 8].key]);
+      if (j + 4 < batch_.size()) {
+        const KeyState& ahead = keys_[batch_[j + 4].key];
+        __builtin_prefetch(ahead.starts.data() + ahead.head + ahead.fired);
+        if (exact_) __builtin_prefetch(ahead.points.data() + ahead.phead);
+      }
+      const SlidingCalendar::Entry& e = batch_[j];
+      KeyState& k = keys_[e.key];
+      const size_t i = k.head + k.fired;
+      TIDEMARK_ASSERT(i < k.starts.size() && k.starts[i] == e.start);
+      const Window w{e.start, end};
+      em.emit(e.key, w, lower(exact_ ? aggregate(k, w) : aggs_[e.key][i]), EmissionKind::kOnTime);
+      if (closes) {
+        erase(e.key, k, i, clock);
+      } else {
+        ++k.fired;
+        purges_.add(policy_.close_time(end), end, e.key, e.start);
+      }
     }
-    arm_fire(t.key, k);
   }
   while (purges_.due(clock)) {
-    const Timer t = purges_.top();
-    KeyState& k = keys_[t.key];
-    TIDEMARK_ASSERT(k.fired > 0 && k.slots[k.head].start == t.start);
-    --k.fired;
-    erase(k, k.head, clock);
-    arm_purge(t.key, k);
+    purges_.pop(batch_);
+    for (const SlidingCalendar::Entry& e : batch_) {
+      KeyState& k = keys_[e.key];
+      TIDEMARK_ASSERT(k.fired > 0 && k.starts[k.head] == e.start);
+      --k.fired;
+      erase(e.key, k, k.head, clock);
+    }
   }
 }
 
 size_t SlidingOperator::state_bytes() const {
-  return keys_.capacity() * sizeof(KeyState) + point_count_ * sizeof(Point) +
-         (window_count_ + dead_slots_) * sizeof(Slot) + fires_.bytes() + purges_.bytes();
+  const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
+  return keys_.capacity() * sizeof(KeyState) + aggs_.capacity() * sizeof(std::vector<Aggregate>) +
+         (point_count_ + dead_points_) * sizeof(Point) +
+         (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
 }
 
 }  // namespace tidemark

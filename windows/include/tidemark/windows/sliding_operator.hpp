@@ -2,6 +2,14 @@
 // Record-driven sliding windows with the semantics of Kafka Streams' SlidingWindows: two events
 // share a window iff their times differ by at most DIFF; each distinct set of events is one
 // window. Candidate starts are t - DIFF (left windows) and t + 1 (right windows) of the events.
+//
+// An open window holds exactly the key's retained events inside it (the clock never decreases,
+// so every such event was accepted by it). While all values are integers (each below 2^31 in
+// magnitude, none -0) whose total magnitude stays below 2^53, sums are exact in any order and a
+// window's aggregate is computed from its events only when it is emitted. At the first other
+// value the operator computes every open window's aggregate once and from then on keeps them
+// eagerly, in the original order of additions (events inside the window at its creation in
+// time order, then later ones in arrival order), so results are bit-identical either way.
 
 #include <vector>
 
@@ -9,66 +17,78 @@
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
-#include "tidemark/windows/keyed_timer_queue.hpp"
+#include "tidemark/windows/sliding_calendar.hpp"
 
 namespace tidemark {
 
 class SlidingOperator {
  public:
   SlidingOperator(Duration difference, LatenessPolicy policy)
-      : diff_(difference), policy_(policy) {}
+      : diff_(difference),
+        policy_(policy),
+        fires_(Duration{difference.ms + 1}),
+        purges_(Duration{difference.ms + 1}) {}
 
   void fire(Timestamp clock, Emitter& em);
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   size_t open_windows() const { return window_count_; }
+  void prefetch(KeyId key) const {
+    if (key < keys_.size()) __builtin_prefetch(&keys_[key]);
+  }
   size_t state_bytes() const;
+  // Whether aggregates are still computed lazily (all values so far were exact integers).
+  bool lazy_aggregates() const { return exact_; }
 
  private:
-  struct Slot {
-    Timestamp start;
-    Aggregate agg;
-    bool fired = false;
-  };
   struct Point {
     Timestamp time;
     double value;
   };
-  using Points = std::vector<Point>;  // accepted events of a key, sorted by time
-  // The state of one key: its windows sit together, sorted, so an event touches a few cache
-  // lines instead of one hash node per window. Windows fire in start order, so the fired ones
-  // (kept for grace) are a prefix of the open windows. The fire queue holds each key's first unfired window,
-  // the purge queue its first fired one.
-  struct KeyState {
-    Points points;
-    std::vector<Slot> slots;  // open windows slots[head..], sorted by start
-    size_t head = 0;          // purged windows before it are erased in batches
-    size_t fired = 0;         // length of the fired prefix of the open windows
+  // The state of one key, one cache line: its windows sit together, sorted, so an event touches
+  // a few cache lines instead of one hash node per window. Windows fire in start order, so the
+  // fired ones (kept for grace) are a prefix of the open windows.
+  struct alignas(64) KeyState {
+    std::vector<Point> points;      // retained events points[phead..], sorted by time
+    std::vector<Timestamp> starts;  // open windows starts[head..], sorted
+    uint32_t phead = 0;             // events before it are trimmed and erased in batches
+    uint32_t head = 0;              // purged windows before it are erased in batches
+    uint32_t fired = 0;             // length of the fired prefix of the open windows
   };
 
   KeyState& state_of(KeyId key) {
-    if (key >= keys_.size()) keys_.resize(size_t(key) + 1);
+    if (key >= keys_.size()) {
+      keys_.resize(size_t(key) + 1);
+      if (!exact_) aggs_.resize(keys_.size());
+    }
     return keys_[key];
   }
   Window window_at(Timestamp start) const { return {start, start + Duration{diff_.ms + 1}}; }
-  Aggregate aggregate(const Points& points, Window w) const;
-  // Creates or updates the window at `start`, which is slots[i] or belongs at index i (i is
+  // The retained events of `k` inside `w`, combined in time order.
+  static Aggregate aggregate(const KeyState& k, Window w);
+  // Creates or updates the window at `start`, which is starts[i] or belongs at index i (i is
   // updated to where it ends up); `with` is the new event's value, if it is inside.
   bool apply(KeyId key, KeyState& k, size_t& i, Timestamp start, const Aggregate& with,
              Timestamp clock, Emitter& em);
-  void trim(Points& points, Timestamp clock);
+  bool in_order(const KeyState& k, Timestamp t, Timestamp clock) const;
+  bool add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
+  void trim(KeyState& k, Timestamp clock);
   // Index of the window of `k` at `start` (or where it belongs).
   static size_t find(const KeyState& k, Timestamp start);
-  void erase(KeyState& k, size_t i, Timestamp clock);
-  void arm_fire(KeyId key, KeyState& k);   // for the first unfired window, or none
-  void arm_purge(KeyId key, KeyState& k);  // for the first fired window, or none
+  void erase(KeyId key, KeyState& k, size_t i, Timestamp clock);
+  bool exact(double v);
+  void leave_exact();  // computes every open window's aggregate and keeps them from then on
 
   Duration diff_;
   LatenessPolicy policy_;
   std::vector<KeyState> keys_;  // indexed by KeyId (dense), grown on first use
+  std::vector<std::vector<Aggregate>> aggs_;  // eager mode: per key, beside KeyState::starts
   size_t point_count_ = 0, window_count_ = 0;
-  size_t dead_slots_ = 0;  // purged windows not yet erased (still memory)
-  KeyedTimerQueue fires_, purges_;  // one entry per key with such a window
-  std::vector<Timestamp> starts_;  // reused per event
+  size_t dead_points_ = 0, dead_slots_ = 0;  // trimmed / purged but not yet erased (still memory)
+  bool exact_ = true;
+  double abs_total_ = 0;            // sum of |value| over all values seen in exact mode
+  SlidingCalendar fires_, purges_;  // one entry per unfired / fired open window
+  std::vector<Timestamp> starts_;   // reused per event
+  std::vector<SlidingCalendar::Entry> batch_;  // reused per fired end
 };
 
 }  // namespace tidemark

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "reference.hpp"
+#include "test_support.hpp"
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/outputs.hpp"
 #include "tidemark/windows/run.hpp"
@@ -24,23 +25,7 @@ namespace {
 
 using namespace tidemark;
 
-// splitmix64: the test's own generator, identical on every platform.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi] (the tiny modulo bias does not matter here).
-  int64_t uniform(int64_t lo, int64_t hi) { return lo + int64_t(next() % uint64_t(hi - lo + 1)); }
-  bool chance(int percent) { return uniform(0, 99) < percent; }
-
- private:
-  uint64_t s_;
-};
+using test::Rng;
 
 // A random trace: sorted true times (with ties), arrival order shuffled by a bounded jitter, so
 // every event arrives after at most `jitter` ms of disorder: an earlier arrival u has

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "test_support.hpp"
 #include "tidemark/core/driver.hpp"
 #include "tidemark/core/emission.hpp"
 #include "tidemark/windows/keyed_timer_queue.hpp"
@@ -240,21 +241,7 @@ size_t LegacySlidingOperator::state_bytes() const {
 
 // ---- the check --------------------------------------------------------------------------------
 
-class Rng {  // splitmix64
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int64_t uniform(int64_t lo, int64_t hi) { return lo + int64_t(next() % uint64_t(hi - lo + 1)); }
-  bool chance(int percent) { return uniform(0, 99) < percent; }
-
- private:
-  uint64_t s_;
-};
+using test::Rng;
 
 enum class Values { kIntegers, kFractions, kIntegersThenFractions, kIntegersThenHuge, kIntegersThenNegZero };
 

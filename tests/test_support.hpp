@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers shared by the unit tests: traces from CSV text and runs into memory.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,24 @@
 #include "tidemark/windows/run.hpp"
 
 namespace tidemark::test {
+
+// splitmix64: the tests' own generator, identical on every platform.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t next() {
+    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [lo, hi] (the tiny modulo bias does not matter here).
+  int64_t uniform(int64_t lo, int64_t hi) { return lo + int64_t(next() % uint64_t(hi - lo + 1)); }
+  bool chance(int percent) { return uniform(0, 99) < percent; }
+
+ private:
+  uint64_t s_;
+};
 
 inline Trace csv(const std::string& text) { return parse_csv_trace(text, "test.csv"); }
 

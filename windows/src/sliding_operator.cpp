@@ -29,17 +29,6 @@ size_t SlidingOperator::find(const KeyState& k, Timestamp start) {
                 k.starts.begin());
 }
 
-// Whether v keeps every sum exact in any order: an integer (not -0) with the total magnitude of
-// all values so far below 2^53.
-bool SlidingOperator::exact(double v) {
-  const double mag = std::fabs(v);
-  if (!(mag < 0x1p31)) return false;
-  const int64_t i = int64_t(v);
-  if (double(i) != v || (i == 0 && std::signbit(v))) return false;
-  abs_total_ += mag;
-  return abs_total_ < 0x1p53;
-}
-
 // Every open window's aggregate from its events: exact integers, so equal to what the eager
 // path would have accumulated in its own order.
 void SlidingOperator::leave_exact() {
@@ -93,7 +82,7 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
 }
 
 bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-  if (exact_ && !exact(v)) [[unlikely]] leave_exact();
+  if (exact_ && !exact_sums_.admit(v)) [[unlikely]] leave_exact();
   KeyState& k = state_of(key);
   if (k.points.capacity() == 0) {  // skip the smallest growth steps
     k.points.reserve(4);

@@ -75,7 +75,6 @@ class SlidingOperator {
   // Index of the window of `k` at `start` (or where it belongs).
   static size_t find(const KeyState& k, Timestamp start);
   void erase(KeyId key, KeyState& k, size_t i, Timestamp clock);
-  bool exact(double v);
   void leave_exact();  // computes every open window's aggregate and keeps them from then on
 
   Duration diff_;
@@ -85,7 +84,7 @@ class SlidingOperator {
   size_t point_count_ = 0, window_count_ = 0;
   size_t dead_points_ = 0, dead_slots_ = 0;  // trimmed / purged but not yet erased (still memory)
   bool exact_ = true;
-  double abs_total_ = 0;            // sum of |value| over all values seen in exact mode
+  ExactSums exact_sums_;            // while it admits every value, exact mode holds
   SlidingCalendar fires_, purges_;  // one entry per unfired / fired open window
   std::vector<Timestamp> starts_;   // reused per event
   std::vector<SlidingCalendar::Entry> batch_;  // reused per fired end

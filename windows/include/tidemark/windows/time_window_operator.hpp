@@ -210,12 +210,7 @@ class TimeWindowOperator {
   // Whether v can join slices without changing any sum: always for single-slice windows.
   bool exact(double v) {
     if (!kScans || n_ == 1) return true;
-    const double mag = std::fabs(v);
-    if (!(mag < 0x1p31)) return false;
-    const int64_t i = int64_t(v);
-    if (double(i) != v || (i == 0 && std::signbit(v))) return false;
-    abs_total_ += mag;
-    return abs_total_ < 0x1p53;
+    return exact_sums_.admit(v);
   }
 
   // ---- per-key slice ring -----------------------------------------------------------------
@@ -501,7 +496,7 @@ class TimeWindowOperator {
   WindowBuckets buckets_;
   uint64_t open_ = 0;
   size_t ring_bytes_ = 0;
-  double abs_total_ = 0;
+  ExactSums exact_sums_;
 
   int64_t clock_ms_ = 0;
   int64_t fired_max_ = 0, alive_min_ = 0, alive_slice_min_ = 0;

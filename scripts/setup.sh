@@ -2,7 +2,7 @@
 # Installs what tidemark needs from Debian's packages, only what is missing. Used by demo.sh and
 # test.sh; safe to run again.
 set -euo pipefail
-packages=(g++ cmake ninja-build libbenchmark-dev libboost-dev libhowardhinnant-date-dev catch2
+packages=(g++ cmake ninja-build libbenchmark-dev libhowardhinnant-date-dev catch2
           libcli11-dev nlohmann-json3-dev libfmt-dev python3 tzdata)
 missing=()
 for p in "${packages[@]}" "$@"; do

@@ -45,6 +45,48 @@ TEST_CASE("idle partitions leave the minimum; all idle means the max", "[clock]"
   CHECK(m.combined() == T(300));
 }
 
+// The definition, O(P) per step: the max of C and the min over active W_p (the max of all W_p
+// when none is active).
+TEST_CASE("min of inputs agrees with the definition under random updates and idleness",
+          "[clock]") {
+  for (const PartitionId partitions : {1u, 2u, 7u, 8u, 9u, 63u, 64u, 65u, 520u}) {
+    test::Rng rng(partitions);
+    MinOfInputs m(partitions);
+    std::vector<Timestamp> w(partitions, Timestamp::min());
+    std::vector<bool> idle(partitions, false);
+    Timestamp c = Timestamp::min();
+    for (int step = 0; step < 20'000; ++step) {
+      const auto p = PartitionId(rng.uniform(0, partitions - 1));
+      const int op = int(rng.uniform(0, 99));
+      std::optional<Timestamp> reported;
+      if (op < 4) {
+        m.set_idle(p);
+        idle[p] = true;
+      } else if (op < 10) {
+        m.set_active(p);
+        idle[p] = false;
+      } else {
+        // Small steps and many ties: equal watermarks must not hide or fake a move.
+        const Timestamp t{rng.uniform(-5, 5) + step / int64_t(partitions)};
+        reported = m.update(p, t);
+        w[p] = std::max(w[p], t);
+      }
+      Timestamp lo = Timestamp::max(), hi = Timestamp::min();
+      bool any_active = false;
+      for (PartitionId q = 0; q < partitions; ++q) {
+        hi = std::max(hi, w[q]);
+        if (!idle[q]) lo = std::min(lo, w[q]), any_active = true;
+        REQUIRE(m.watermark(q) == w[q]);
+        REQUIRE(m.is_idle(q) == idle[q]);
+      }
+      const Timestamp expected = std::max(c, any_active ? lo : hi);
+      REQUIRE(m.combined() == expected);
+      if (op >= 10) CHECK(reported == (expected > c ? std::optional(expected) : std::nullopt));
+      c = expected;
+    }
+  }
+}
+
 TEST_CASE("a partition that never sends stalls the watermark clock", "[clock]") {
   EventClock c(bounded(0), 2);
   for (int64_t t = 0; t < 100; t += 10) CHECK(c.on_event(0, T(t), T(t)) == Timestamp::min());

@@ -6,47 +6,71 @@ namespace tidemark {
 
 // ---- MinOfInputs ----------------------------------------------------------------------------
 
-MinOfInputs::MinOfInputs(PartitionId partitions) : slots_(partitions) {
-  heap_.reserve(partitions);
-  for (PartitionId p = 0; p < partitions; ++p) {
-    slots_[p].handle = heap_.push(Entry{Timestamp::min(), p});
+MinOfInputs::MinOfInputs(PartitionId partitions)
+    : parked_(partitions, Timestamp::min()), idle_(partitions, 0), active_(partitions) {
+  // Padding entries are +inf, so they never win a minimum. Every level above 0 is one entry per
+  // group below; there is always one, so that level 0 has a parent.
+  Group empty;
+  empty.min.fill(Timestamp::max());
+  size_t count = partitions;
+  levels_.emplace_back((count + 7) / 8, empty);
+  for (PartitionId p = 0; p < partitions; ++p) levels_[0][p / 8].min[p % 8] = Timestamp::min();
+  do {
+    count = (count + 7) / 8;
+    levels_.emplace_back((count + 7) / 8, empty);
+    for (size_t i = 0; i < count; ++i) {
+      const auto& below = levels_[levels_.size() - 2][i].min;
+      levels_.back()[i / 8].min[i % 8] = *std::min_element(below.begin(), below.end());
+    }
+  } while (count > 1);
+}
+
+std::optional<Timestamp> MinOfInputs::climb(PartitionId p) {
+  size_t i = p;
+  for (size_t l = 0; l + 1 < levels_.size(); ++l, i /= 8) {
+    const auto& group = levels_[l][i / 8].min;
+    Timestamp m = group[0];
+    for (size_t k = 1; k < 8; ++k) m = std::min(m, group[k]);
+    Timestamp& up = levels_[l + 1][i / 64].min[i / 8 % 8];
+    if (up == m) return std::nullopt;  // this minimum held, so every one above holds too
+    up = m;
   }
+  return recompute() ? std::optional(combined_) : std::nullopt;
 }
 
-Timestamp MinOfInputs::recompute() {
-  const Timestamp candidate = heap_.empty() ? max_ : heap_.top().watermark;
-  combined_ = std::max(combined_, candidate);
-  return combined_;
-}
-
-std::optional<Timestamp> MinOfInputs::update(PartitionId p, Timestamp w) {
-  Slot& s = slots_[p];
-  if (w <= s.watermark) return std::nullopt;  // fast path: W_p did not rise
-  const bool was_min = s.active && heap_.top().partition == p;
-  s.watermark = w;
+std::optional<Timestamp> MinOfInputs::update_idle(PartitionId p, Timestamp w) {
+  if (w <= parked_[p]) return std::nullopt;
+  parked_[p] = w;
   max_ = std::max(max_, w);
-  // A rising watermark moves away from the top: "decrease" in the heap's (min-first) order.
-  // Partitions other than the minimum usually sit at the bottom already, so this is cheap.
-  if (s.active) heap_.decrease(s.handle, Entry{w, p});
-  // Only a rise of the current minimum (or of the max, when everything is idle) can move C.
-  if (!was_min && !heap_.empty()) return std::nullopt;
-  const Timestamp before = combined_;
-  return recompute() > before ? std::optional(combined_) : std::nullopt;
+  // Idle partitions count only when every partition is idle: then C follows the max.
+  if (active_ != 0) return std::nullopt;
+  return recompute() ? std::optional(combined_) : std::nullopt;
+}
+
+bool MinOfInputs::recompute() {
+  const Timestamp candidate = active_ != 0 ? levels_.back()[0].min[0] : max_;
+  if (candidate <= combined_) return false;
+  combined_ = candidate;
+  return true;
 }
 
 void MinOfInputs::set_idle(PartitionId p) {
-  Slot& s = slots_[p];
-  if (!s.active) return;
-  s.active = false;
-  heap_.erase(s.handle);
+  if (idle_[p]) return;
+  Timestamp& slot = levels_[0][p / 8].min[p % 8];
+  parked_[p] = slot;
+  slot = Timestamp::max();
+  idle_[p] = 1;
+  --active_;
+  climb(p);
   recompute();
 }
 
 void MinOfInputs::set_active(PartitionId p) {
-  Slot& s = slots_[p];
-  if (s.active) return;
-  s.active = true;
-  s.handle = heap_.push(Entry{s.watermark, p});
+  if (!idle_[p]) return;
+  levels_[0][p / 8].min[p % 8] = parked_[p];
+  idle_[p] = 0;
+  ++active_;
+  climb(p);
   recompute();  // cannot lower C: it never decreases
 }
 

@@ -3,11 +3,10 @@
 // over active partitions (with idleness), or stream time. C never decreases.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
-
-#include <boost/heap/d_ary_heap.hpp>
 
 #include "tidemark/core/event.hpp"
 #include "tidemark/core/run_config.hpp"
@@ -15,44 +14,55 @@
 
 namespace tidemark {
 
-// Minimum of per-partition watermarks over the active partitions, O(log P) per update.
+// Minimum of per-partition watermarks over the active partitions, O(log P) worst case per update.
 // Partitions start active at -inf. With every partition idle, the combined value is the max.
+//
+// A tournament tree of minima in flat arrays, eight children per node so that a node's children
+// share one cache line: level 0 holds W_p (+inf while p is idle), each level above the minimum of
+// eight entries below, the last level one entry, the minimum. Raising W_p of a partition that is
+// not its group's minimum, the common case, touches one cache line; otherwise the change climbs
+// only while it moves a minimum.
 class MinOfInputs {
  public:
   explicit MinOfInputs(PartitionId partitions);
 
   // Raises W_p to w (never lowers it); returns the combined value when it rose.
-  std::optional<Timestamp> update(PartitionId p, Timestamp w);
+  std::optional<Timestamp> update(PartitionId p, Timestamp w) {
+    if (idle_[p]) [[unlikely]] return update_idle(p, w);
+    Timestamp& slot = levels_[0][p / 8].min[p % 8];
+    const Timestamp old = slot;
+    if (w <= old) return std::nullopt;  // fast path: W_p did not rise
+    slot = w;
+    max_ = std::max(max_, w);
+    // Below its group's minimum's value, p was not the minimum: no other entry changes.
+    if (old > parent(0, p)) return std::nullopt;
+    return climb(p);
+  }
   void set_idle(PartitionId p);
   void set_active(PartitionId p);
-  bool is_idle(PartitionId p) const { return !slots_[p].active; }
-  Timestamp watermark(PartitionId p) const { return slots_[p].watermark; }
+  bool is_idle(PartitionId p) const { return idle_[p]; }
+  Timestamp watermark(PartitionId p) const {
+    return idle_[p] ? parked_[p] : levels_[0][p / 8].min[p % 8];
+  }
   // Never decreases.
   Timestamp combined() const { return combined_; }
-  PartitionId size() const { return PartitionId(slots_.size()); }
+  PartitionId size() const { return PartitionId(idle_.size()); }
 
  private:
-  struct Entry {
-    Timestamp watermark;
-    PartitionId partition;
-  };
-  struct Later {  // min-heap order: the smallest watermark (then partition) on top
-    bool operator()(const Entry& a, const Entry& b) const {
-      return a.watermark != b.watermark ? a.watermark > b.watermark : a.partition > b.partition;
-    }
-  };
-  using Heap = boost::heap::d_ary_heap<Entry, boost::heap::arity<8>, boost::heap::mutable_<true>,
-                                       boost::heap::compare<Later>>;
-  struct Slot {
-    Timestamp watermark = Timestamp::min();
-    Heap::handle_type handle{};
-    bool active = true;
+  struct alignas(64) Group {  // eight entries of one level: the children of one node above
+    std::array<Timestamp, 8> min;
   };
 
-  Timestamp recompute();
+  // Entry i of level l + 1: the minimum of the group holding entry i of level l.
+  Timestamp parent(size_t l, size_t i) const { return levels_[l + 1][i / 64].min[i / 8 % 8]; }
+  std::optional<Timestamp> climb(PartitionId p);
+  std::optional<Timestamp> update_idle(PartitionId p, Timestamp w);
+  bool recompute();  // true when combined_ rose
 
-  Heap heap_;
-  std::vector<Slot> slots_;
+  std::vector<std::vector<Group>> levels_;  // level 0 by partition; the last holds the minimum
+  std::vector<Timestamp> parked_;            // W_p while p is idle (level 0 holds +inf then)
+  std::vector<uint8_t> idle_;
+  PartitionId active_ = 0;
   Timestamp max_ = Timestamp::min();  // max W_p over all partitions (used when all are idle)
   Timestamp combined_ = Timestamp::min();
 };

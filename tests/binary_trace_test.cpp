@@ -1,13 +1,21 @@
 #include "tidemark/core/binary_trace.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <sstream>
+#include <unistd.h>
 
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/csv_writer.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/iso_time.hpp"
 #include "tidemark/generators/time_format.hpp"
 #include "tidemark/generators/workload.hpp"
+#include "test_support.hpp"
 
 using namespace tidemark;
 
@@ -35,6 +43,68 @@ Trace small_mixed(uint64_t events = 3000) {
 
 void set_u64(std::string& bytes, size_t offset, uint64_t v) {
   for (int i = 0; i < 8; ++i) bytes[offset + size_t(i)] = char((v >> (8 * i)) & 0xFF);
+}
+
+uint64_t get_u64(const std::string& bytes, size_t offset) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t(uint8_t(bytes[offset + size_t(i)])) << (8 * i);
+  return v;
+}
+
+constexpr uint32_t kEveryColumn = kColPartition | kColKey | kColValue | kColSendTime |
+                                  kColReceiveTime | kColTrueTime | kColKind;
+
+// n records over 3 keys and 4 partitions, both kinds; every column when `full`, else event_time
+// alone. 20485 records (1.3 MB) fill five chunks of at most 4096.
+Trace synthetic(size_t n, bool full) {
+  Trace t;
+  t.columns = full ? kEveryColumn : 0;
+  for (const char* k : full ? std::vector<const char*>{"a", "b", "c"} : std::vector<const char*>{""})
+    t.keys.intern(k);
+  for (size_t i = 0; i < n; ++i) {
+    Event e;
+    e.event_time = Timestamp{int64_t(i) * 1000 - 5000};
+    if (full) {
+      e.send_time = Timestamp{e.event_time.ms + 7};
+      e.receive_time = Timestamp{e.event_time.ms + 30};
+      e.true_time = Timestamp{e.event_time.ms - 2};
+      e.value = double(i) * 0.25 - 100;
+      e.key = KeyId(i % 3);
+      e.partition = PartitionId(i % 4);
+      e.kind = i % 7 == 3 ? RecordKind::kWatermark : RecordKind::kEvent;
+    }
+    e.row = i + 1;
+    t.events.push_back(e);
+  }
+  return t;
+}
+
+// The first field of record `index` (1-based) that the format forbids, as the reader's message
+// names it, or "" for a valid record: binary_trace.hpp's rules restated, independently of the
+// reader, for records of synthetic().
+std::string first_bad_field(const std::string& bytes, size_t at, uint64_t index, bool full) {
+  const char* names[4] = {"event_time", "send_time", "receive_time", "true_time"};
+  for (int i = 0; i < 4; ++i) {
+    const auto t = int64_t(get_u64(bytes, at + 8 * size_t(i)));
+    const bool ok = i == 0 || full ? kEarliestTime.ms <= t && t <= kLatestTime.ms : t == 0;
+    if (!ok) return names[i];
+  }
+  const uint64_t value = get_u64(bytes, at + 32);
+  if (full && ((value >> 52) & 0x7FF) == 0x7FF) return "value is not a finite number";
+  if (!full && value != 0x3FF0000000000000) return "but the column is absent (must be 1)";
+  const uint64_t ids = get_u64(bytes, at + 48);
+  if ((ids & 0xFFFFFFFF) >= (full ? 3u : 1u)) return "key id";
+  if ((ids >> 32) >= (full ? 4u : 1u)) return "partition";
+  if (uint8_t(bytes[at + 56]) > (full ? 1 : 0)) return "kind byte";
+  if (get_u64(bytes, at + 40) != index) return "row field";
+  if ((get_u64(bytes, at + 56) >> 8) != 0) return "reserved bytes 57..63 are not zero";
+  return "";
+}
+
+// The message for a bad record of a file named bad.tmt: its number, offset and field.
+Catch::Matchers::StdString::StartsWithMatcher record_error(uint64_t index, size_t offset) {
+  return Catch::StartsWith("bad.tmt: record " + std::to_string(index) + " (byte offset " +
+                           std::to_string(offset) + "): ");
 }
 
 }  // namespace
@@ -153,6 +223,151 @@ TEST_CASE("damaged binary traces give clear errors", "[binary_trace]") {
   std::string time = good;
   set_u64(time, records + 64 * 3 + 0, uint64_t(INT64_MAX));
   fails_with(time, "event_time");
+}
+
+TEST_CASE("every bad field is found wherever its record falls in a chunk", "[binary_trace]") {
+  // Records checked a chunk at a time must still be reported one by one: the first bad record,
+  // by number, byte offset and field, and boundary values must pass.
+  constexpr size_t n = 20'485;
+  const int64_t lo = kEarliestTime.ms, hi = kLatestTime.ms;
+  const uint64_t inf = 0x7FF0000000000000, one = 0x3FF0000000000000;
+  struct Change {
+    size_t offset;  // in the record
+    uint64_t value;  // written as 8 little-endian bytes; one byte when size is 1
+    size_t size;
+  };
+  // Invalid with every column present.
+  const std::vector<Change> bad_full = {
+      {0, uint64_t(lo - 1), 8}, {0, uint64_t(hi + 1), 8}, {0, uint64_t(INT64_MIN), 8},
+      {0, uint64_t(INT64_MAX), 8}, {8, uint64_t(lo - 1), 8}, {16, uint64_t(hi + 1), 8},
+      {24, uint64_t(INT64_MIN), 8}, {32, inf, 8}, {32, inf | (uint64_t(1) << 63), 8},
+      {32, inf | 1, 8}, {32, ~uint64_t(0), 8}, {40, 0, 8}, {40, uint64_t(1) << 63, 8},
+      {48, 3, 8}, {48, 0xFFFFFFFF, 8}, {48, 0x80000000, 8}, {48, uint64_t(4) << 32, 8},
+      {48, uint64_t(0x80000000) << 32, 8}, {48, ~uint64_t(0), 8}, {56, 2, 1}, {56, 0xFF, 1},
+      {57, 1, 1}, {59, 0x80, 1}, {60, 1, 1}, {63, 0x80, 1}, {63, 1, 1}};
+  // Valid with every column present: the edges of each range.
+  const std::vector<Change> good_full = {
+      {0, uint64_t(lo), 8}, {0, uint64_t(hi), 8}, {8, uint64_t(lo), 8}, {16, uint64_t(hi), 8},
+      {24, uint64_t(lo), 8}, {32, 0x7FEFFFFFFFFFFFFF, 8}, {32, 0xFFEFFFFFFFFFFFFF, 8},
+      {32, 1, 8}, {32, uint64_t(1) << 63, 8}, {48, 2, 8}, {48, (uint64_t(3) << 32) | 2, 8},
+      {56, 1, 1}, {56, 0, 1}};
+  // Invalid with event_time alone: absent columns hold their defaults.
+  const std::vector<Change> bad_sparse = {
+      {8, 1, 8}, {16, ~uint64_t(0), 8}, {24, uint64_t(INT64_MIN), 8}, {32, 0, 8},
+      {32, one | (uint64_t(1) << 63), 8}, {32, one + 1, 8}, {32, inf, 8}, {48, 1, 8},
+      {48, uint64_t(1) << 32, 8}, {56, 1, 1}, {62, 4, 1}, {40, 7, 8}};
+
+  for (const bool full : {true, false}) {
+    const std::string good = to_binary(synthetic(n, full));
+    const size_t records = good.size() - n * kBinaryRecordSize;
+    REQUIRE(parse_binary_trace(good, "good.tmt").events.size() == n);
+    auto apply = [&](std::string& bytes, uint64_t index, const Change& c) {
+      const size_t at = records + (index - 1) * kBinaryRecordSize + c.offset;
+      if (c.size == 1) {
+        bytes[at] = char(c.value);
+      } else {
+        set_u64(bytes, at, c.value);
+      }
+    };
+    for (const uint64_t index : {1, 2, 4095, 4096, 4097, 16384, 16385, 20480, 20481, 20485}) {
+      for (const Change& c : full ? bad_full : bad_sparse) {
+        std::string bytes = good;
+        apply(bytes, index, c);
+        const size_t at = records + (index - 1) * kBinaryRecordSize;
+        const std::string field = first_bad_field(bytes, at, index, full);
+        INFO("full " << full << ", record " << index << ", offset " << c.offset << " := "
+                     << c.value << ", expect " << field);
+        REQUIRE(!field.empty());
+        CHECK_THROWS_WITH(parse_binary_trace(bytes, "bad.tmt"),
+                          record_error(index, at) && Catch::Contains(field));
+      }
+      if (!full) continue;
+      for (const Change& c : good_full) {
+        std::string bytes = good;
+        apply(bytes, index, c);
+        INFO("record " << index << ", offset " << c.offset << " := " << c.value);
+        REQUIRE(first_bad_field(bytes, records + (index - 1) * kBinaryRecordSize, index, full)
+                    .empty());
+        CHECK_NOTHROW(parse_binary_trace(bytes, "good.tmt"));
+      }
+    }
+  }
+}
+
+TEST_CASE("random damage is reported at the first bad record, or read back as written",
+          "[binary_trace]") {
+  constexpr size_t n = 20'485;
+  test::Rng rng(5);
+  for (const bool full : {true, false}) {
+    const std::string good = to_binary(synthetic(n, full));
+    const size_t records = good.size() - n * kBinaryRecordSize;
+    for (int round = 0; round < 400; ++round) {
+      // One to three bytes changed, sometimes in records of the same chunk.
+      std::string bytes = good;
+      const auto base = uint64_t(rng.uniform(1, int64_t(n)));
+      for (int64_t m = rng.uniform(1, 3); m > 0; --m) {
+        const uint64_t index =
+            rng.chance(50) ? base : std::min<uint64_t>(n, base + uint64_t(rng.uniform(0, 5000)));
+        bytes[records + (index - 1) * kBinaryRecordSize + size_t(rng.uniform(0, 63))] =
+            char(rng.uniform(0, 255));
+      }
+      uint64_t first = 0;
+      std::string field;
+      for (uint64_t i = 1; i <= n && first == 0; ++i) {
+        field = first_bad_field(bytes, records + (i - 1) * kBinaryRecordSize, i, full);
+        if (!field.empty()) first = i;
+      }
+      INFO("full " << full << ", round " << round << ", first bad record " << first << " " << field);
+      if (first == 0) {
+        const Trace t = parse_binary_trace(bytes, "bad.tmt");
+        REQUIRE(t.events.size() == n);
+        REQUIRE(std::memcmp(t.events.data(), bytes.data() + records, n * kBinaryRecordSize) == 0);
+      } else {
+        CHECK_THROWS_WITH(parse_binary_trace(bytes, "bad.tmt"),
+                          record_error(first, records + (first - 1) * kBinaryRecordSize) &&
+                              Catch::Contains(field));
+      }
+    }
+  }
+}
+
+TEST_CASE("the streaming reader hands out valid chunks up to the first bad one", "[binary_trace]") {
+  constexpr size_t n = 20'485;
+  const Trace trace = synthetic(n, true);
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("tidemark-binary-" + std::to_string(::getpid()) + ".tmt");
+  std::string bytes = to_binary(trace);
+  const size_t records = bytes.size() - n * kBinaryRecordSize;
+  auto write = [&] {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+  };
+  write();
+  {
+    BinaryTraceReader reader(path);
+    REQUIRE(reader.records() == n);
+    CHECK(reader.partitions() == 4);
+    size_t seen = 0;
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+      REQUIRE(chunk.size() <= 4096);
+      REQUIRE(std::memcmp(chunk.data(), trace.events.data() + seen, chunk.size_bytes()) == 0);
+      seen += chunk.size();
+    }
+    CHECK(seen == n);
+  }
+  // Record 16390 sits in the fifth chunk, past the first MiB of records.
+  bytes[records + 16389 * kBinaryRecordSize + 56] = 2;
+  write();
+  {
+    BinaryTraceReader reader(path);
+    size_t seen = 0;
+    for (int i = 0; i < 4; ++i) seen += reader.next().size();
+    CHECK(seen == 16384);
+    CHECK_THROWS_WITH(reader.next(), Catch::Contains("record 16390 (byte offset " +
+                                                     std::to_string(records + 16389 * 64) +
+                                                     "): kind byte 2 is invalid"));
+  }
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("time formats reject unknown zones and malformed offsets", "[binary_trace]") {

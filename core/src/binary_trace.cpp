@@ -26,6 +26,13 @@ namespace tidemark {
 
 namespace {
 
+// On x86-64, chunks of records are checked with AVX2 where the CPU has it (RecordLimits::all_ok).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define TIDEMARK_AVX2_CHECK 1
+#else
+#define TIDEMARK_AVX2_CHECK 0
+#endif
+
 // Records move between the file and memory with one memcpy when Event's layout is the record
 // layout (little-endian, the offsets below); otherwise they are decoded field by field.
 constexpr bool kNativeLayout =
@@ -96,11 +103,19 @@ Event decode(const unsigned char* p) {
 // Allowed range of every record field, from the columns and the key count: present time columns
 // span [kEarliestTime, kLatestTime], absent ones must be exactly 0, and so on.
 struct RecordLimits {
-  int64_t time_lo[4], time_hi[4];
+  using I64x4 = int64_t __attribute__((vector_size(32)));
+  using U32x8 = uint32_t __attribute__((vector_size(32)));
+
+  I64x4 time_lo, time_hi;
   uint32_t key_hi, partition_hi;
   uint8_t kind_hi;
   bool value_present;
   uint64_t keys;
+  // Words 4..7 of a record (value, row, key and partition, kind and padding) for all_ok: each
+  // (word & mask) ^ flip must lie in [lo, hi], with the record index xored into the row word;
+  // the key and partition word is checked by a running unsigned 32-bit max instead.
+  I64x4 mask, flip, lo, hi;
+  bool avx2 = false;  // all_ok may use all_ok_avx2
 
   RecordLimits(uint32_t columns, uint64_t key_count, PartitionId partitions) : keys(key_count) {
     const uint32_t bits[4] = {0, kColSendTime, kColReceiveTime, kColTrueTime};
@@ -113,6 +128,16 @@ struct RecordLimits {
     partition_hi = partitions > 0 ? partitions - 1 : 0;
     kind_hi = (columns & kColKind) ? 1 : 0;
     value_present = (columns & kColValue) != 0;
+
+    constexpr int64_t kExp = 0x7FF0000000000000, kOne = 0x3FF0000000000000;  // kOne: bits of 1.0
+    mask = I64x4{value_present ? kExp : -1, -1, 0, -1};
+    flip = I64x4{value_present ? 0 : kOne, 0, 0, 0};
+    lo = I64x4{0, 0, 0, 0};
+    hi = I64x4{value_present ? kExp - 1 : 0, 0, 0, kind_hi};
+#if TIDEMARK_AVX2_CHECK
+    __builtin_cpu_init();
+    avx2 = __builtin_cpu_supports("avx2");
+#endif
   }
 
   static bool in(int64_t v, int64_t lo, int64_t hi) {
@@ -135,6 +160,44 @@ struct RecordLimits {
            (e.partition <= partition_hi) & (uint8_t(e.kind) <= kind_hi) & (pad == 0) &
            (e.row == row);
   }
+
+  // True when all k records at `raw` (rows from first_row, native layout) pass ok(); one flag
+  // for the whole chunk, so no branch per record.
+  bool all_ok(const unsigned char* raw, size_t k, uint64_t first_row) const {
+#if TIDEMARK_AVX2_CHECK
+    if (avx2) return all_ok_avx2(raw, k, first_row);
+#endif
+    bool good = true;
+    for (size_t i = 0; i < k; ++i, raw += kBinaryRecordSize) {
+      good &= ok(*reinterpret_cast<const Event*>(raw), raw, first_row + i);
+    }
+    return good;
+  }
+
+#if TIDEMARK_AVX2_CHECK
+  // all_ok with a record as two vectors of four words: about 15 instructions a record, not 50.
+  [[gnu::target("avx2")]] bool all_ok_avx2(const unsigned char* raw, size_t k,
+                                           uint64_t first_row) const {
+    I64x4 bad = {}, flip_row = flip;
+    flip_row[1] = int64_t(first_row);
+    const I64x4 step = {0, 1, 0, 0};
+    U32x8 top = {};
+    for (size_t i = 0; i < k; ++i, raw += kBinaryRecordSize) {
+      I64x4 times, words;
+      std::memcpy(&times, raw, sizeof times);
+      std::memcpy(&words, raw + sizeof times, sizeof words);
+      bad |= (times < time_lo) | (times > time_hi);
+      const I64x4 x = (words & mask) ^ flip_row;
+      bad |= (x < lo) | (x > hi);
+      flip_row += step;
+      const U32x8 u = U32x8(words);
+      top = u > top ? u : top;
+    }
+    // top[4] and top[5] are the largest key id and partition.
+    return ((bad[0] | bad[1] | bad[2] | bad[3]) == 0) & (top[4] <= key_hi) &
+           (top[5] <= partition_hi) & ((keys > 0) | (k == 0));
+  }
+#endif
 
   // Why a record failed ok(), for the message.
   std::string why(const Event& e, const unsigned char* raw, uint64_t row) const {
@@ -235,15 +298,17 @@ class Reader {
     }
     exact(raw_.get(), k * kBinaryRecordSize, "records");
     const Event* recs;
+    bool ok;
     if constexpr (kNativeLayout) {
       recs = reinterpret_cast<const Event*>(raw_.get());  // implicit-lifetime, trivially copyable
+      ok = limits_->all_ok(raw_.get(), k, done_ + 1);
     } else {
-      for (size_t i = 0; i < k; ++i) decoded_[i] = decode(raw_.get() + i * kBinaryRecordSize);
+      ok = true;
+      for (size_t i = 0; i < k; ++i) {
+        decoded_[i] = decode(raw_.get() + i * kBinaryRecordSize);
+        ok &= limits_->ok(decoded_[i], raw_.get() + i * kBinaryRecordSize, done_ + i + 1);
+      }
       recs = decoded_.data();
-    }
-    bool ok = true;
-    for (size_t i = 0; i < k; ++i) {
-      ok &= limits_->ok(recs[i], raw_.get() + i * kBinaryRecordSize, done_ + i + 1);
     }
     if (!ok) report(recs, raw_.get(), k, done_, *limits_);
     done_ += k;

@@ -117,13 +117,13 @@ std::string to_csv(const std::vector<ConfigurationResult>& rows) {
   return out;
 }
 
-std::string to_json(const std::string& trace_path, const Trace& trace, unsigned threads,
-                    double wall, const std::vector<ConfigurationResult>& rows) {
+std::string to_json(const std::string& trace_path, const Trace& trace, PartitionId partitions,
+                    unsigned threads, double wall, const std::vector<ConfigurationResult>& rows) {
   nlohmann::ordered_json j;
   j["trace"] = trace_path;
   j["events"] = rows.empty() ? 0 : rows.front().metrics.events;
   j["keys"] = trace.keys.size();
-  j["partitions"] = trace.partition_count();
+  j["partitions"] = partitions;
   j["threads"] = threads;
   j["wall_seconds"] = wall;
   j["configurations"] = nlohmann::ordered_json::array();
@@ -345,10 +345,11 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       if (oracle.find(part) == std::string::npos) oracle += (oracle.empty() ? "" : ", ") + part;
     }
     if (!trace.has(kColTrueTime)) oracle += " (the trace has no true_time)";
+    const PartitionId partitions = trace.partition_count();  // scans every event: only once
     out << fmt::format(
         "{} events, {} keys, {} partitions; oracle: {}; {} configurations on {} "
         "thread{} in {:.2f} s\n\n",
-        events, trace.keys.size(), trace.partition_count(), oracle, rows.size(), threads,
+        events, trace.keys.size(), partitions, oracle, rows.size(), threads,
         threads == 1 ? "" : "s", wall);
     out << table(grid, rows);
     if (csv_out) {
@@ -356,7 +357,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       csv_out->close();
     }
     if (json_out) {
-      json_out->stream() << to_json(trace_path, trace, threads, wall, rows);
+      json_out->stream() << to_json(trace_path, trace, partitions, threads, wall, rows);
       json_out->close();
     }
     return 0;

@@ -90,7 +90,10 @@ Metrics drive(const RunConfig& config, PartitionId partitions, bool has_receive_
 }  // namespace
 
 PartitionId validate(const Trace& trace, const RunConfig& config) {
-  const PartitionId present = trace.partition_count();
+  return validate(trace, trace.partition_count(), config);
+}
+
+PartitionId validate(const Trace& trace, PartitionId present, const RunConfig& config) {
   const PartitionId partitions = resolve(trace, present, config);
   if (present > partitions) {
     for (const Event& e : trace.events) {
@@ -104,7 +107,11 @@ PartitionId validate(const Trace& trace, const RunConfig& config) {
 }
 
 RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late) {
-  const PartitionId partitions = validate(trace, config);
+  return run(trace, config, validate(trace, config), results, late);
+}
+
+RunResult run(const Trace& trace, const RunConfig& config, PartitionId partitions,
+              ResultSink& results, LateSink& late) {
   Metrics m = drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
     if (config.schedule == Schedule::kArrival) {
       driver.process(std::span<const Event>(trace.events));

@@ -10,11 +10,18 @@
 namespace tidemark {
 
 // Checks that the trace can be run with the config (columns, partitions); throws ConfigError.
+// Returns the number of partitions the run uses.
 PartitionId validate(const Trace& trace, const RunConfig& config);
+// The same with `present` = trace.partition_count() given: checking many configurations of one
+// trace then scans its events once.
+PartitionId validate(const Trace& trace, PartitionId present, const RunConfig& config);
 
 // Runs the trace through the pipeline of DESIGN §8. The window kind is dispatched once, around
 // the whole loop. Deterministic: same trace and config, same emissions in the same order.
 RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late);
+// The same for a config already checked: `partitions` is what validate() returned for it.
+RunResult run(const Trace& trace, const RunConfig& config, PartitionId partitions,
+              ResultSink& results, LateSink& late);
 
 // The same for a binary trace read chunk by chunk: memory grows with window state, not with the
 // trace. (`--schedule event-time` needs the whole trace and reads it into memory first.)

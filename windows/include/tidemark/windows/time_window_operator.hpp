@@ -10,8 +10,9 @@
 // A window of a key is open iff it is not closed and one of its slices holds an event: the clock
 // never decreases, so every event in an open window's slices was accepted by that window.
 //
-// The fast path covers times within +-2^60 ms, sizes and lateness amounts below 2^40 ms, bounded
-// spans of open slices, and, for hopping windows (n > 1), values whose sums are exact in any order
+// The fast path covers times within +-2^60 ms, sizes below 2^40 ms, lateness amounts up to the
+// int64 limit (the oracle's infinite wait; clock bounds are computed in 128 bits), bounded spans
+// of open slices, and, for hopping windows (n > 1), values whose sums are exact in any order
 // (integers with a total magnitude below 2^53), because slicing changes the order of additions.
 // Outside that, the operator hands its state once to GenericTimeWindowOperator and delegates.
 
@@ -89,7 +90,7 @@ class TimeWindowOperator {
         n_(size_ / g_),
         fire_delay_((policy.fire_time(Timestamp{0}) - Timestamp{0}).ms),
         close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms) {
-    if (size_ >= slicing::kDurationLimit || policy.amount().ms >= slicing::kDurationLimit) {
+    if (size_ >= slicing::kDurationLimit) {
       generic_ = std::make_unique<Generic>(assigner_, policy_);
     }
     set_clock(Timestamp::min());
@@ -198,7 +199,10 @@ class TimeWindowOperator {
     cache_lo_ = offset_ + j * g_;
     cache_hi_ = cache_lo_ + g_;
     const int64_t oldest = slicing::floor_div(j - n_, a_) + 1;  // oldest window holding slice j
-    cache_first_fire_ = offset_ + (oldest * a_ + n_) * g_ + fire_delay_;
+    // Saturated: a fire time past the int64 limit is never reached by a finite clock.
+    cache_first_fire_ = int64_t(
+        std::min<slicing::Int128>(slicing::Int128(offset_ + (oldest * a_ + n_) * g_) + fire_delay_,
+                                  std::numeric_limits<int64_t>::max()));
     return j;
   }
 

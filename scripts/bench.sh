@@ -21,7 +21,7 @@ taskset -c "$cpu" build/bench/micro/tidemark_micro \
   --benchmark_min_time=0.2 \
   --benchmark_out="$out/micro.json" --benchmark_out_format=json >"$out/micro.txt"
 # Whole-command targets, timed with /usr/bin/time: a 1e8-event binary trace replayed in bounded
-# memory at the speed of a 1e6-event one, and compare on 2 cores vs 1.
+# memory at the speed of a 1e6-event one, and compare on 2 cores vs 1 (median of 5 runs each).
 #   BENCH_COMMANDS=0 skips them (the 1e8 trace takes ~1 min and 6.4 GB of disk to generate).
 if [ "${BENCH_COMMANDS:-1}" = 1 ]; then
   traces=results/bench/traces
@@ -45,9 +45,18 @@ if [ "${BENCH_COMMANDS:-1}" = 1 ]; then
   compare_rows=""
   if "$tidemark" compare --help 2>/dev/null | grep -q -- --threads; then
     cmp_args=("$traces/e6.tmt" --window tumbling:10s --policies drop,wait:5s,grace:30s,grace:2m)
-    t1=$( { /usr/bin/time -f "%e" "$tidemark" compare "${cmp_args[@]}" --threads 1 >/dev/null; } 2>&1 | tail -1)
-    t2=$( { /usr/bin/time -f "%e" "$tidemark" compare "${cmp_args[@]}" --threads 2 >/dev/null; } 2>&1 | tail -1)
-    compare_rows="$t1 $t2"
+    compare_time() {  # wall seconds of one compare on $1 threads
+      { /usr/bin/time -f "%e" "$tidemark" compare "${cmp_args[@]}" --threads "$1" >/dev/null; } 2>&1 | tail -1
+    }
+    median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+    # Median of 5 runs per thread count, interleaved 1, 2, 1, 2, ... so that a burst of other
+    # load hits both alike: a single run of each moved the ratio by tenths.
+    t1s=() t2s=()
+    for _ in 1 2 3 4 5; do
+      t1s+=("$(compare_time 1)")
+      t2s+=("$(compare_time 2)")
+    done
+    compare_rows="$(median "${t1s[@]}") $(median "${t2s[@]}")"
   fi
   python3 - "$out/commands.json" "$e6_rate" "$e6_rss" "$e8_rate" "$e8_rss" $compare_rows <<'PY'
 import json, sys

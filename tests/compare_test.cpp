@@ -356,6 +356,19 @@ TEST_CASE("compare validates every configuration before running", "[compare]") {
   CHECK_THROWS_AS(compare(trace, configs, 2, no_clock), ConfigError);
 }
 
+TEST_CASE("compare: a task's exception reaches the caller; tasks waiting for it do not hang",
+          "[compare]") {
+  const Trace trace = test::csv(kSmall);
+  const std::vector<RunConfig> configs{config("tumbling:10ms", "drop"),
+                                       config("tumbling:10ms", "grace:5ms")};
+  // The stopwatch times each run, so every run fails; its completeness and evaluation wait for it.
+  const Stopwatch broken = []() -> double { throw std::runtime_error("no clock"); };
+  for (const unsigned threads : {1u, 2u, 8u}) {
+    INFO(threads << " threads");
+    CHECK_THROWS_WITH(compare(trace, configs, threads, broken), "no clock");
+  }
+}
+
 // ---- the command ---------------------------------------------------------------------------
 
 namespace {

@@ -45,8 +45,10 @@ if [ "${BENCH_COMMANDS:-1}" = 1 ]; then
   compare_rows=""
   if "$tidemark" compare --help 2>/dev/null | grep -q -- --threads; then
     cmp_args=("$traces/e6.tmt" --window tumbling:10s --policies drop,wait:5s,grace:30s,grace:2m)
-    compare_time() {  # wall seconds of one compare on $1 threads
-      { /usr/bin/time -f "%e" "$tidemark" compare "${cmp_args[@]}" --threads "$1" >/dev/null; } 2>&1 | tail -1
+    compare_time() {  # wall seconds of one compare on $1 threads (microseconds: runs take ~0.2 s)
+      local start=$EPOCHREALTIME
+      "$tidemark" compare "${cmp_args[@]}" --threads "$1" >/dev/null
+      awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.6f\n", b - a }'
     }
     median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
     # Median of 5 runs per thread count, interleaved 1, 2, 1, 2, ... so that a burst of other

@@ -142,6 +142,9 @@ TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column 
        "--timestamp corrected needs column \"send_time\""},
       {"partitions too few", {"replay", dir.file("h.csv", "partition,event_time\n0,1\n5,2\n"), "-w", "tumbling:1s", "--partitions", "2"},
        "--partitions 2: "},
+      {"partition beyond --partitions, by line",
+       {"replay", dir.file("h2.csv", "partition,event_time\n0,1\n1,2\n5,3\n"), "-w", "tumbling:1s", "--partitions", "2"},
+       "h2.csv line 4 has partition 5"},
       {"idle timeout zero", {"replay", good, "-w", "tumbling:1s", "--idle-timeout", "0"}, "idle-timeout"},
       {"unwritable output", {"replay", good, "-w", "tumbling:1s", "-o", "/nonexistent/dir/r.jsonl"}, "cannot write"},
   };

@@ -1,9 +1,11 @@
 #include "tidemark/windows/run.hpp"
 
+#include <span>
 #include <variant>
 
 #include <fmt/format.h>
 
+#include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/driver.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/schedule.hpp"
@@ -46,8 +48,10 @@ std::string_view column_name(uint32_t bit) {
 namespace {
 
 // Checks columns against the config and resolves the partition count; `present` is 1 + the
-// largest partition id in the trace. Throws ConfigError.
-PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& config) {
+// largest partition id in the trace. Throws ConfigError; with the trace's `events` at hand, a
+// partition beyond --partitions is reported at its first record.
+PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& config,
+                    std::span<const Event> events = {}) {
   const uint32_t missing = required_columns(config.timestamp) & ~header.columns;
   for (uint32_t bit = 1; bit != 0 && bit <= missing; bit <<= 1) {
     if (missing & bit) {
@@ -67,6 +71,14 @@ PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& c
                                   *config.partitions));
   }
   if (present > *config.partitions) {
+    for (const Event& e : events) {
+      if (e.partition >= *config.partitions) {
+        throw ConfigError(fmt::format("--partitions {}: {} {} {} has partition {}",
+                                      *config.partitions, header.source,
+                                      is_binary_trace_path(header.source) ? "record" : "line",
+                                      e.row, e.partition));
+      }
+    }
     throw ConfigError(fmt::format("--partitions {}: {} has partition ids up to {}",
                                   *config.partitions, header.source, present - 1));
   }
@@ -94,16 +106,7 @@ PartitionId validate(const Trace& trace, const RunConfig& config) {
 }
 
 PartitionId validate(const Trace& trace, PartitionId present, const RunConfig& config) {
-  const PartitionId partitions = resolve(trace, present, config);
-  if (present > partitions) {
-    for (const Event& e : trace.events) {
-      if (e.partition >= partitions) {
-        throw ConfigError(fmt::format("--partitions {}: {} line {} has partition {}", partitions,
-                                      trace.source, e.row, e.partition));
-      }
-    }
-  }
-  return partitions;
+  return resolve(trace, present, config, trace.events);
 }
 
 RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late) {

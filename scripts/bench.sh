@@ -15,9 +15,12 @@ out=results/bench/$commit
 mkdir -p "$out"
 cpu=$(( $(nproc) > 1 ? 1 : 0 ))
 echo "bench: pinned to CPU $cpu, results in $out/" >&2
+# Repetitions of all cases are interleaved in random order: this VM's speed drifts over minutes,
+# and a ratio of two cases measured minutes apart would carry that drift.
 taskset -c "$cpu" build/bench/micro/tidemark_micro \
   --benchmark_filter="${BENCH_FILTER:-.}" \
   --benchmark_repetitions="${BENCH_REPETITIONS:-5}" \
+  --benchmark_enable_random_interleaving=true \
   --benchmark_min_time=0.2 \
   --benchmark_out="$out/micro.json" --benchmark_out_format=json >"$out/micro.txt"
 # Whole-command targets, timed with /usr/bin/time: a 1e8-event binary trace replayed in bounded

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
+#include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/assigners.hpp"
@@ -480,8 +481,8 @@ class TimeWindowOperator {
         if (agg.count != 0) generic_->restore(KeyId(k), window(m), agg, m <= fired_max_);
       }
     }
-    std::vector<KeyState>().swap(keys_);
-    std::vector<Newest>().swap(newest_);
+    decltype(keys_)().swap(keys_);
+    decltype(newest_)().swap(newest_);
     buckets_ = WindowBuckets();
     ring_bytes_ = 0;
     open_ = 0;
@@ -494,8 +495,8 @@ class TimeWindowOperator {
   int64_t g_, a_, n_;                  // slice length; window advance and size in slices
   int64_t fire_delay_, close_delay_;  // fire and close time minus window end
 
-  std::vector<KeyState> keys_;  // by KeyId
-  std::vector<Newest> newest_;  // by KeyId
+  std::vector<KeyState, HugePageAllocator<KeyState>> keys_;  // by KeyId
+  std::vector<Newest, HugePageAllocator<Newest>> newest_;    // by KeyId
   uint64_t revision_ = 0;
   WindowBuckets buckets_;
   uint64_t open_ = 0;

@@ -115,8 +115,8 @@ class TimeWindowOperator {
     if (t.ms >= cache_lo_ && t.ms < cache_hi_ && clock.ms < cache_first_fire_ &&
         key < newest_.size()) {
       Newest& nw = newest_[key];
-      if (nw.slice == cache_j_ && exact(v)) {
-        nw.agg = combine(nw.agg, lift(v));
+      if (nw.tag == cache_tag_ && nw.count != kMaxCachedCount && exact(v)) {
+        nw.add(v);
         return true;
       }
     }
@@ -155,24 +155,54 @@ class TimeWindowOperator {
     std::unique_ptr<Slot[]> ring;
     int64_t next = kNone;  // window index of the key's next on-time firing
   };
-  // Write-back copy of the aggregate of slice `slice` (the key's newest, ks.top) while the fast
-  // path adds to it; the ring's slot is stale until flush(). kNone: nothing cached.
-  struct Newest {
-    int64_t slice = kNone;
-    Aggregate agg;
+  // Write-back copy of the aggregate of the key's newest slice (ks.top) while the fast path adds
+  // to it; the ring's slot is stale until flush(). 32 bytes, aligned: one cache line per event,
+  // where a 64-bit slice index and count would make half the records straddle two lines. The
+  // slice is `tag` (see tag_of; kNoTag: nothing cached) and the count fits 32 bits while cached.
+  struct alignas(32) Newest {
+    uint32_t tag = kNoTag;
+    uint32_t count = 0;
+    double sum = 0, min = 0, max = 0;
+
+    void add(double v) {
+      ++count;
+      sum += v;
+      min = min < v ? min : v;  // as combine(agg, lift(v)), for -0 and NaN alike
+      max = max > v ? max : v;
+    }
   };
+  static constexpr uint32_t kNoTag = 0;
+  static constexpr uint32_t kUntagged = std::numeric_limits<uint32_t>::max();  // never stored
+  static constexpr uint32_t kMaxCachedCount = std::numeric_limits<uint32_t>::max();
+  // Slices tag_base_ + [0, kTagRange) have tags 1..kTagRange; others are never cached.
+  static constexpr int64_t kTagRange = (int64_t(1) << 32) - 2;
+
+  uint32_t tag_of(int64_t j) const {
+    const int64_t d = j - tag_base_;
+    return d >= 0 && d < kTagRange ? uint32_t(d + 1) : kUntagged;
+  }
+  int64_t slice_of_tag(uint32_t tag) const { return tag_base_ + int64_t(tag) - 1; }
+  // Moves the tag range up to hold slice j, which is above it: cached slices are written back
+  // first, since their tags are about to mean other slices. Once per 2^31 slices of progress.
+  void retag(int64_t j) {
+    for (size_t k = 0; k < newest_.size(); ++k) flush(KeyId(k));
+    tag_base_ = j - (int64_t(1) << 31);
+  }
 
   void flush(KeyId key) {
     Newest& nw = newest_[key];
-    if (nw.slice == kNone) return;
-    slot(keys_[key], nw.slice).agg = nw.agg;
-    nw.slice = kNone;
+    if (nw.tag == kNoTag) return;
+    slot(keys_[key], slice_of_tag(nw.tag)).agg = {nw.count, nw.sum, nw.min, nw.max};
+    nw.tag = kNoTag;
   }
   // Caches slice j of the key if it is the newest: later in-order events take the fast path.
   void cache_newest(KeyId key, int64_t j) {
     KeyState& ks = keys_[key];
-    if (ks.top != j) return;
-    newest_[key] = {j, slot(ks, j).agg};
+    const uint32_t tag = tag_of(j);
+    if (ks.top != j || tag == kUntagged) return;
+    const Aggregate& a = slot(ks, j).agg;
+    if (a.count >= kMaxCachedCount) return;
+    newest_[key] = {tag, uint32_t(a.count), a.sum, a.min, a.max};
   }
 
   // ---- clock-derived bounds ---------------------------------------------------------------
@@ -196,7 +226,9 @@ class TimeWindowOperator {
   int64_t slice_of(int64_t t) {
     if (t >= cache_lo_ && t < cache_hi_) return cache_j_;
     const int64_t j = slicing::floor_div(t - offset_, g_);
+    if (j - tag_base_ >= kTagRange) retag(j);
     cache_j_ = j;
+    cache_tag_ = tag_of(j);
     cache_lo_ = offset_ + j * g_;
     cache_hi_ = cache_lo_ + g_;
     const int64_t oldest = slicing::floor_div(j - n_, a_) + 1;  // oldest window holding slice j
@@ -510,6 +542,8 @@ class TimeWindowOperator {
   // The last slice looked up: [cache_lo_, cache_hi_) is slice cache_j_, whose oldest window fires
   // at cache_first_fire_.
   int64_t cache_lo_ = 1, cache_hi_ = 0, cache_j_ = 0, cache_first_fire_ = 0;
+  uint32_t cache_tag_ = kUntagged;  // tag_of(cache_j_)
+  int64_t tag_base_ = -(int64_t(1) << 31);
 
   std::unique_ptr<Generic> generic_;
 };

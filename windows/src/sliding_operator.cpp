@@ -58,7 +58,7 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
       if (!exact_) aggs_[key][i] = aggregate(k, w);
       --dead_slots_;
     } else {
-      k.starts.insert(k.starts.begin() + ptrdiff_t(i), start);
+      k.starts.insert(pool_, i, start);
       if (!exact_) aggs_[key].insert(aggs_[key].begin() + ptrdiff_t(i), aggregate(k, w));
     }
     ++window_count_;
@@ -84,12 +84,8 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
 bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
   if (exact_ && !exact_sums_.admit(v)) [[unlikely]] leave_exact();
   KeyState& k = state_of(key);
-  if (k.points.capacity() == 0) {  // skip the smallest growth steps
-    k.points.reserve(4);
-    k.starts.reserve(4);
-  }
   trim(k, clock);
-  std::vector<Point>& points = k.points;
+  PooledArray<Point>& points = k.points;
   if (exact_ && in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
   const auto first = points.begin() + k.phead;
   // Windows containing t start in [t - DIFF, t]: t's own left window, the right windows of
@@ -117,14 +113,14 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   if (!accepted) return false;
 
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
-  auto later = std::upper_bound(at_t, points.end(), t,
+  const auto later = std::upper_bound(at_t, points.end(), t,
                                 [](Timestamp x, const Point& p) { return x < p.time; });
   if (later != points.end() && later->time <= t + Duration{diff_.ms + 1}) {
     const Timestamp right = t + Duration{1};
     size_t j = find(k, right);
     apply(key, k, j, right, identity(), clock, em);
   }
-  points.insert(later, Point{t, v});
+  points.insert(pool_, size_t(later - points.begin()), Point{t, v});
   ++point_count_;
   return true;
 }
@@ -171,7 +167,7 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
     const size_t j = find(k, left);
     if (j == k.starts.size() || k.starts[j] > t) return false;
   }
-  k.points.push_back(Point{t, v});
+  k.points.push_back(pool_, Point{t, v});
   ++point_count_;
   return true;
 }
@@ -180,7 +176,7 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
 // matters to is its right window, ending at p + DIFF + 2 and closing `allowed` later.
 void SlidingOperator::trim(KeyState& k, Timestamp clock) {
   const Timestamp keep = clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
-  std::vector<Point>& points = k.points;
+  PooledArray<Point>& points = k.points;
   size_t h = k.phead;
   while (h < points.size() && points[h].time < keep) ++h;
   const size_t gone = h - k.phead;
@@ -188,7 +184,7 @@ void SlidingOperator::trim(KeyState& k, Timestamp clock) {
   point_count_ -= gone;
   dead_points_ += gone;
   if (h == points.size() || (h >= 16 && 2 * h >= points.size())) {
-    points.erase(points.begin(), points.begin() + ptrdiff_t(h));
+    points.erase(0, h);
     dead_points_ -= h;
     h = 0;
   }
@@ -198,10 +194,10 @@ void SlidingOperator::trim(KeyState& k, Timestamp clock) {
 void SlidingOperator::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
   --window_count_;
   if (i != k.head) {
-    k.starts.erase(k.starts.begin() + ptrdiff_t(i));
+    k.starts.erase(i, i + 1);
     if (!exact_) aggs_[key].erase(aggs_[key].begin() + ptrdiff_t(i));
   } else if (++dead_slots_, ++k.head >= 16 && 2 * size_t(k.head) >= k.starts.size()) {
-    k.starts.erase(k.starts.begin(), k.starts.begin() + k.head);
+    k.starts.erase(0, k.head);
     if (!exact_) aggs_[key].erase(aggs_[key].begin(), aggs_[key].begin() + k.head);
     dead_slots_ -= k.head;
     k.head = 0;

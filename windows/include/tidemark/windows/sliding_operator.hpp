@@ -17,6 +17,7 @@
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
+#include "tidemark/windows/block_pool.hpp"
 #include "tidemark/windows/sliding_calendar.hpp"
 
 namespace tidemark {
@@ -44,12 +45,12 @@ class SlidingOperator {
     Timestamp time;
     double value;
   };
-  // The state of one key, one cache line: its windows sit together, sorted, so an event touches
-  // a few cache lines instead of one hash node per window. Windows fire in start order, so the
-  // fired ones (kept for grace) are a prefix of the open windows.
-  struct alignas(64) KeyState {
-    std::vector<Point> points;      // retained events points[phead..], sorted by time
-    std::vector<Timestamp> starts;  // open windows starts[head..], sorted
+  // The state of one key: its events and windows sit together, sorted, in blocks of the pool,
+  // so an event touches a few cache lines instead of one hash node per window. Windows fire in
+  // start order, so the fired ones (kept for grace) are a prefix of the open windows.
+  struct KeyState {
+    PooledArray<Point> points;      // retained events points[phead..], sorted by time
+    PooledArray<Timestamp> starts;  // open windows starts[head..], sorted
     uint32_t phead = 0;             // events before it are trimmed and erased in batches
     uint32_t head = 0;              // purged windows before it are erased in batches
     uint32_t fired = 0;             // length of the fired prefix of the open windows
@@ -79,6 +80,7 @@ class SlidingOperator {
 
   Duration diff_;
   LatenessPolicy policy_;
+  BlockPool pool_;              // holds the arrays of keys_
   std::vector<KeyState> keys_;  // indexed by KeyId (dense), grown on first use
   std::vector<std::vector<Aggregate>> aggs_;  // eager mode: per key, beside KeyState::starts
   size_t point_count_ = 0, window_count_ = 0;

@@ -178,7 +178,11 @@ void SlidingOperator::trim(KeyState& k, Timestamp clock) {
   const Timestamp keep = clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
   PooledArray<Point>& points = k.points;
   size_t h = k.phead;
-  while (h < points.size() && points[h].time < keep) ++h;
+  if (h < points.size() && points.back().time < keep) {
+    h = points.size();  // all of them (at the end of a run): no walk through cold lines
+  } else {
+    while (h < points.size() && points[h].time < keep) ++h;
+  }
   const size_t gone = h - k.phead;
   if (gone == 0) return;
   point_count_ -= gone;
@@ -224,6 +228,7 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
         const KeyState& ahead = keys_[batch_[j + 4].key];
         __builtin_prefetch(ahead.starts.data() + ahead.head + ahead.fired);
         if (exact_) __builtin_prefetch(ahead.points.data() + ahead.phead);
+        if (!ahead.points.empty()) __builtin_prefetch(&ahead.points.back());
       }
       const SlidingCalendar::Entry& e = batch_[j];
       KeyState& k = keys_[e.key];

@@ -63,6 +63,9 @@ class Driver {
       for (size_t i = 0; i < n; ++i) {
         if (i + 2 * kAhead < n) __builtin_prefetch(&events[i + 2 * kAhead], 0, 0);
         if (i + kAhead < n) op_.prefetch(events[i + kAhead].key);
+        if constexpr (DeepPrefetchingOperator<Op>) {
+          if (i + kAhead / 2 < n) op_.prefetch_deep(events[i + kAhead / 2].key);
+        }
         process(events[i]);
       }
     } else {

@@ -21,6 +21,8 @@ namespace tidemark {
 //                          have; lets the runtime skip re-reading them after fast-path events.
 //  prefetch(key) (optional): a hint that an event of `key` comes soon; the runtime gives it a
 //                          few events ahead so the key's state is in cache when it arrives.
+//  prefetch_deep(key) (optional): the same hint, given half as far ahead, for state the key's
+//                          record points to (the record was fetched by prefetch(key) by then).
 template <class Op>
 concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t, double v) {
   { op.fire(t, em) };
@@ -37,6 +39,11 @@ concept RevisionedOperator = requires(const Op cop) {
 template <class Op>
 concept PrefetchingOperator = requires(const Op cop, KeyId k) {
   { cop.prefetch(k) };
+};
+
+template <class Op>
+concept DeepPrefetchingOperator = requires(const Op cop, KeyId k) {
+  { cop.prefetch_deep(k) };
 };
 
 }  // namespace tidemark

@@ -11,6 +11,7 @@
 // eagerly, in the original order of additions (events inside the window at its creation in
 // time order, then later ones in arrival order), so results are bit-identical either way.
 
+#include <algorithm>
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
@@ -34,7 +35,22 @@ class SlidingOperator {
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   size_t open_windows() const { return window_count_; }
   void prefetch(KeyId key) const {
-    if (key < keys_.size()) __builtin_prefetch(&keys_[key]);
+    if (key < keys_.size()) {
+      __builtin_prefetch(&keys_[key]);
+      __builtin_prefetch(reinterpret_cast<const char*>(&keys_[key] + 1) - 1);
+    }
+  }
+  // The lines an event of `key` reads first: its oldest and newest events, its windows around the
+  // first unfired one and its last. Always inlined: g++ deems a function that only prefetches
+  // pure and drops calls to it that it did not inline.
+  [[gnu::always_inline]] void prefetch_deep(KeyId key) const {
+    if (key >= keys_.size()) return;
+    const KeyState& k = keys_[key];
+    const size_t points = k.points.size(), starts = k.starts.size();
+    __builtin_prefetch(k.points.data() + std::min<size_t>(k.phead, points));  // for trim()
+    __builtin_prefetch(k.points.data() + (points > 0 ? points - 1 : 0));
+    __builtin_prefetch(k.starts.data() + (k.head + k.fired - (k.fired > 0)));
+    __builtin_prefetch(k.starts.data() + (starts > 0 ? starts - 1 : 0));
   }
   size_t state_bytes() const;
   // Whether aggregates are still computed lazily (all values so far were exact integers).

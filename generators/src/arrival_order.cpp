@@ -12,7 +12,7 @@ constexpr int kMaxDigitBits = 12;  // at most 4096 buckets: one pass's counts st
 
 // Sorts `a` by bits [lo, lo + bits) of each value's two's complement word, stably (LSD radix, one
 // digit per pass, as few passes as digits of at most kMaxDigitBits allow).
-void radix_sort(std::vector<int64_t>& a, int lo, int bits) {
+void radix_sort(WordBuffer& a, int lo, int bits) {
   const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
   if (passes == 0) return;
   const int digit = (bits + passes - 1) / passes;
@@ -24,7 +24,7 @@ void radix_sort(std::vector<int64_t>& a, int lo, int bits) {
       ++counts[size_t(p) * buckets + ((uint64_t(v) >> (lo + p * digit)) & mask)];
     }
   }
-  std::vector<int64_t> tmp;
+  WordBuffer tmp;
   for (int p = 0; p < passes; ++p) {
     size_t* c = counts.data() + size_t(p) * buckets;
     const int shift = lo + p * digit;
@@ -43,7 +43,7 @@ void radix_sort(std::vector<int64_t>& a, int lo, int bits) {
 
 }  // namespace
 
-ArrivalOrder::ArrivalOrder(std::vector<int64_t> receive) {
+ArrivalOrder::ArrivalOrder(WordBuffer receive) {
   const size_t n = receive.size();
   if (n == 0) return;
   int64_t hi = INT64_MIN;
@@ -74,7 +74,7 @@ ArrivalOrder::ArrivalOrder(std::vector<int64_t> receive) {
 }
 
 void sort_by_arrival(std::vector<Event>& events) {
-  std::vector<int64_t> receive(events.size());
+  WordBuffer receive(events.size());
   for (size_t i = 0; i < events.size(); ++i) receive[i] = events[i].receive_time.ms;
   const ArrivalOrder order(std::move(receive));
   std::vector<Event> sorted;

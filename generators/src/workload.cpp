@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/iso_time.hpp"
 #include "tidemark/generators/arrival_order.hpp"
 #include "tidemark/generators/base_process.hpp"
@@ -24,9 +25,9 @@ struct SentEvent {
 constexpr size_t kPrefetchAhead = 16;
 
 // An empty vector with room for n elements that are about to be appended (no zero-filling).
-template <class T>
-std::vector<T> reserved(size_t n) {
-  std::vector<T> v;
+template <class T, class Allocator = HugePageAllocator<T>>
+std::vector<T, Allocator> reserved(size_t n) {
+  std::vector<T, Allocator> v;
   v.reserve(n);
   return v;
 }
@@ -52,8 +53,8 @@ Trace generate_trace(const WorkloadSpec& spec) {
   }
   // Generation order: each true event with its send time, and its receive time for the sort.
   const size_t n = spec.events;
-  std::vector<SentEvent> sent = reserved<SentEvent>(n);
-  std::vector<int64_t> receive = reserved<int64_t>(n);
+  auto sent = reserved<SentEvent>(n);
+  WordBuffer receive = reserved<int64_t>(n);
   for (size_t i = 0; i < n; ++i) {
     const TrueEvent t = base.next();
     const int64_t send = offline.send_time(t.device, t.time);
@@ -64,7 +65,8 @@ Trace generate_trace(const WorkloadSpec& spec) {
   // times into the readings event_time and send_time.
   const ArrivalOrder order(std::move(receive));
   std::vector<Event>& events = trace.events;
-  events = reserved<Event>(n);
+  events = reserved<Event, std::allocator<Event>>(n);
+  advise_huge_pages(events.data(), n * sizeof(Event));
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   for (size_t k = 0; k < n; ++k) {
     // Late events come from far back in generation order: fetch ahead to overlap the misses.

@@ -5,6 +5,7 @@
 // every key. Smaller blocks are plain operator new.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 
@@ -46,5 +47,18 @@ struct HugePageAllocator {
  private:
   static size_t rounded(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 };
+
+// Marks the whole 2 MiB pages inside [p, p + bytes) for transparent huge pages: for a large buffer
+// whose allocator is not ours (a Trace's events), called before its first touch.
+inline void advise_huge_pages(const void* p, size_t bytes) noexcept {
+#ifdef __linux__
+  constexpr uintptr_t kHugePage = HugePageAllocator<char>::kHugePage;
+  const uintptr_t lo = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t hi = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHugePage - 1);
+  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);  // a hint, as above
+#else
+  (void)p, (void)bytes;
+#endif
+}
 
 }  // namespace tidemark

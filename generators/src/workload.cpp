@@ -73,7 +73,8 @@ Trace generate_trace(const WorkloadSpec& spec) {
     if (k + kPrefetchAhead < n) __builtin_prefetch(&sent[order.index(k + kPrefetchAhead)]);
     const SentEvent& s = sent[order.index(k)];
     const uint32_t device = s.truth.device;
-    Event e;
+    // Filled where it lives: an Event built aside and copied stalled on store forwarding.
+    Event& e = events.emplace_back();
     e.event_time.ms = clocks.reading(device, s.truth.time);
     e.send_time.ms = clocks.reading(device, s.send);
     e.receive_time.ms = order.receive(k);
@@ -84,7 +85,6 @@ Trace generate_trace(const WorkloadSpec& spec) {
     e.partition = partition[device];
     lo = std::min({lo, e.event_time.ms, e.send_time.ms});
     hi = std::max({hi, e.event_time.ms, e.receive_time.ms, e.send_time.ms});
-    events.push_back(e);
   }
   // The spec check keeps true times inside years 1000..9000; skew and drift could still push a
   // device reading out of the years a trace may hold.

@@ -1,0 +1,65 @@
+#include "tidemark/generators/arrival_order.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <numeric>
+#include <vector>
+
+#include "test_support.hpp"
+
+using namespace tidemark;
+using namespace tidemark::gen;
+
+namespace {
+
+// The reference: a stable sort of generation indices by receive time.
+void check_against_stable_sort(const std::vector<int64_t>& receive) {
+  std::vector<size_t> expected(receive.size());
+  std::iota(expected.begin(), expected.end(), size_t(0));
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](size_t a, size_t b) { return receive[a] < receive[b]; });
+  const ArrivalOrder order(WordBuffer(receive.begin(), receive.end()));
+  REQUIRE(order.size() == receive.size());
+  for (size_t k = 0; k < receive.size(); ++k) {
+    REQUIRE(order.index(k) == expected[k]);
+    REQUIRE(order.receive(k) == receive[expected[k]]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ArrivalOrder is a stable sort by receive time", "[generators]") {
+  tidemark::test::Rng rng(21);
+  SECTION("empty, one, all equal") {
+    check_against_stable_sort({});
+    check_against_stable_sort({42});
+    check_against_stable_sort(std::vector<int64_t>(1000, -7));
+  }
+  SECTION("many ties, negative times") {
+    std::vector<int64_t> r(5000);
+    for (int64_t& x : r) x = rng.uniform(-20, 20);
+    check_against_stable_sort(r);
+  }
+  SECTION("locally shuffled with a few very late arrivals (a generated trace's shape)") {
+    std::vector<int64_t> r(100'000);
+    for (size_t i = 0; i < r.size(); ++i) {
+      r[i] = 1'767'225'600'000 + int64_t(i) + rng.uniform(0, 200) +
+             (rng.chance(1) ? rng.uniform(0, 10'000'000) : 0);
+    }
+    check_against_stable_sort(r);
+  }
+  SECTION("key ranges of one, two and three radix passes") {
+    for (int64_t range : {int64_t(1) << 10, int64_t(1) << 20, int64_t(1) << 30}) {
+      std::vector<int64_t> r(20'000);
+      for (int64_t& x : r) x = rng.uniform(0, range);
+      check_against_stable_sort(r);
+    }
+  }
+  SECTION("keys too wide to pack with the index: the comparison sort") {
+    std::vector<int64_t> r(3000);
+    for (int64_t& x : r) x = rng.chance(50) ? rng.uniform(INT64_MIN / 2, INT64_MAX / 2) : 5;
+    r[7] = INT64_MIN;
+    r[9] = INT64_MAX;
+    check_against_stable_sort(r);
+  }
+}

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 namespace tidemark::gen {
 
 BaseProcess::BaseProcess(const WorkloadSpec& spec)
@@ -16,6 +19,26 @@ BaseProcess::BaseProcess(const WorkloadSpec& spec)
       values_(spec.values),
       width_(int(fmt::formatted_size("{}", spec.keys - 1))) {
   if (spec.zipf > 0) zipf_.emplace(AliasTable::zipf(spec.keys, spec.zipf));
+}
+
+void BaseProcess::fill(std::span<TrueEvent> out) {
+  for (TrueEvent& e : out) {
+    elapsed_ms_ += sample_exponential(time_rng_, mean_gap_ms_);
+    e.time = start_ms_ + int64_t(elapsed_ms_);
+  }
+  if (zipf_) {
+    for (TrueEvent& e : out) e.device = (*zipf_)(key_rng_);
+  } else {
+    for (TrueEvent& e : out) e.device = uint32_t(key_rng_.below(keys_));
+  }
+  std::array<double, 256> values;
+  for (size_t i = 0; i < out.size(); i += values.size()) {
+    const std::span<double> v = std::span(values).first(std::min(values.size(), out.size() - i));
+    values_.fill(value_rng_, normal_, v);
+    for (size_t j = 0; j < v.size(); ++j) {
+      out[i + j].value = nearbyint_exact(v[j] * 100.0) / 100.0;
+    }
+  }
 }
 
 std::string BaseProcess::device_name(uint32_t device) const {

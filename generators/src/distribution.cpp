@@ -144,4 +144,32 @@ double Distribution::mean() const {
   return 0;
 }
 
+void Distribution::fill(Rng& rng, NormalSampler& normal, std::span<double> out) const {
+  switch (kind) {
+    case Kind::kNone:
+      for (double& x : out) x = 0;
+      return;
+    case Kind::kFixed:
+      for (double& x : out) x = a;
+      return;
+    case Kind::kUniform:
+      for (double& x : out) x = a + (b - a) * rng.uniform();
+      return;
+    case Kind::kExponential:
+      for (double& x : out) x = sample_exponential(rng, a);
+      return;
+    case Kind::kNormal:
+      normal.fill(rng, out);
+      for (double& x : out) x = a + b * x;
+      return;
+    case Kind::kLognormal:
+      normal.fill(rng, out);
+      for (double& x : out) x = a * std::exp(b * x);
+      return;
+    case Kind::kPareto:
+      for (double& x : out) x = sample_pareto(rng, a, b);
+      return;
+  }
+}
+
 }  // namespace tidemark::gen

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <span>
+
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/iso_time.hpp"
@@ -23,6 +26,8 @@ struct SentEvent {
 };
 
 constexpr size_t kPrefetchAhead = 16;
+// Events drawn per block, a component at a time (see BaseProcess::fill).
+constexpr size_t kBlock = 256;
 
 // An empty vector with room for n elements that are about to be appended (no zero-filling).
 template <class T, class Allocator = HugePageAllocator<T>>
@@ -55,11 +60,18 @@ Trace generate_trace(const WorkloadSpec& spec) {
   const size_t n = spec.events;
   auto sent = reserved<SentEvent>(n);
   WordBuffer receive = reserved<int64_t>(n);
-  for (size_t i = 0; i < n; ++i) {
-    const TrueEvent t = base.next();
-    const int64_t send = offline.send_time(t.device, t.time);
-    sent.push_back({t, send});
-    receive.push_back(outage.deliver(partition[t.device], send + delay.sample()));
+  std::array<TrueEvent, kBlock> truths;
+  std::array<int64_t, kBlock> delays;
+  for (size_t i = 0; i < n; i += kBlock) {
+    const size_t m = std::min(kBlock, n - i);
+    base.fill(std::span(truths).first(m));
+    delay.fill(std::span(delays).first(m));
+    for (size_t j = 0; j < m; ++j) {
+      const TrueEvent& t = truths[j];
+      const int64_t send = offline.send_time(t.device, t.time);
+      sent.push_back({t, send});
+      receive.push_back(outage.deliver(partition[t.device], send + delays[j]));
+    }
   }
   // Arrival order: each event is written once, in place in the trace; device clocks turn true
   // times into the readings event_time and send_time.

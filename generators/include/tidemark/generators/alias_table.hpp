@@ -19,7 +19,10 @@ class AliasTable {
 
   uint32_t operator()(Rng& rng) const {
     const uint32_t i = uint32_t(rng.below(prob_.size()));
-    return rng.uniform() < prob_[i] ? i : alias_[i];
+    const double u = rng.uniform();
+    // A select by mask, not a branch: the outcome is a coin flip for most entries.
+    const uint32_t keep = 0u - uint32_t(u < prob_[i]);
+    return (i & keep) | (alias_[i] & ~keep);
   }
   size_t size() const { return prob_.size(); }
 

@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "tidemark/generators/alias_table.hpp"
 #include "tidemark/generators/random.hpp"
+#include "tidemark/generators/rounding.hpp"
 #include "tidemark/generators/workload_spec.hpp"
 
 namespace tidemark::gen {
@@ -35,9 +37,13 @@ class BaseProcess {
     elapsed_ms_ += sample_exponential(time_rng_, mean_gap_ms_);
     e.time = start_ms_ + int64_t(elapsed_ms_);  // elapsed_ms_ >= 0: truncation is floor
     e.device = zipf_ ? (*zipf_)(key_rng_) : uint32_t(key_rng_.below(keys_));
-    e.value = std::nearbyint(values_.sample(value_rng_, normal_) * 100.0) / 100.0;
+    e.value = nearbyint_exact(values_.sample(value_rng_, normal_) * 100.0) / 100.0;
     return e;
   }
+  // out[i] = next() for each i in order, drawn a component at a time: each component's stream
+  // sees the same draws, and independent samples overlap in the CPU instead of waiting on each
+  // other's log, sqrt and division.
+  void fill(std::span<TrueEvent> out);
 
   // Device names, dev-0 .. dev-(keys-1), zero-padded to one width.
   std::string device_name(uint32_t device) const;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tidemark/generators/rounding.hpp"
 #include "tidemark/generators/workload_spec.hpp"
 
 namespace tidemark::gen {
@@ -19,7 +20,7 @@ class DeviceClocks {
   int64_t reading(uint32_t device, int64_t t) const {
     if (offset_.empty()) return t;
     const double drift = drift_[device] * double(t - start_);
-    return t + offset_[device] + int64_t(std::floor(drift + 0.5));
+    return t + offset_[device] + floor_to_int64(drift + 0.5);
   }
   int64_t offset(uint32_t device) const { return offset_.empty() ? 0 : offset_[device]; }
 

@@ -2,6 +2,7 @@
 // A one-dimensional distribution written as text (`lognormal:50ms,1.0`), parsed once with the
 // offending value in the message, and sampled with our own samplers.
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,8 @@ struct Distribution {
     }
     return 0;
   }
+  // out[i] = sample(rng, normal) for each i in order; one dispatch for the whole span.
+  void fill(Rng& rng, NormalSampler& normal, std::span<double> out) const;
 };
 
 }  // namespace tidemark::gen

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 
 #include "tidemark/generators/distribution.hpp"
 #include "tidemark/generators/random.hpp"
@@ -21,6 +22,8 @@ class NetworkDelay {
     const double d = dist_.sample(rng_, normal_);
     return int64_t(std::clamp(d, 0.0, kMaxDelayMs) + 0.5);
   }
+  // out[i] = sample() for each i in order.
+  void fill(std::span<int64_t> out);
 
  private:
   Distribution dist_;

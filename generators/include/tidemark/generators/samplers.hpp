@@ -4,7 +4,10 @@
 // versions; a libm with different last-bit rounding could change the last digit of a sample.
 // The generators target is built with -ffp-contract=off so no compiler fuses a*b+c differently.
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <span>
 
 #include "tidemark/generators/random.hpp"
 
@@ -28,19 +31,57 @@ class NormalSampler {
       has_spare_ = false;
       return spare_;
     }
+    const Pair p = pair(rng);
+    spare_ = p.second;
+    has_spare_ = true;
+    return p.first;
+  }
+  // out[i] = (*this)(rng) for each i in order. Whole pairs go a chunk at a time: first the
+  // accepted points in draw order (kept or overwritten without a branch, which would mispredict
+  // on a fifth of the draws), then their scale factors, whose logs and roots then overlap.
+  void fill(Rng& rng, std::span<double> out) {
+    size_t i = 0;
+    if (has_spare_ && !out.empty()) {
+      out[i++] = spare_;
+      has_spare_ = false;
+    }
+    constexpr size_t kChunk = 64;
+    double u[kChunk], v[kChunk], s[kChunk];
+    while (out.size() - i >= 2) {
+      const size_t pairs = std::min((out.size() - i) / 2, kChunk);
+      for (size_t k = 0; k < pairs;) {
+        u[k] = 2.0 * rng.uniform() - 1.0;
+        v[k] = 2.0 * rng.uniform() - 1.0;
+        s[k] = u[k] * u[k] + v[k] * v[k];
+        k += size_t(accepted(s[k]));
+      }
+      for (size_t k = 0; k < pairs; ++k) {
+        const double f = scale(s[k]);
+        out[i++] = u[k] * f;
+        out[i++] = v[k] * f;
+      }
+    }
+    if (i < out.size()) out[i] = (*this)(rng);
+  }
+
+ private:
+  struct Pair {
+    double first, second;
+  };
+  // A point (u, v) of the square is used when s = u^2 + v^2 lies in the unit disc, but not 0.
+  static bool accepted(double s) { return s < 1.0 && s != 0.0; }
+  static double scale(double s) { return std::sqrt(-2.0 * std::log(s) / s); }
+  static Pair pair(Rng& rng) {
     double u, v, s;
     do {
       u = 2.0 * rng.uniform() - 1.0;
       v = 2.0 * rng.uniform() - 1.0;
       s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    const double f = std::sqrt(-2.0 * std::log(s) / s);
-    spare_ = v * f;
-    has_spare_ = true;
-    return u * f;
+    } while (!accepted(s));
+    const double f = scale(s);
+    return {u * f, v * f};
   }
 
- private:
   double spare_ = 0;
   bool has_spare_ = false;
 };

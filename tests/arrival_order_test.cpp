@@ -63,3 +63,29 @@ TEST_CASE("ArrivalOrder is a stable sort by receive time", "[generators]") {
     check_against_stable_sort(r);
   }
 }
+
+TEST_CASE("sort_by_arrival reorders events stably by receive time and numbers the rows",
+          "[generators]") {
+  tidemark::test::Rng rng(22);
+  std::vector<Event> events(10'000);
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].receive_time.ms = rng.uniform(0, 500);  // many ties
+    events[i].value = double(i);                      // the generation index, to check ties
+    events[i].key = KeyId(i % 7);
+  }
+  std::vector<Event> expected = events;
+  std::stable_sort(expected.begin(), expected.end(), [](const Event& a, const Event& b) {
+    return a.receive_time < b.receive_time;
+  });
+  sort_by_arrival(events);
+  REQUIRE(events.size() == expected.size());
+  for (size_t k = 0; k < events.size(); ++k) {
+    REQUIRE(events[k].value == expected[k].value);
+    REQUIRE(events[k].receive_time == expected[k].receive_time);
+    REQUIRE(events[k].key == expected[k].key);
+    REQUIRE(events[k].row == k + 1);
+  }
+  std::vector<Event> none;
+  sort_by_arrival(none);
+  CHECK(none.empty());
+}

@@ -79,9 +79,10 @@ void sort_by_arrival(std::vector<Event>& events) {
   const ArrivalOrder order(std::move(receive));
   std::vector<Event> sorted;
   sorted.reserve(events.size());
+  advise_huge_pages(sorted.data(), events.size() * sizeof(Event));
   for (size_t k = 0; k < order.size(); ++k) {
-    sorted.push_back(events[order.index(k)]);
-    sorted.back().row = k + 1;
+    Event& e = sorted.emplace_back(events[order.index(k)]);
+    e.row = k + 1;
   }
   events.swap(sorted);
 }

@@ -3,11 +3,14 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "commands.hpp"
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/trace_stats.hpp"
+#include "tidemark/generators/base_process.hpp"
+#include "tidemark/generators/offline_devices.hpp"
 #include "tidemark/generators/workload.hpp"
 
 using namespace tidemark;
@@ -162,6 +165,36 @@ TEST_CASE("offline devices send their buffered events in bursts on reconnect", "
   // period (10 s); the maximum is below the longest period (a few times 10 s).
   CHECK(mean(lateness) == Approx(10'000).margin(3'000));
   CHECK(*std::max_element(lateness.begin(), lateness.end()) < 100'000);
+}
+
+TEST_CASE("offline holds of more than 2^32 ms (49 days) keep their exact send times",
+          "[generators]") {
+  // Offline periods of 200 days on average: many events wait longer than 32 bits of ms hold.
+  const WorkloadSpec spec = make_workload_spec("offline-device", {{"seed", "4"},
+                                                                  {"events", "3000"},
+                                                                  {"rate", "0.001"},
+                                                                  {"delay", "none"},
+                                                                  {"offline-fraction", "0.5"},
+                                                                  {"offline-online", "1h"},
+                                                                  {"offline-offline", "200d"}});
+  const Trace t = generate_trace(spec);
+  // The reference: the base process and the offline devices queried one event at a time.
+  BaseProcess base(spec);
+  OfflineDevices offline(spec);
+  std::vector<std::tuple<int64_t, KeyId, int64_t>> expected, got;  // true time, key, send
+  for (uint64_t i = 0; i < spec.events; ++i) {
+    const TrueEvent e = base.next();
+    expected.emplace_back(e.time, e.device, offline.send_time(e.device, e.time));
+  }
+  size_t long_holds = 0;
+  for (const Event& e : t.events) {
+    got.emplace_back(e.true_time.ms, e.key, e.send_time.ms);
+    if ((e.send_time - e.true_time).ms > int64_t(UINT32_MAX)) ++long_holds;
+  }
+  std::sort(expected.begin(), expected.end());
+  std::sort(got.begin(), got.end());
+  CHECK(got == expected);
+  CHECK(long_holds > 100);
 }
 
 TEST_CASE("clock skew: corrected recovers true time within the network delay", "[generators]") {

@@ -16,11 +16,8 @@
 #include <vector>
 
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/iso_time.hpp"
-
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 namespace tidemark {
 
@@ -451,13 +448,8 @@ Trace read_all(Reader& reader) {
   std::vector<Event>& events = trace.events;
   const uint64_t n = reader.records();
   events.reserve(n);
-#ifdef __linux__
   // Large traces: ask for huge pages before the first touch; page faults otherwise dominate.
-  const uintptr_t lo =
-      (reinterpret_cast<uintptr_t>(events.data()) + (2u << 20) - 1) & ~uintptr_t((2u << 20) - 1);
-  const uintptr_t hi = reinterpret_cast<uintptr_t>(events.data() + n) & ~uintptr_t((2u << 20) - 1);
-  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
-#endif
+  advise_huge_pages(events.data(), n * sizeof(Event));
   for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
     events.insert(events.end(), chunk.begin(), chunk.end());
   }

@@ -4,31 +4,25 @@
 
 namespace tidemark {
 
-SessionOperator::Session* SessionOperator::owner(KeyId key, const Timer& t, bool fired) {
-  if (key >= keys_.size()) return nullptr;
-  Session* s = &keys_[key].newest;
-  if (s->agg.count == 0) return nullptr;
-  if (s->window.start != t.start) {
-    if (t.start > s->window.start || !has_older(key)) return nullptr;
-    Sessions& list = older_[key];
-    const auto it =
-        std::lower_bound(list.begin(), list.end(), t.start,
-                         [](const Session& x, Timestamp start) { return x.window.start < start; });
-    if (it == list.end() || it->window.start != t.start) return nullptr;
-    s = &*it;
-  }
-  if (s->fired != fired || s->armed_end != t.end) {
-    return nullptr;  // merged away or already handled since the timer was set
-  }
-  return s;
+SessionOperator::Session* SessionOperator::older_owner(KeyId key, const SessionTimer& t,
+                                                       bool fired) {
+  // Older sessions end before the newest starts; the one armed for t.end is the first that ends
+  // at or after it.
+  if (t.end >= keys_[key].newest.window.start || !has_older(key)) return nullptr;
+  Sessions& list = older_[key];
+  const auto it =
+      std::lower_bound(list.begin(), list.end(), t.end,
+                       [](const Session& x, Timestamp end) { return x.window.end < end; });
+  if (it == list.end() || it->armed_end != t.end || it->fired != fired) return nullptr;
+  return &*it;
 }
 
 void SessionOperator::arm(KeyId key, Session& s) {
   s.armed_end = s.window.end;
   if (s.fired) {
-    purges_.push({policy_.close_time(completion(s.window).end), s.window.end, key, s.window.start});
+    purges_.push({policy_.close_time(completion(s.window).end), s.window.end, key});
   } else {
-    fires_.push({policy_.fire_time(completion(s.window).end), s.window.end, key, s.window.start});
+    fires_.push({policy_.fire_time(completion(s.window).end), s.window.end, key});
   }
 }
 
@@ -48,22 +42,31 @@ void SessionOperator::erase(KeyId key, const Session* s) {
   --open_;
 }
 
-// Timers pop in (due, end, key, start) order and a session's pending timer is never later than
-// its true one, so re-arming an early timer keeps the firing order of DESIGN §5.
+// Timers pop in (due, end, key) order and a session's pending timer is never later than its true
+// one, so re-arming an early timer keeps the firing order of DESIGN §5 (no two sessions of a key
+// share an end, so the start never decides). A stale timer that finds a session armed for its
+// end stands at that session's own timer's place in the order, and whichever comes first
+// handles it: the other then finds the session changed.
 void SessionOperator::fire(Timestamp clock, Emitter& em) {
   ++revision_;
-  const auto prefetch = [this](const Timer& t) {
+  const auto prefetch = [this](const SessionTimer& t) {
     if (t.key < keys_.size()) __builtin_prefetch(&keys_[t.key]);
   };
+  // Re-arming a timer that popped early emits nothing, so it needs no order.
+  const auto rearm_if_grown = [this](KeyId key, Session& s, const SessionTimer& t) {
+    if (s.window.end == t.end) return false;
+    arm(key, s);
+    return true;
+  };
   fires_.pop_due(
-      clock,
-      [&](const Timer& t) {
+      clock, prefetch,
+      [&](const SessionTimer& t) {
         Session* s = owner(t.key, t, /*fired=*/false);
-        if (s == nullptr) return;
-        if (s->window.end != t.end) {  // grew since armed
-          arm(t.key, *s);
-          return;
-        }
+        return s != nullptr && !rearm_if_grown(t.key, *s, t);
+      },
+      [&](const SessionTimer& t) {
+        Session* s = owner(t.key, t, /*fired=*/false);  // again: an earlier one may have fired it
+        if (s == nullptr || rearm_if_grown(t.key, *s, t)) return;
         em.emit(t.key, s->window, lower(s->agg), EmissionKind::kOnTime);
         if (policy_.close_time(completion(s->window).end) <= clock) {
           erase(t.key, s);
@@ -71,20 +74,16 @@ void SessionOperator::fire(Timestamp clock, Emitter& em) {
           s->fired = true;
           arm(t.key, *s);
         }
-      },
-      prefetch);
+      });
+  // Purges emit nothing either: all of it is settled out of order.
   purges_.pop_due(
-      clock,
-      [&](const Timer& t) {
+      clock, prefetch,
+      [&](const SessionTimer& t) {
         Session* s = owner(t.key, t, /*fired=*/true);
-        if (s == nullptr) return;
-        if (s->window.end != t.end) {
-          arm(t.key, *s);
-        } else {
-          erase(t.key, s);
-        }
+        if (s != nullptr && !rearm_if_grown(t.key, *s, t)) erase(t.key, s);
+        return false;
       },
-      prefetch);
+      [](const SessionTimer&) {});
 }
 
 // The event joins the single session `s` it overlaps or touches, with s.start <= t: `merged` has

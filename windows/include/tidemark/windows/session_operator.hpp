@@ -18,19 +18,19 @@ class SessionOperator {
   SessionOperator(Duration gap, LatenessPolicy policy) : gap_(gap), policy_(policy) {}
 
   void fire(Timestamp clock, Emitter& em);
-  // The common case, an event that falls in or extends its key's newest unfired session within
-  // one cache line, is inline; everything else goes to add_slow.
+  // The common case, an event that falls in or extends its key's newest session while that
+  // session's timer is still ahead of the clock, is inline; everything else goes to add_slow.
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
     if (key < keys_.size()) {
       Session& s = keys_[key].newest;
-      if (s.agg.count != 0 && !s.fired && s.window.start <= t && t <= s.window.end) {
-        const Window merged{s.window.start, std::max(s.window.end, t + gap_)};
-        if (decide(completion(merged), clock, policy_) == Decision::kAccept) {
-          // Same operand order as extend(), so min/max of signed zeros come out the same.
-          s.agg = s.window == merged ? combine(s.agg, lift(v)) : combine(lift(v), s.agg);
-          s.window = merged;
-          return true;
-        }
+      // The merged session ends at or after armed_end > clock, and fires later still: the
+      // policy accepts the event without being asked.
+      if (clock < s.armed_end && !s.fired && s.window.start <= t && t <= s.window.end) {
+        const Timestamp end = std::max(s.window.end, t + gap_);
+        // Same operand order as extend(), so min/max of signed zeros come out the same.
+        s.agg = end == s.window.end ? combine(s.agg, lift(v)) : combine(lift(v), s.agg);
+        s.window.end = end;
+        return true;
       }
     }
     ++revision_;
@@ -49,12 +49,13 @@ class SessionOperator {
 
  private:
   // One session of a key. It has exactly one live timer: a fire timer while it has not fired, a
-  // purge timer after; `armed_end` is the end that timer was set for. A session that grows to the
-  // right keeps its timer, which re-arms itself when it pops early (armed_end < window.end).
+  // purge timer after; `armed_end` is the end that timer was set for, in (start, end], and names
+  // the session to its timer. A session that grows to the right keeps its timer, which re-arms
+  // itself when it pops early (armed_end < window.end).
   struct Session {
     Window window;
-    Aggregate agg;  // count 0: no session (an empty Slot)
-    Timestamp armed_end;
+    Aggregate agg;                           // count 0: no session (an empty Slot)
+    Timestamp armed_end = Timestamp::min();  // min: no timer (an empty Slot)
     bool fired = false;
   };
   using Sessions = std::vector<Session>;  // sorted by start, disjoint and not touching
@@ -79,7 +80,14 @@ class SessionOperator {
   // Applies the event to the key's sessions held as one sorted list (the newest included).
   bool add_to_list(Sessions& list, KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   // The session of `key` whose live timer is `t` (of the fire or purge queue), or nullptr.
-  Session* owner(KeyId key, const Timer& t, bool fired);
+  Session* owner(KeyId key, const SessionTimer& t, bool fired) {
+    if (key >= keys_.size()) return nullptr;
+    Session& s = keys_[key].newest;
+    if (s.agg.count == 0) return nullptr;
+    if (s.armed_end != t.end) return older_owner(key, t, fired);
+    return s.fired == fired ? &s : nullptr;  // else its live timer is in the other queue
+  }
+  Session* older_owner(KeyId key, const SessionTimer& t, bool fired);
   void arm(KeyId key, Session& s);  // sets a fresh timer for s's current bounds and state
   bool extend(KeyId key, Session& s, Window merged, double v, Timestamp clock, Emitter& em);
   void erase(KeyId key, const Session* s);

@@ -1,8 +1,8 @@
 #pragma once
-// Pending session timers bucketed by due millisecond, popped in the order DESIGN §5 fixes (fire
-// time, then end, key, start) like TimerQueue, but at O(1) per push and pop for timers due within
-// kSlots ms of the last clock: a wheel of one-millisecond slots, with a min-heap for those due
-// further ahead.
+// Pending session timers bucketed by due millisecond, those that need it popped in the order
+// DESIGN §5 fixes (fire time, then end, key) like TimerQueue, but at O(1) per push and pop for
+// timers due within kSlots ms of the last clock: a wheel of one-millisecond slots, with a
+// min-heap for those due further ahead.
 //
 // Invariant: every pending timer is due at or after base_; those due before base_ + kSlots sit in
 // the wheel (slot = due mod kSlots, so a slot holds timers of one due time), the others in far_.
@@ -16,18 +16,28 @@
 #include <vector>
 
 #include "tidemark/core/error.hpp"
-#include "tidemark/windows/timer_queue.hpp"
+#include "tidemark/core/event.hpp"
+#include "tidemark/core/time.hpp"
 
 namespace tidemark {
+
+// A session's timer: no start, since a key's sessions are told apart by the end their timer was
+// set for (they are disjoint, so at most one of them has a timer set for a given end).
+struct SessionTimer {
+  Timestamp due;
+  Timestamp end;
+  KeyId key;
+  friend constexpr auto operator<=>(const SessionTimer&, const SessionTimer&) = default;
+};
 
 class SessionTimerWheel {
  public:
   SessionTimerWheel() : head_(kSlots, kNil), bits_(kSlots / 64, 0) {}
 
-  void push(const Timer& t) {
-    if (popping_ && t.due == popping_due_) {  // joins the batch being popped, in order
+  void push(const SessionTimer& t) {
+    if (popping_ && t.due == popping_due_) {  // joins the batch being popped
       batch_.push_back(t);
-      std::push_heap(batch_.begin(), batch_.end(), std::greater<>{});
+      if (ordered_) std::push_heap(batch_.begin(), batch_.end(), std::greater<>{});
       return;
     }
     TIDEMARK_ASSERT(t.due >= base_);
@@ -39,10 +49,12 @@ class SessionTimerWheel {
     }
   }
 
-  // Pops every timer due at or before `clock`, in order, handing each to `f`, which may push.
-  // `prefetch` sees each timer of a due time before `f` sees the first (to overlap cache misses).
-  template <class F, class P>
-  void pop_due(Timestamp clock, F&& f, P&& prefetch) {
+  // Pops every timer due at or before `clock`, one due time after the other. A due time's timers
+  // go first to `prefetch` (to overlap cache misses), then to `settle`, in any order: it does
+  // what needs no order and returns whether the timer must go to `f`, which sees those in order.
+  // Both may push.
+  template <class P, class S, class F>
+  void pop_due(Timestamp clock, P&& prefetch, S&& settle, F&& f) {
     for (;;) {
       migrate();
       if (count_ == 0) {
@@ -53,13 +65,22 @@ class SessionTimerWheel {
       const Timestamp due = next_due();
       if (due > clock) break;
       base_ = due;
-      take(slot_of(due));
-      for (const Timer& t : batch_) prefetch(t);
+      take(due);
+      for (const SessionTimer& t : batch_) prefetch(t);
       popping_ = true;
       popping_due_ = due;
+      ordered_ = false;
+      size_t kept = 0;
+      for (size_t i = 0; i < batch_.size(); ++i) {  // settle() may append to batch_
+        const SessionTimer t = batch_[i];
+        if (settle(t)) batch_[kept++] = t;
+      }
+      batch_.resize(kept);
+      std::make_heap(batch_.begin(), batch_.end(), std::greater<>{});
+      ordered_ = true;
       while (!batch_.empty()) {
         std::pop_heap(batch_.begin(), batch_.end(), std::greater<>{});
-        const Timer t = batch_.back();
+        const SessionTimer t = batch_.back();
         batch_.pop_back();
         f(t);
       }
@@ -77,29 +98,31 @@ class SessionTimerWheel {
   size_t bytes() const {
     return chunks_.capacity() * sizeof(Chunk) + head_.capacity() * sizeof(uint32_t) +
            bits_.capacity() * sizeof(uint64_t) +
-           (far_.capacity() + batch_.capacity()) * sizeof(Timer);
+           (far_.capacity() + batch_.capacity()) * sizeof(SessionTimer);
   }
 
  private:
   static constexpr uint32_t kSlots = 4096;  // a power of two
   static constexpr uint32_t kNil = ~uint32_t{0};
-  static constexpr uint32_t kChunk = 7;  // timers per chunk: a chunk is four cache lines
-  // A slot's timers are a list of chunks (few: a slot holds the timers of one millisecond), so
-  // taking a slot reads mostly contiguous memory; chunks are recycled through a free list.
+  static constexpr uint32_t kChunk = 12;  // keys per chunk: a chunk is one cache line
+  // A slot's timers are a list of chunks (few: a slot holds the timers of one millisecond), each
+  // holding the keys of timers with one end (a slot's timers share their end unless the policy's
+  // due time saturated), so a timer costs 4 bytes; chunks are recycled through a free list.
   struct alignas(64) Chunk {
+    Timestamp end;
     uint32_t next = kNil;  // next chunk of the same slot, or of the free list
     uint32_t size = 0;
-    Timer timers[kChunk];
+    KeyId keys[kChunk];
   };
-  static_assert(sizeof(Chunk) == 256);
+  static_assert(sizeof(Chunk) == 64);
 
   uint64_t ahead(Timestamp due) const { return uint64_t(due.ms) - uint64_t(base_.ms); }
   static uint32_t slot_of(Timestamp due) { return uint32_t(uint64_t(due.ms) & (kSlots - 1)); }
 
-  void link(const Timer& t) {
+  void link(const SessionTimer& t) {
     const uint32_t slot = slot_of(t.due);
     uint32_t c = head_[slot];
-    if (c == kNil || chunks_[c].size == kChunk) {
+    if (c == kNil || chunks_[c].size == kChunk || chunks_[c].end != t.end) {
       uint32_t n = free_;
       if (n != kNil) {
         free_ = chunks_[n].next;
@@ -107,22 +130,24 @@ class SessionTimerWheel {
         n = uint32_t(chunks_.size());
         chunks_.emplace_back();
       }
+      chunks_[n].end = t.end;
       chunks_[n].size = 0;
       chunks_[n].next = c;
       head_[slot] = c = n;
     }
     Chunk& chunk = chunks_[c];
-    chunk.timers[chunk.size++] = t;
+    chunk.keys[chunk.size++] = t.key;
     bits_[slot / 64] |= uint64_t{1} << (slot % 64);
     ++count_;
   }
 
-  // Moves the slot's timers into batch_ as a min-heap and frees its chunks.
-  void take(uint32_t slot) {
+  // Moves the timers of due time `due` from its slot into batch_ and frees the slot's chunks.
+  void take(Timestamp due) {
+    const uint32_t slot = slot_of(due);
     batch_.clear();
     for (uint32_t c = head_[slot]; c != kNil;) {
       Chunk& chunk = chunks_[c];
-      batch_.insert(batch_.end(), chunk.timers, chunk.timers + chunk.size);
+      for (uint32_t i = 0; i < chunk.size; ++i) batch_.push_back({due, chunk.end, chunk.keys[i]});
       const uint32_t next = chunk.next;
       chunk.next = free_;
       free_ = c;
@@ -131,13 +156,12 @@ class SessionTimerWheel {
     count_ -= batch_.size();
     head_[slot] = kNil;
     bits_[slot / 64] &= ~(uint64_t{1} << (slot % 64));
-    std::make_heap(batch_.begin(), batch_.end(), std::greater<>{});
   }
 
   void migrate() {
     while (!far_.empty() && ahead(far_.front().due) < kSlots) {
       std::pop_heap(far_.begin(), far_.end(), std::greater<>{});
-      const Timer t = far_.back();
+      const SessionTimer t = far_.back();
       far_.pop_back();
       link(t);
     }
@@ -159,15 +183,16 @@ class SessionTimerWheel {
   }
 
   std::vector<Chunk> chunks_;
-  std::vector<uint32_t> head_;  // per slot: its first chunk, or kNil
-  std::vector<uint64_t> bits_;  // per slot: whether it holds timers
-  std::vector<Timer> far_;      // min-heap of timers due at or after base_ + kSlots when pushed
-  std::vector<Timer> batch_;    // min-heap of the due time being popped
-  uint32_t free_ = kNil;        // first free chunk
-  size_t count_ = 0;            // timers in the wheel
+  std::vector<uint32_t> head_;     // per slot: its first chunk, or kNil
+  std::vector<uint64_t> bits_;     // per slot: whether it holds timers
+  std::vector<SessionTimer> far_;  // min-heap of timers due at or after base_ + kSlots when pushed
+  std::vector<SessionTimer> batch_;  // the due time being popped; a min-heap once ordered_
+  uint32_t free_ = kNil;             // first free chunk
+  size_t count_ = 0;                 // timers in the wheel
   Timestamp base_ = Timestamp::min();
   Timestamp popping_due_ = Timestamp::min();
   bool popping_ = false;
+  bool ordered_ = false;  // popping in order (batch_ is a heap), not settling
 };
 
 }  // namespace tidemark

@@ -35,17 +35,10 @@ class SessionTimerWheel {
   SessionTimerWheel() : head_(kSlots, kNil), bits_(kSlots / 64, 0) {}
 
   void push(const SessionTimer& t) {
-    if (popping_ && t.due == popping_due_) {  // joins the batch being popped
-      batch_.push_back(t);
-      if (ordered_) std::push_heap(batch_.begin(), batch_.end(), std::greater<>{});
-      return;
-    }
-    TIDEMARK_ASSERT(t.due >= base_);
-    if (ahead(t.due) >= kSlots) {
-      far_.push_back(t);
-      std::push_heap(far_.begin(), far_.end(), std::greater<>{});
-    } else {
+    if (ahead(t.due) - 1 < kSlots - 1) {  // the common case: in the wheel, after the batch
       link(t);
+    } else {
+      push_rare(t);
     }
   }
 
@@ -116,6 +109,21 @@ class SessionTimerWheel {
   };
   static_assert(sizeof(Chunk) == 64);
 
+  [[gnu::noinline]] void push_rare(const SessionTimer& t) {
+    if (popping_ && t.due == popping_due_) {  // joins the batch being popped
+      batch_.push_back(t);
+      if (ordered_) std::push_heap(batch_.begin(), batch_.end(), std::greater<>{});
+      return;
+    }
+    TIDEMARK_ASSERT(t.due >= base_);
+    if (ahead(t.due) >= kSlots) {
+      far_.push_back(t);
+      std::push_heap(far_.begin(), far_.end(), std::greater<>{});
+    } else {
+      link(t);
+    }
+  }
+
   uint64_t ahead(Timestamp due) const { return uint64_t(due.ms) - uint64_t(base_.ms); }
   static uint32_t slot_of(Timestamp due) { return uint32_t(uint64_t(due.ms) & (kSlots - 1)); }
 
@@ -123,22 +131,28 @@ class SessionTimerWheel {
     const uint32_t slot = slot_of(t.due);
     uint32_t c = head_[slot];
     if (c == kNil || chunks_[c].size == kChunk || chunks_[c].end != t.end) {
-      uint32_t n = free_;
-      if (n != kNil) {
-        free_ = chunks_[n].next;
-      } else {
-        n = uint32_t(chunks_.size());
-        chunks_.emplace_back();
-      }
-      chunks_[n].end = t.end;
-      chunks_[n].size = 0;
-      chunks_[n].next = c;
-      head_[slot] = c = n;
+      c = new_chunk(slot, t.end);
     }
     Chunk& chunk = chunks_[c];
     chunk.keys[chunk.size++] = t.key;
     bits_[slot / 64] |= uint64_t{1} << (slot % 64);
     ++count_;
+  }
+
+  // Puts an empty chunk for timers ending at `end` first in the slot's list.
+  [[gnu::noinline]] uint32_t new_chunk(uint32_t slot, Timestamp end) {
+    uint32_t n = free_;
+    if (n != kNil) {
+      free_ = chunks_[n].next;
+    } else {
+      n = uint32_t(chunks_.size());
+      chunks_.emplace_back();
+    }
+    chunks_[n].end = end;
+    chunks_[n].size = 0;
+    chunks_[n].next = head_[slot];
+    head_[slot] = n;
+    return n;
   }
 
   // Moves the timers of due time `due` from its slot into batch_ and frees the slot's chunks.

@@ -21,7 +21,7 @@ class SessionOperator {
   // The common case, an event that falls in or extends its key's newest session while that
   // session's timer is still ahead of the clock, is inline; everything else goes to add_slow.
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-    if (key < keys_.size()) {
+    if (key < key_count_) {
       Session& s = keys_[key].newest;
       // The merged session ends at or after armed_end > clock, and fires later still: the
       // policy accepts the event without being asked.
@@ -71,7 +71,10 @@ class SessionOperator {
   static_assert(sizeof(Slot) == 64);
 
   Slot& slot_of(KeyId key) {
-    if (key >= keys_.size()) keys_.resize(size_t(key) + 1);
+    if (key >= key_count_) {
+      keys_.resize(size_t(key) + 1);
+      key_count_ = size_t(key) + 1;
+    }
     return keys_[key];
   }
   Sessions& older_of(KeyId key) {
@@ -84,7 +87,7 @@ class SessionOperator {
   bool add_to_list(Sessions& list, KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   // The session of `key` whose live timer is `t` (of the fire or purge queue), or nullptr.
   Session* owner(KeyId key, const SessionTimer& t, bool fired) {
-    if (key >= keys_.size()) return nullptr;
+    if (key >= key_count_) return nullptr;
     Session& s = keys_[key].newest;
     if (s.agg.count == 0) return nullptr;
     if (s.armed_end != t.end) return older_owner(key, t, fired);
@@ -103,6 +106,7 @@ class SessionOperator {
   // in-order event exactly GAP after the last one would find its session already fired.
   static Window completion(Window w) { return {w.start, w.end + Duration{1}}; }
   std::vector<Slot> keys_;            // indexed by KeyId (dense), grown on first use
+  size_t key_count_ = 0;              // keys_.size(), kept apart so the inline path reads one word
   std::vector<Sessions> older_;       // indexed by KeyId, grown when a key first needs it
   SessionTimerWheel fires_, purges_;  // may hold stale entries for merged-away sessions
   size_t open_ = 0;

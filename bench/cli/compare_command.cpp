@@ -326,8 +326,10 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
           .count();
     };
+    const PartitionId partitions = trace.partition_count();  // scans every event: only once
     const double start = now();
-    const std::vector<ConfigurationResult> rows = tidemark::compare(trace, configs, threads, now);
+    const std::vector<ConfigurationResult> rows =
+        tidemark::compare(trace, partitions, configs, threads, now);
     const double wall = now() - start;
 
     std::string title = fmt::format("tidemark compare {}  window {}", trace_path, window);
@@ -345,7 +347,6 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       if (oracle.find(part) == std::string::npos) oracle += (oracle.empty() ? "" : ", ") + part;
     }
     if (!trace.has(kColTrueTime)) oracle += " (the trace has no true_time)";
-    const PartitionId partitions = trace.partition_count();  // scans every event: only once
     out << fmt::format(
         "{} events, {} keys, {} partitions; oracle: {}; {} configurations on {} "
         "thread{} in {:.2f} s\n\n",

@@ -44,7 +44,7 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
     }
     o.close();
     (output == "-" ? err : out) << fmt::format("tidemark convert: {} records {} -> {}\n",
-                                               trace.events.size(), input, output);
+                                               trace.records().size(), input, output);
     return 0;
   });
 }

@@ -91,7 +91,7 @@ int generate(const Args& args, std::ostream& out, std::ostream& err) {
     const Trace trace = gen::generate_trace(spec);
     write_trace(output, trace, time_format, out);
     (output == "-" ? err : out) << fmt::format("tidemark generate: {} events -> {}\n  {}\n",
-                                               trace.events.size(), output, spec.to_string());
+                                               trace.records().size(), output, spec.to_string());
     return 0;
   });
 }

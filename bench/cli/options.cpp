@@ -95,7 +95,7 @@ RunConfig to_config(const RunOptions& o) {
 }
 
 Trace load_trace(const std::string& path) {
-  return is_binary_trace_path(path) ? read_binary_trace(path) : read_csv_trace(path);
+  return is_binary_trace_path(path) ? map_binary_trace(path) : read_csv_trace(path);
 }
 
 Output::Output(const std::string& path, std::ostream& fallback) : path_(path), fallback_(fallback) {

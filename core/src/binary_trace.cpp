@@ -19,6 +19,16 @@
 #include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/iso_time.hpp"
 
+#if defined(__unix__)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define TIDEMARK_MMAP 1
+#else
+#define TIDEMARK_MMAP 0
+#endif
+
 namespace tidemark {
 
 namespace {
@@ -331,8 +341,8 @@ class Reader {
     const uint32_t columns = get<uint32_t>(h + 16), partitions = get<uint32_t>(h + 20);
     const uint64_t n = get<uint64_t>(h + 24), key_count = get<uint64_t>(h + 32);
     const uint64_t key_bytes = get<uint64_t>(h + 40), comment_bytes = get<uint64_t>(h + 48);
-    if (version != kBinaryTraceVersion) {
-      fail(fmt::format("unsupported version {} (this build reads version {})", version,
+    if (version != 1 && version != kBinaryTraceVersion) {
+      fail(fmt::format("unsupported version {} (this build reads versions 1 to {})", version,
                        kBinaryTraceVersion));
     }
     if (record != kBinaryRecordSize) fail(fmt::format("record size {} is not 64", record));
@@ -351,7 +361,16 @@ class Reader {
     if (key_bytes > body - comment_bytes || key_count > key_bytes / 4) {
       fail(fmt::format("key table ({} keys, {} bytes) exceeds the file", key_count, key_bytes));
     }
-    const uint64_t record_bytes = body - comment_bytes - key_bytes;
+    // Version 2 pads the records' start to a multiple of kBinaryRecordAlignment.
+    const uint64_t padding =
+        version == 1 ? 0
+                     : (kBinaryRecordAlignment -
+                        (kBinaryHeaderSize + comment_bytes + key_bytes) % kBinaryRecordAlignment) %
+                           kBinaryRecordAlignment;
+    if (padding > body - comment_bytes - key_bytes) {
+      fail(fmt::format("file size {} is too small for the padding before the records", size_));
+    }
+    const uint64_t record_bytes = body - comment_bytes - key_bytes - padding;
     if (n > record_bytes / kBinaryRecordSize || record_bytes != n * kBinaryRecordSize) {
       fail(
           fmt::format("file size {} does not match {} records of 64 bytes{}", size_, n,
@@ -364,11 +383,38 @@ class Reader {
     if (!(columns & kColKey) && !(key_count == 1 && header_.keys.name(0).empty())) {
       fail("the key column is absent, so the key table must hold exactly the empty key");
     }
+    unsigned char pad[kBinaryRecordAlignment];
+    exact(pad, padding, "padding before the records");
+    if (std::any_of(pad, pad + padding, [](unsigned char b) { return b != 0; })) {
+      fail("the padding before the records is not zero");
+    }
     records_ = n;
     partitions_ = partitions;
     limits_.emplace(columns, key_count, partitions);
     records_offset_ = offset_;
   }
+
+ public:
+  // Offset of the first record in the file.
+  uint64_t records_offset() const { return records_offset_; }
+
+  // Validates all the records at `raw` (the file's records, in the native layout) in place, as
+  // next() would chunk by chunk, and returns them.
+  std::span<const Event> validate_in_place(const unsigned char* raw) {
+    TIDEMARK_ASSERT(kNativeLayout && done_ == 0);
+    for (uint64_t at = 0; at < records_; at += kChunkRecords) {
+      const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - at));
+      const unsigned char* chunk = raw + at * kBinaryRecordSize;
+      done_ = at;
+      if (!limits_->all_ok(chunk, k, at + 1)) {
+        report(reinterpret_cast<const Event*>(chunk), chunk, k);
+      }
+    }
+    done_ = records_;
+    return {reinterpret_cast<const Event*>(raw), size_t(records_)};
+  }
+
+ private:
 
   [[noreturn]] void fail(std::string_view what) const {
     throw InputError(fmt::format("{}: {}", header_.source, what));
@@ -474,7 +520,7 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   std::vector<std::string_view> names;
   std::vector<KeyId> remap(trace.keys.size(), std::numeric_limits<KeyId>::max());
   if (trace.has(kColKey)) {
-    for (const Event& e : trace.events) {
+    for (const Event& e : trace.records()) {
       TIDEMARK_ASSERT(e.key < remap.size());
       if (remap[e.key] == std::numeric_limits<KeyId>::max()) {
         remap[e.key] = KeyId(names.size());
@@ -499,7 +545,8 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   put<uint32_t>(h + 12, uint32_t(kBinaryRecordSize));
   put<uint32_t>(h + 16, trace.columns);
   put<uint32_t>(h + 20, trace.partition_count());
-  put<uint64_t>(h + 24, trace.events.size());
+  const std::span<const Event> records = trace.records();
+  put<uint64_t>(h + 24, records.size());
   put<uint64_t>(h + 32, names.size());
   std::string keys;
   for (std::string_view k : names) {
@@ -513,11 +560,15 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   out.write(head.data(), std::streamsize(head.size()));
   out.write(comment.data(), std::streamsize(comment.size()));
   out.write(keys.data(), std::streamsize(keys.size()));
+  const size_t padding = (kBinaryRecordAlignment - (head.size() + comment.size() + keys.size()) %
+                                                       kBinaryRecordAlignment) %
+                         kBinaryRecordAlignment;
+  out.write(std::string(padding, '\0').data(), std::streamsize(padding));
 
   std::vector<unsigned char> buf(kChunkRecords * kBinaryRecordSize);
   size_t fill = 0;
-  for (size_t i = 0; i < trace.events.size(); ++i) {
-    const Event& e = trace.events[i];
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Event& e = records[i];
     encode(e, remap[e.key], i + 1, buf.data() + fill);
     fill += kBinaryRecordSize;
     if (fill == buf.size()) {
@@ -532,6 +583,63 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
 Trace read_binary_trace(const std::filesystem::path& path) {
   Reader reader(std::make_unique<FileSource>(path, path.string()), trace_file_size(path), path.string());
   return read_all(reader);
+}
+
+#if TIDEMARK_MMAP
+namespace {
+
+// A read-only private mapping of a whole regular file; empty when the file cannot be mapped.
+class FileMapping {
+ public:
+  explicit FileMapping(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      // Populated up front: the records are then read at memory speed, without a fault per page.
+      void* p = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = static_cast<const unsigned char*>(p);
+        size_ = size_t(st.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~FileMapping() {
+    if (data_) ::munmap(const_cast<unsigned char*>(data_), size_);
+  }
+  FileMapping(const FileMapping&) = delete;
+  FileMapping& operator=(const FileMapping&) = delete;
+
+  const unsigned char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace
+#endif
+
+Trace map_binary_trace(const std::filesystem::path& path) {
+#if TIDEMARK_MMAP
+  if constexpr (kNativeLayout) {
+    auto mapping = std::make_shared<const FileMapping>(path);
+    if (mapping->data() != nullptr) {
+      // The header is parsed from the mapping too, so it and the records are one file's bytes.
+      const std::string_view bytes(reinterpret_cast<const char*>(mapping->data()), mapping->size());
+      Reader reader(std::make_unique<MemorySource>(bytes), bytes.size(), path.string());
+      if (reader.records_offset() % alignof(Event) == 0) {
+        Trace trace = reader.header();
+        trace.mapped = reader.validate_in_place(mapping->data() + reader.records_offset());
+        trace.mapping = std::move(mapping);
+        return trace;
+      }
+    }
+  }
+#endif
+  return read_binary_trace(path);
 }
 
 Trace parse_binary_trace(std::string_view bytes, std::string source) {

@@ -94,7 +94,7 @@ void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat&
       keys.push_back(csv_field(trace.keys.name(KeyId(k))));
   }
   const TimeWriter time(format);
-  for (const Event& e : trace.events) {
+  for (const Event& e : trace.records()) {
     bool first = true;
     auto sep = [&] {
       if (!first) buf.push_back(',');

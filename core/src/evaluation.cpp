@@ -183,10 +183,10 @@ Completeness completeness(const Trace& trace, const RunConfig& config,
       }
     };
     if (config.schedule == Schedule::kArrival) {
-      for (const Event& e : trace.events) visit(e);
+      for (const Event& e : trace.records()) visit(e);
     } else {
       for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-        visit(trace.events[i]);
+        visit(trace.records()[i]);
       }
     }
   }

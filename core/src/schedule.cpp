@@ -8,7 +8,8 @@ namespace tidemark {
 
 std::vector<uint32_t> processing_order(const Trace& trace, Schedule schedule,
                                        TimestampSource source) {
-  const size_t n = trace.events.size();
+  const std::span<const Event> events = trace.records();
+  const size_t n = events.size();
   std::vector<uint32_t> order(n);
   if (schedule == Schedule::kArrival) {
     for (size_t i = 0; i < n; ++i) order[i] = uint32_t(i);
@@ -17,9 +18,9 @@ std::vector<uint32_t> processing_order(const Trace& trace, Schedule schedule,
   // Each partition's records in arrival order, then a k-way merge by head time.
   const PartitionId partitions = trace.partition_count();
   std::vector<std::vector<uint32_t>> queues(partitions);
-  for (size_t i = 0; i < n; ++i) queues[trace.events[i].partition].push_back(uint32_t(i));
+  for (size_t i = 0; i < n; ++i) queues[events[i].partition].push_back(uint32_t(i));
   auto head_time = [&](uint32_t i) {
-    const Event& e = trace.events[i];
+    const Event& e = events[i];
     return e.kind == RecordKind::kWatermark ? e.event_time : extract(e, source);
   };
   struct Head {

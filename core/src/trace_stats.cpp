@@ -49,7 +49,7 @@ void require(const Trace& trace, TimestampSource s) {
 TraceStats compute_trace_stats(const Trace& trace, const StatsOptions& o) {
   require(trace, o.timestamp);
   TraceStats s;
-  s.records = trace.events.size();
+  s.records = trace.records().size();
   s.partitions = std::max<PartitionId>(o.partitions ? o.partitions : trace.partition_count(), 1);
   if (trace.partition_count() > s.partitions) {
     throw ConfigError(fmt::format("--partitions {}: {} has partition {}", s.partitions,
@@ -60,8 +60,8 @@ TraceStats compute_trace_stats(const Trace& trace, const StatsOptions& o) {
   const bool with_truth = three && trace.has(kColTrueTime);
 
   std::vector<int64_t> behind_max, behind_wm, recv_minus_event, event_err, corrected_err;
-  behind_max.reserve(trace.events.size());
-  behind_wm.reserve(trace.events.size());
+  behind_max.reserve(trace.records().size());
+  behind_wm.reserve(trace.records().size());
   std::vector<Timestamp> part_max(s.partitions, Timestamp::min());
   std::vector<Timestamp> last_arrival(s.partitions, Timestamp::min());
   std::vector<Timestamp> first_arrival(s.partitions, Timestamp::min());
@@ -72,7 +72,7 @@ TraceStats compute_trace_stats(const Trace& trace, const StatsOptions& o) {
   s.first_time = Timestamp::max();
   s.last_time = Timestamp::min();
 
-  for (const Event& e : trace.events) {
+  for (const Event& e : trace.records()) {
     const bool is_event = e.kind == RecordKind::kEvent;
     const Timestamp t = is_event ? extract(e, o.timestamp) : e.event_time;
     if (has_receive) {

@@ -83,16 +83,15 @@ struct RunOutput {
 // tasks have produced so far.
 class Comparison {
  public:
-  Comparison(const Trace& trace, std::span<const RunConfig> configs, const Stopwatch& now)
+  Comparison(const Trace& trace, PartitionId present, std::span<const RunConfig> configs,
+             const Stopwatch& now)
       : trace_(trace),
         configs_(configs),
         now_(now),
         runs_(configs.size()),
         rows_(configs.size()),
         complete_(configs.size()) {
-    // Distinct oracle timestamps, in order of first use; the trace's events are scanned once,
-    // for its partition count.
-    const PartitionId present = trace.partition_count();
+    // Distinct oracle timestamps, in order of first use.
     for (const RunConfig& c : configs) {
       partitions_.push_back(validate(trace, present, c));
       const TimestampSource s = oracle_time_source(trace, c.timestamp);
@@ -208,7 +207,13 @@ class Comparison {
 
 std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const RunConfig> configs,
                                          unsigned threads, const Stopwatch& now) {
-  return Comparison(trace, configs, now).results(threads);
+  return compare(trace, trace.partition_count(), configs, threads, now);
+}
+
+std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
+                                         std::span<const RunConfig> configs, unsigned threads,
+                                         const Stopwatch& now) {
+  return Comparison(trace, present, configs, now).results(threads);
 }
 
 }  // namespace tidemark

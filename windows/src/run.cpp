@@ -106,7 +106,7 @@ PartitionId validate(const Trace& trace, const RunConfig& config) {
 }
 
 PartitionId validate(const Trace& trace, PartitionId present, const RunConfig& config) {
-  return resolve(trace, present, config, trace.events);
+  return resolve(trace, present, config, trace.records());
 }
 
 RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late) {
@@ -117,10 +117,11 @@ RunResult run(const Trace& trace, const RunConfig& config, PartitionId partition
               ResultSink& results, LateSink& late) {
   Metrics m = drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
     if (config.schedule == Schedule::kArrival) {
-      driver.process(std::span<const Event>(trace.events));
+      driver.process(trace.records());
     } else {
+      const std::span<const Event> events = trace.records();
       for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-        driver.process(trace.events[i]);
+        driver.process(events[i]);
       }
     }
   });

@@ -12,12 +12,15 @@
 //  32  u64      key count K
 //  40  u64      key table bytes
 //  48  u64      header comment bytes (the generator's spec, UTF-8, no line break)
-//  56  header comment, then the key table (K times: u32 length + bytes), then N records:
+//  56  header comment, then the key table (K times: u32 length + bytes), then (version 2) zero
+//      bytes up to the next multiple of 64, so that a mapped file's records are aligned like
+//      Events; then N records:
 //      +0 event_time i64, +8 send_time i64, +16 receive_time i64, +24 true_time i64,
 //      +32 value f64, +40 row u64 (1-based record index), +48 key u32 (index into the table),
 //      +52 partition u32, +56 kind u8 (0 event, 1 watermark), +57 seven zero bytes.
 // Fields of absent columns hold their CSV defaults (0 for times, partition 0, key "", value 1,
 // kind event), so CSV -> binary -> CSV and binary -> CSV -> binary are both byte-identical.
+// Version 1 (no padding) is still read.
 
 #include <cstdint>
 #include <filesystem>
@@ -33,9 +36,11 @@ namespace tidemark {
 
 inline constexpr std::string_view kBinaryTraceExtension = ".tmt";
 inline constexpr std::string_view kBinaryTraceMagic = "TIDEMARK";
-inline constexpr uint32_t kBinaryTraceVersion = 1;
+inline constexpr uint32_t kBinaryTraceVersion = 2;
 inline constexpr size_t kBinaryRecordSize = 64;
 inline constexpr size_t kBinaryHeaderSize = 56;
+// Version 2 records start at a multiple of this file offset.
+inline constexpr size_t kBinaryRecordAlignment = 64;
 
 // True when the path names a binary trace (by its extension, `.tmt`).
 bool is_binary_trace_path(const std::filesystem::path& path);
@@ -48,6 +53,11 @@ void write_binary_trace(std::ostream& out, const Trace& trace);
 // naming the file (and record) for a wrong magic, a truncated file, inconsistent counts or
 // out-of-range fields; nothing is allocated from a count before it is checked against the size.
 Trace read_binary_trace(const std::filesystem::path& path);
+// Same, but where the file's records can be used in place (a version 2 file on a little-endian
+// machine) it maps the file instead of copying it: the records are read from the page cache
+// through Trace::records(), and no memory is filled. Otherwise it falls back to
+// read_binary_trace. The file must not be truncated while the trace is in use.
+Trace map_binary_trace(const std::filesystem::path& path);
 // Same for bytes in memory; `source` names them in messages.
 Trace parse_binary_trace(std::string_view bytes, std::string source);
 

@@ -9,7 +9,7 @@
 
 namespace tidemark {
 
-// Indices into trace.events in processing order: arrival order, or the event-time merge of
+// Indices into trace.records() in processing order: arrival order, or the event-time merge of
 // partitions (the partition whose next record has the smallest extracted time goes first, ties
 // by partition id; a partition's own records keep their arrival order). W rows merge by the
 // watermark they carry.

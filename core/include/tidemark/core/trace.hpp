@@ -2,6 +2,8 @@
 // A whole trace in memory: records in arrival order, the key table, and which columns exist.
 
 #include <algorithm>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,16 +14,26 @@ namespace tidemark {
 
 struct Trace {
   std::string source;          // file name, for messages
-  std::vector<Event> events;   // arrival order
+  // Records in arrival order, when the trace owns them (a CSV, a generator, a copied binary
+  // trace). Read them through records(), which also sees a mapped file's records.
+  std::vector<Event> events;
   KeyTable keys;
   uint32_t columns = 0;        // bits of Column present in the input
   std::string header_comment;  // first `#` line of a CSV (a generator's spec), without '#'
 
+  // Records held elsewhere instead (a mapped binary trace), valid while `mapping` lives.
+  std::span<const Event> mapped;
+  std::shared_ptr<const void> mapping;
+
   bool has(Column c) const { return (columns & c) != 0; }
+  // The records in arrival order, wherever they are held.
+  std::span<const Event> records() const {
+    return mapping ? mapped : std::span<const Event>(events);
+  }
   // 1 + the largest partition id in the trace (0 for an empty trace).
   PartitionId partition_count() const {
     PartitionId n = 0;
-    for (const Event& e : events) n = std::max(n, e.partition + 1);
+    for (const Event& e : records()) n = std::max(n, e.partition + 1);
     return n;
   }
 };

@@ -44,5 +44,9 @@ using Stopwatch = std::function<double()>;
 // configuration the trace cannot run, before running anything.
 std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const RunConfig> configs,
                                          unsigned threads, const Stopwatch& now);
+// Same, with the trace's partition_count() already at hand (it scans every record).
+std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
+                                         std::span<const RunConfig> configs, unsigned threads,
+                                         const Stopwatch& now);
 
 }  // namespace tidemark

@@ -100,7 +100,7 @@ class EventClock {
   // A data record of partition p with extracted time t arrived at processing time `proc`.
   // Inline fast path for the common case (bounded watermark, no idleness): one comparison when
   // the partition's max does not rise, and no heap at all for a single partition.
-  Timestamp on_event(PartitionId p, Timestamp t, Timestamp proc) {
+  [[gnu::always_inline]] Timestamp on_event(PartitionId p, Timestamp t, Timestamp proc) {
     if (!plain_bounded_) return on_event_general(p, t, proc);
     if (t > max_seen_[p]) {
       max_seen_[p] = t;

@@ -32,46 +32,17 @@ class Driver {
   }
 
   void process(const Event& e) {
-    if (e.kind == RecordKind::kWatermark) {
-      if (has_receive_time_) proc_ = std::max(proc_, e.receive_time);
-      ++metrics_.punctuations;
-      advance(clock_.on_punctuation(e.partition, e.event_time, proc_));
-      return;
-    }
-    const Timestamp t = extract(e, config_.timestamp);
-    proc_ = std::max(proc_, has_receive_time_ ? e.receive_time : t);
-    advance(clock_.on_event(e.partition, t, proc_));
-
-    ++metrics_.events;
-    if (op_.add(e.key, t, e.value, clock_.current(), emitter_)) {
-      ++metrics_.accepted;
-    } else {
-      ++metrics_.late;
-      late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock_.current()});
-    }
-    sample();
+    with_sources([&]<TimestampSource kSource, bool kReceiveTime>() {
+      process<kSource, kReceiveTime>(e);
+    });
   }
 
-  // Records in processing order; operators that can prefetch get each key a few records ahead,
-  // so that with many keys the state lookups overlap instead of waiting on memory one by one.
-  // The records themselves are read once: fetched non-temporally, they do not push the key
-  // state out of L2 on their way through. They are fetched further ahead than the keys, far
-  // enough to cover a miss to memory even when an event costs only ~10 ns.
+  // Records in processing order. The timestamp source and where processing time comes from are
+  // chosen here, once per call, not once per record.
   void process(std::span<const Event> events) {
-    if constexpr (PrefetchingOperator<Op>) {
-      constexpr size_t kAhead = 8, kRecordsAhead = 32;
-      const size_t n = events.size();
-      for (size_t i = 0; i < n; ++i) {
-        if (i + kRecordsAhead < n) __builtin_prefetch(&events[i + kRecordsAhead], 0, 0);
-        if (i + kAhead < n) op_.prefetch(events[i + kAhead].key);
-        if constexpr (DeepPrefetchingOperator<Op>) {
-          if (i + kAhead / 2 < n) op_.prefetch_deep(events[i + kAhead / 2].key);
-        }
-        process(events[i]);
-      }
-    } else {
-      for (const Event& e : events) process(e);
-    }
+    with_sources([&]<TimestampSource kSource, bool kReceiveTime>() {
+      process_all<kSource, kReceiveTime>(events);
+    });
   }
 
   // End of trace: with --end flush the clock jumps to +inf and every window fires.
@@ -86,6 +57,79 @@ class Driver {
   }
 
  private:
+  // Calls f.template operator()<source, has receive time>() for this run's configuration.
+  template <class F>
+  void with_sources(F&& f) {
+    auto with = [&]<TimestampSource kSource>() {
+      if (has_receive_time_) {
+        f.template operator()<kSource, true>();
+      } else {
+        f.template operator()<kSource, false>();
+      }
+    };
+    switch (config_.timestamp) {
+      case TimestampSource::kEvent: return with.template operator()<TimestampSource::kEvent>();
+      case TimestampSource::kReceive: return with.template operator()<TimestampSource::kReceive>();
+      case TimestampSource::kCorrected:
+        return with.template operator()<TimestampSource::kCorrected>();
+      case TimestampSource::kTrue: return with.template operator()<TimestampSource::kTrue>();
+    }
+  }
+
+  // Always inlined: called from two loops, it would otherwise become a call per record.
+  template <TimestampSource kSource, bool kReceiveTime>
+  [[gnu::always_inline]] void process(const Event& e) {
+    if (e.kind == RecordKind::kWatermark) {
+      if constexpr (kReceiveTime) proc_ = std::max(proc_, e.receive_time);
+      ++metrics_.punctuations;
+      advance(clock_.on_punctuation(e.partition, e.event_time, proc_));
+      return;
+    }
+    const Timestamp t = extract(e, kSource);
+    proc_ = std::max(proc_, kReceiveTime ? e.receive_time : t);
+    advance(clock_.on_event(e.partition, t, proc_));
+
+    ++metrics_.events;
+    if (op_.add(e.key, t, e.value, clock_.current(), emitter_)) {
+      ++metrics_.accepted;
+    } else {
+      ++metrics_.late;
+      late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock_.current()});
+    }
+    sample();
+  }
+
+  // Operators that can prefetch get each key a few records ahead, so that with many keys the
+  // state lookups overlap instead of waiting on memory one by one. The records themselves are
+  // read once: fetched non-temporally, they do not push the key state out of L2 on their way
+  // through. They are fetched further ahead than the keys, far enough to cover a miss to memory
+  // even when an event costs only ~10 ns. The last records, with nothing left to fetch ahead,
+  // go through a loop of their own, so the main loop has no bounds checks.
+  template <TimestampSource kSource, bool kReceiveTime>
+  void process_all(std::span<const Event> events) {
+    if constexpr (PrefetchingOperator<Op>) {
+      constexpr size_t kAhead = 8, kRecordsAhead = 32;
+      const Event* e = events.data();
+      const Event* const end = e + events.size();
+      const Event* const last_ahead = events.size() > kRecordsAhead ? end - kRecordsAhead : e;
+      for (; e != last_ahead; ++e) {
+        __builtin_prefetch(e + kRecordsAhead, 0, 0);
+        op_.prefetch(e[kAhead].key);
+        if constexpr (DeepPrefetchingOperator<Op>) op_.prefetch_deep(e[kAhead / 2].key);
+        process<kSource, kReceiveTime>(*e);
+      }
+      for (; e != end; ++e) {
+        if (end - e > ptrdiff_t(kAhead)) op_.prefetch(e[kAhead].key);
+        if constexpr (DeepPrefetchingOperator<Op>) {
+          if (end - e > ptrdiff_t(kAhead / 2)) op_.prefetch_deep(e[kAhead / 2].key);
+        }
+        process<kSource, kReceiveTime>(*e);
+      }
+    } else {
+      for (const Event& e : events) process<kSource, kReceiveTime>(e);
+    }
+  }
+
   void advance(Timestamp clock) {
     emitter_.set_time(clock, proc_);
     if (clock != last_clock_) {
@@ -94,7 +138,7 @@ class Driver {
     }
   }
 
-  void sample() {
+  [[gnu::always_inline]] void sample() {
     if constexpr (RevisionedOperator<Op>) {
       // Peaks only move when the sizes do; a fast-path add changes neither.
       if (op_.revision() != sampled_revision_) {

@@ -49,6 +49,12 @@ constexpr bool kNativeLayout =
     offsetof(Event, value) == 32 && offsetof(Event, row) == 40 && offsetof(Event, key) == 48 &&
     offsetof(Event, partition) == 52 && offsetof(Event, kind) == 56 && sizeof(RecordKind) == 1;
 
+// Zero bytes that version 2 puts after the header, comment and key table (`table_end` bytes), so
+// the records start at a multiple of kBinaryRecordAlignment.
+constexpr uint64_t padding_before_records(uint64_t table_end) {
+  return (kBinaryRecordAlignment - table_end % kBinaryRecordAlignment) % kBinaryRecordAlignment;
+}
+
 // Records per chunk handed out and checked: 256 KiB, small enough to stay in L2 while it is checked.
 constexpr size_t kChunkRecords = 4096;
 // Records per read(): 1 MiB. The kernel copies from the page cache ~20% faster into 1 MiB than
@@ -298,6 +304,24 @@ class Reader {
   const Trace& header() const { return header_; }
   uint64_t records() const { return records_; }
   PartitionId partitions() const { return partitions_; }
+  // Offset of the first record in the file.
+  uint64_t records_offset() const { return records_offset_; }
+
+  // Validates all the records at `raw` (the file's records, in the native layout) in place, as
+  // next() would chunk by chunk, and returns them.
+  std::span<const Event> validate_in_place(const unsigned char* raw) {
+    TIDEMARK_ASSERT(kNativeLayout && done_ == 0);
+    for (uint64_t at = 0; at < records_; at += kChunkRecords) {
+      const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - at));
+      const unsigned char* chunk = raw + at * kBinaryRecordSize;
+      done_ = at;
+      if (!limits_->all_ok(chunk, k, at + 1)) {
+        report(reinterpret_cast<const Event*>(chunk), chunk, k);
+      }
+    }
+    done_ = records_;
+    return {reinterpret_cast<const Event*>(raw), size_t(records_)};
+  }
 
   // The next chunk of validated records; empty at the end.
   std::span<const Event> next() {
@@ -361,12 +385,8 @@ class Reader {
     if (key_bytes > body - comment_bytes || key_count > key_bytes / 4) {
       fail(fmt::format("key table ({} keys, {} bytes) exceeds the file", key_count, key_bytes));
     }
-    // Version 2 pads the records' start to a multiple of kBinaryRecordAlignment.
     const uint64_t padding =
-        version == 1 ? 0
-                     : (kBinaryRecordAlignment -
-                        (kBinaryHeaderSize + comment_bytes + key_bytes) % kBinaryRecordAlignment) %
-                           kBinaryRecordAlignment;
+        version == 1 ? 0 : padding_before_records(kBinaryHeaderSize + comment_bytes + key_bytes);
     if (padding > body - comment_bytes - key_bytes) {
       fail(fmt::format("file size {} is too small for the padding before the records", size_));
     }
@@ -394,28 +414,7 @@ class Reader {
     records_offset_ = offset_;
   }
 
- public:
-  // Offset of the first record in the file.
-  uint64_t records_offset() const { return records_offset_; }
-
-  // Validates all the records at `raw` (the file's records, in the native layout) in place, as
-  // next() would chunk by chunk, and returns them.
-  std::span<const Event> validate_in_place(const unsigned char* raw) {
-    TIDEMARK_ASSERT(kNativeLayout && done_ == 0);
-    for (uint64_t at = 0; at < records_; at += kChunkRecords) {
-      const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - at));
-      const unsigned char* chunk = raw + at * kBinaryRecordSize;
-      done_ = at;
-      if (!limits_->all_ok(chunk, k, at + 1)) {
-        report(reinterpret_cast<const Event*>(chunk), chunk, k);
-      }
-    }
-    done_ = records_;
-    return {reinterpret_cast<const Event*>(raw), size_t(records_)};
-  }
-
  private:
-
   [[noreturn]] void fail(std::string_view what) const {
     throw InputError(fmt::format("{}: {}", header_.source, what));
   }
@@ -560,10 +559,8 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   out.write(head.data(), std::streamsize(head.size()));
   out.write(comment.data(), std::streamsize(comment.size()));
   out.write(keys.data(), std::streamsize(keys.size()));
-  const size_t padding = (kBinaryRecordAlignment - (head.size() + comment.size() + keys.size()) %
-                                                       kBinaryRecordAlignment) %
-                         kBinaryRecordAlignment;
-  out.write(std::string(padding, '\0').data(), std::streamsize(padding));
+  const std::string padding(padding_before_records(head.size() + comment.size() + keys.size()), '\0');
+  out.write(padding.data(), std::streamsize(padding.size()));
 
   std::vector<unsigned char> buf(kChunkRecords * kBinaryRecordSize);
   size_t fill = 0;

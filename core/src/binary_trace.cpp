@@ -414,7 +414,6 @@ class Reader {
     records_offset_ = offset_;
   }
 
- private:
   [[noreturn]] void fail(std::string_view what) const {
     throw InputError(fmt::format("{}: {}", header_.source, what));
   }

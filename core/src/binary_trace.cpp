@@ -179,14 +179,18 @@ struct RecordLimits {
   }
 
   // True when all k records at `raw` (rows from first_row, native layout) pass ok(); one flag
-  // for the whole chunk, so no branch per record.
-  bool all_ok(const unsigned char* raw, size_t k, uint64_t first_row) const {
+  // for the whole chunk, so no branch per record. Also sets `largest` to the largest partition
+  // id among them (0 for none).
+  bool all_ok(const unsigned char* raw, size_t k, uint64_t first_row, PartitionId& largest) const {
 #if TIDEMARK_AVX2_CHECK
-    if (avx2) return all_ok_avx2(raw, k, first_row);
+    if (avx2) return all_ok_avx2(raw, k, first_row, largest);
 #endif
     bool good = true;
+    largest = 0;
     for (size_t i = 0; i < k; ++i, raw += kBinaryRecordSize) {
-      good &= ok(*reinterpret_cast<const Event*>(raw), raw, first_row + i);
+      const Event& e = *reinterpret_cast<const Event*>(raw);
+      good &= ok(e, raw, first_row + i);
+      largest = std::max(largest, e.partition);
     }
     return good;
   }
@@ -194,7 +198,7 @@ struct RecordLimits {
 #if TIDEMARK_AVX2_CHECK
   // all_ok with a record as two vectors of four words: about 15 instructions a record, not 50.
   [[gnu::target("avx2")]] bool all_ok_avx2(const unsigned char* raw, size_t k,
-                                           uint64_t first_row) const {
+                                           uint64_t first_row, PartitionId& largest) const {
     I64x4 bad = {}, flip_row = flip;
     flip_row[1] = int64_t(first_row);
     const I64x4 step = {0, 1, 0, 0};
@@ -211,6 +215,7 @@ struct RecordLimits {
       top = u > top ? u : top;
     }
     // top[4] and top[5] are the largest key id and partition.
+    largest = top[5];
     return ((bad[0] | bad[1] | bad[2] | bad[3]) == 0) & (top[4] <= key_hi) &
            (top[5] <= partition_hi) & ((keys > 0) | (k == 0));
   }
@@ -308,16 +313,20 @@ class Reader {
   uint64_t records_offset() const { return records_offset_; }
 
   // Validates all the records at `raw` (the file's records, in the native layout) in place, as
-  // next() would chunk by chunk, and returns them.
-  std::span<const Event> validate_in_place(const unsigned char* raw) {
+  // next() would chunk by chunk, and returns them; `partitions` becomes 1 + their largest
+  // partition id (0 for none), as Trace::partition_count() would count it.
+  std::span<const Event> validate_in_place(const unsigned char* raw, PartitionId& partitions) {
     TIDEMARK_ASSERT(kNativeLayout && done_ == 0);
+    partitions = 0;
     for (uint64_t at = 0; at < records_; at += kChunkRecords) {
       const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - at));
       const unsigned char* chunk = raw + at * kBinaryRecordSize;
       done_ = at;
-      if (!limits_->all_ok(chunk, k, at + 1)) {
+      PartitionId largest;
+      if (!limits_->all_ok(chunk, k, at + 1, largest)) {
         report(reinterpret_cast<const Event*>(chunk), chunk, k);
       }
+      partitions = std::max(partitions, largest + 1);
     }
     done_ = records_;
     return {reinterpret_cast<const Event*>(raw), size_t(records_)};
@@ -333,7 +342,8 @@ class Reader {
     bool ok;
     if constexpr (kNativeLayout) {
       recs = reinterpret_cast<const Event*>(raw);  // implicit-lifetime, trivially copyable
-      ok = limits_->all_ok(raw, k, done_ + 1);
+      PartitionId largest;
+      ok = limits_->all_ok(raw, k, done_ + 1, largest);
     } else {
       if (decoded_.empty()) decoded_.resize(kChunkRecords);
       ok = true;
@@ -628,7 +638,8 @@ Trace map_binary_trace(const std::filesystem::path& path) {
       Reader reader(std::make_unique<MemorySource>(bytes), bytes.size(), path.string());
       if (reader.records_offset() % alignof(Event) == 0) {
         Trace trace = reader.header();
-        trace.mapped = reader.validate_in_place(mapping->data() + reader.records_offset());
+        trace.mapped =
+            reader.validate_in_place(mapping->data() + reader.records_offset(), trace.mapped_partitions);
         trace.mapping = std::move(mapping);
         return trace;
       }

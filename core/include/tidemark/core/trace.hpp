@@ -21,9 +21,11 @@ struct Trace {
   uint32_t columns = 0;        // bits of Column present in the input
   std::string header_comment;  // first `#` line of a CSV (a generator's spec), without '#'
 
-  // Records held elsewhere instead (a mapped binary trace), valid while `mapping` lives.
+  // Records held elsewhere instead (a mapped binary trace), valid while `mapping` lives, and
+  // 1 + their largest partition id, found while they were validated.
   std::span<const Event> mapped;
   std::shared_ptr<const void> mapping;
+  PartitionId mapped_partitions = 0;
 
   bool has(Column c) const { return (columns & c) != 0; }
   // The records in arrival order, wherever they are held.
@@ -32,6 +34,7 @@ struct Trace {
   }
   // 1 + the largest partition id in the trace (0 for an empty trace).
   PartitionId partition_count() const {
+    if (mapping) return mapped_partitions;
     PartitionId n = 0;
     for (const Event& e : records()) n = std::max(n, e.partition + 1);
     return n;

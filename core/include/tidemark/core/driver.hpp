@@ -50,7 +50,7 @@ class Driver {
     flush_lag();
     if (config_.end == EndMode::kFlush) advance(Timestamp::max());
     metrics_.open_windows_at_end = op_.open_windows();
-    metrics_.final_clock = last_clock_;
+    metrics_.final_clock = emitter_.clock();
     emitter_.add_counts_to(metrics_);
     if (metrics_.lag_samples > 0) metrics_.lag_mean_ms = lag_sum_ / double(metrics_.lag_samples);
     return metrics_;
@@ -80,23 +80,24 @@ class Driver {
   template <TimestampSource kSource, bool kReceiveTime>
   [[gnu::always_inline]] void process(const Event& e) {
     if (e.kind == RecordKind::kWatermark) {
-      if constexpr (kReceiveTime) proc_ = std::max(proc_, e.receive_time);
+      if constexpr (kReceiveTime) emitter_.raise_proc_time(e.receive_time);
       ++metrics_.punctuations;
-      advance(clock_.on_punctuation(e.partition, e.event_time, proc_));
+      advance(clock_.on_punctuation(e.partition, e.event_time, emitter_.proc_time()));
       return;
     }
     const Timestamp t = extract(e, kSource);
-    proc_ = std::max(proc_, kReceiveTime ? e.receive_time : t);
-    advance(clock_.on_event(e.partition, t, proc_));
+    emitter_.raise_proc_time(kReceiveTime ? e.receive_time : t);
+    const Timestamp clock = clock_.on_event(e.partition, t, emitter_.proc_time());
+    advance(clock);
 
     ++metrics_.events;
-    if (op_.add(e.key, t, e.value, clock_.current(), emitter_)) {
+    if (op_.add(e.key, t, e.value, clock, emitter_)) {
       ++metrics_.accepted;
     } else {
       ++metrics_.late;
-      late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock_.current()});
+      late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock});
     }
-    sample();
+    sample(clock);
   }
 
   // Operators that can prefetch get each key a few records ahead, so that with many keys the
@@ -131,14 +132,14 @@ class Driver {
   }
 
   void advance(Timestamp clock) {
-    emitter_.set_time(clock, proc_);
-    if (clock != last_clock_) {
-      last_clock_ = clock;
+    if (clock != emitter_.clock()) {
+      emitter_.set_clock(clock);
       op_.fire(clock, emitter_);
     }
   }
 
-  [[gnu::always_inline]] void sample() {
+  // After an event, at clock c.
+  [[gnu::always_inline]] void sample(Timestamp c) {
     if constexpr (RevisionedOperator<Op>) {
       // Peaks only move when the sizes do; a fast-path add changes neither.
       if (op_.revision() != sampled_revision_) {
@@ -150,11 +151,11 @@ class Driver {
     }
     // Lag = processing time - clock after each event. Both change far less often than events
     // arrive, so events are counted and the lag is accounted once per change.
-    const Timestamp c = clock_.current();
-    if (c != lag_clock_ || proc_ != lag_proc_) {
+    const Timestamp proc = emitter_.proc_time();
+    if (c != lag_clock_ || proc != lag_proc_) {
       flush_lag();
       lag_clock_ = c;
-      lag_proc_ = proc_;
+      lag_proc_ = proc;
     }
     ++lag_pending_;
   }
@@ -183,8 +184,6 @@ class Driver {
   Emitter emitter_;
   LateSink& late_;
   bool has_receive_time_;
-  Timestamp proc_ = Timestamp::min();
-  Timestamp last_clock_ = Timestamp::min();
   Metrics metrics_;
   double lag_sum_ = 0;
   Timestamp lag_clock_ = Timestamp::min(), lag_proc_ = Timestamp::min();

@@ -113,7 +113,7 @@ class TimeWindowOperator {
     // In-order event in its key's newest slice, whose windows have not fired: one combine into
     // the key's small newest-slice record, which stays in cache where the key state would not.
     if (t.ms >= cache_lo_ && t.ms < cache_hi_ && clock.ms < cache_first_fire_ &&
-        key < newest_.size()) {
+        key < key_count_) {
       Newest& nw = newest_[key];
       if (nw.tag == cache_tag_ && nw.count != kMaxCachedCount && exact(v)) {
         nw.add(v);
@@ -132,12 +132,16 @@ class TimeWindowOperator {
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
   // Only worth it once the key states outgrow the caches (the hint costs a few instructions).
+  // The key's newest-slice record always; its slice state only once the key states outgrow the
+  // caches. A prefetch never faults, so a key past the tables (not seen yet) needs no check; the
+  // addresses are integers, as they may lie outside the arrays.
   void prefetch(KeyId key) const {
-    // A prefetch never faults, so a key past the table (not seen yet) needs no check; the
-    // address is an integer, as it may lie outside the array.
     __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(newest_.data()) +
                                                      uintptr_t(key) * sizeof(Newest)));
-    if (newest_.size() > (size_t(1) << 16) && key < newest_.size()) __builtin_prefetch(&keys_[key]);
+    if (key_count_ > (size_t(1) << 16)) {
+      __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(keys_.data()) +
+                                                       uintptr_t(key) * sizeof(KeyState)));
+    }
   }
 
  private:
@@ -437,9 +441,10 @@ class TimeWindowOperator {
     const int64_t m_acc = std::max(slicing::floor_div(j - n_, a_) + 1, alive_min_);
     if (m_acc > m_hi) return false;  // every window of t has closed
 
-    if (key >= keys_.size()) {
+    if (key >= key_count_) {
       keys_.resize(size_t(key) + 1);
       newest_.resize(size_t(key) + 1);
+      key_count_ = size_t(key) + 1;
     }
     flush(key);
     KeyState& ks = keys_[key];
@@ -516,6 +521,7 @@ class TimeWindowOperator {
     }
     decltype(keys_)().swap(keys_);
     decltype(newest_)().swap(newest_);
+    key_count_ = 0;
     buckets_ = WindowBuckets();
     ring_bytes_ = 0;
     open_ = 0;
@@ -530,6 +536,7 @@ class TimeWindowOperator {
 
   std::vector<KeyState, HugePageAllocator<KeyState>> keys_;  // by KeyId
   std::vector<Newest, HugePageAllocator<Newest>> newest_;    // by KeyId
+  size_t key_count_ = 0;  // of both tables, kept beside them for the fast path's bounds check
   uint64_t revision_ = 0;
   WindowBuckets buckets_;
   uint64_t open_ = 0;

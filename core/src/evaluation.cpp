@@ -34,20 +34,33 @@ struct KeyWindowHash {
   }
 };
 
-// Starts of the tumbling or hopping windows containing t (DESIGN §2), ascending.
-void fixed_window_starts(const WindowSpec& spec, Timestamp t, std::vector<Timestamp>& out) {
-  out.clear();
-  if (spec.kind() == WindowKind::kTumbling) {
-    out.push_back(align_down(t, spec.size(), spec.offset()));
-    return;
+// The starts of the tumbling or hopping windows containing t (DESIGN §2). A trace's consecutive
+// times mostly share their latest window, so the division of align_down is done only when t
+// leaves the one of the previous call.
+class FixedWindowStarts {
+ public:
+  explicit FixedWindowStarts(const WindowSpec& spec) : spec_(spec) {}
+
+  // The latest start: align_down(t, advance, offset); for tumbling windows the only one.
+  Timestamp latest(Timestamp t) {
+    if (t < lo_ || t >= hi_) {
+      lo_ = align_down(t, spec_.advance(), spec_.offset());
+      hi_ = lo_ + spec_.advance();  // saturating: then [lo_, +inf), still within the step
+    }
+    return lo_;
   }
-  const Timestamp lowest_excluded = t - spec.size();
-  for (Timestamp s = align_down(t, spec.advance(), spec.offset()); s > lowest_excluded;
-       s = s - spec.advance()) {
-    out.push_back(s);
+  // All of them, ascending.
+  void all(Timestamp t, std::vector<Timestamp>& out) {
+    out.clear();
+    const Timestamp lowest_excluded = t - spec_.size();
+    for (Timestamp s = latest(t); s > lowest_excluded; s = s - spec_.advance()) out.push_back(s);
+    std::reverse(out.begin(), out.end());
   }
-  std::reverse(out.begin(), out.end());
-}
+
+ private:
+  WindowSpec spec_;
+  Timestamp lo_ = Timestamp::max(), hi_ = Timestamp::min();  // empty: the first call divides
+};
 
 const WindowHistory* find_history(std::span<const WindowHistory> hs, KeyId key, Window w) {
   const auto it = std::lower_bound(
@@ -165,29 +178,48 @@ Completeness completeness(const Trace& trace, const RunConfig& config,
                                        [](const Tally& t, Timestamp s) { return t.start < s; });
       return it != hi && it->start == start ? &*it : nullptr;
     };
+    FixedWindowStarts run_windows(config.window), oracle_windows(config.window);
     std::vector<Timestamp> run_starts, oracle_starts;
     std::vector<bool> in_final;
-    auto visit = [&](const Event& e) {
+    auto visit_tumbling = [&](const Event& e) {  // one window per time: no lists
       if (e.kind != RecordKind::kEvent) return;
-      fixed_window_starts(config.window, extract(e, config.timestamp), run_starts);
+      const Timestamp start = run_windows.latest(extract(e, config.timestamp));
+      Tally* t = tally_of(e.key, start);
+      ++c.contributions;
+      if (t != nullptr && t->seen++ < t->final_count &&
+          oracle_windows.latest(extract(e, oracle_source)) == start) {
+        ++c.delivered;
+      }
+    };
+    auto visit_hopping = [&](const Event& e) {
+      if (e.kind != RecordKind::kEvent) return;
+      run_windows.all(extract(e, config.timestamp), run_starts);
       in_final.assign(run_starts.size(), false);
       for (size_t i = 0; i < run_starts.size(); ++i) {
         Tally* t = tally_of(e.key, run_starts[i]);
         in_final[i] = t != nullptr && t->seen++ < t->final_count;
       }
-      fixed_window_starts(config.window, extract(e, oracle_source), oracle_starts);
+      oracle_windows.all(extract(e, oracle_source), oracle_starts);
       c.contributions += oracle_starts.size();
       for (const Timestamp s : oracle_starts) {
         const auto it = std::find(run_starts.begin(), run_starts.end(), s);
         if (it != run_starts.end() && in_final[size_t(it - run_starts.begin())]) ++c.delivered;
       }
     };
-    if (config.schedule == Schedule::kArrival) {
-      for (const Event& e : trace.records()) visit(e);
-    } else {
-      for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-        visit(trace.records()[i]);
+    auto visit_all = [&](auto&& visit) {
+      const std::span<const Event> events = trace.records();
+      if (config.schedule == Schedule::kArrival) {
+        for (const Event& e : events) visit(e);
+      } else {
+        for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
+          visit(events[i]);
+        }
       }
+    };
+    if (kind == WindowKind::kTumbling) {
+      visit_all(visit_tumbling);
+    } else {
+      visit_all(visit_hopping);
     }
   }
   c.ratio = c.contributions ? double(c.delivered) / double(c.contributions) : 1.0;

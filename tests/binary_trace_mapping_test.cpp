@@ -68,7 +68,8 @@ void require_same(const Trace& a, const Trace& b) {
   }
   const auto x = a.records(), y = b.records();
   REQUIRE(x.size() == y.size());
-  REQUIRE(std::memcmp(x.data(), y.data(), x.size_bytes()) == 0);
+  // memcmp must not see the null data() of an empty span.
+  REQUIRE((x.empty() || std::memcmp(x.data(), y.data(), x.size_bytes()) == 0));
   REQUIRE(a.partition_count() == b.partition_count());
 }
 

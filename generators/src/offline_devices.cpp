@@ -25,4 +25,12 @@ OfflineDevices::OfflineDevices(const WorkloadSpec& spec)
   }
 }
 
+void OfflineDevices::toggle_until(State& s, int64_t t) {
+  while (s.next_toggle <= double(t)) {
+    s.online = !s.online;
+    s.next_toggle += sample_exponential(rng_, s.online ? mean_online_ : mean_offline_);
+  }
+  s.held_until = s.online ? INT64_MIN : int64_t(std::ceil(s.next_toggle));
+}
+
 }  // namespace tidemark::gen

@@ -89,3 +89,20 @@ TEST_CASE("sort_by_arrival reorders events stably by receive time and numbers th
   sort_by_arrival(none);
   CHECK(none.empty());
 }
+
+TEST_CASE("ScratchBuffer behaves as a vector once its elements are written", "[generators]") {
+  tidemark::test::Rng rng(23);
+  // Past 2 MiB, so the huge-page path of the allocator is taken too.
+  for (size_t n : {size_t(0), size_t(1), size_t(1000), size_t(300'000)}) {
+    ScratchBuffer<int64_t> buffer(n);
+    std::vector<int64_t> expected(n);
+    for (size_t i = 0; i < n; ++i) buffer[i] = expected[i] = rng.uniform(-1000, 1000);
+    buffer.push_back(5);
+    expected.push_back(5);
+    buffer.resize(n / 2);
+    expected.resize(n / 2);
+    REQUIRE(std::vector<int64_t>(buffer.begin(), buffer.end()) == expected);
+    const ScratchBuffer<int64_t> copy(expected.begin(), expected.end());
+    REQUIRE(copy == buffer);
+  }
+}

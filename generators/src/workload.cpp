@@ -19,23 +19,18 @@ namespace tidemark::gen {
 
 namespace {
 
-// A true event and when its device sent it (true time, ms).
+// A true event and when its device sent it (true time, ms). No default member initialisers:
+// a ScratchBuffer of them is sized without being filled.
 struct SentEvent {
-  TrueEvent truth;
+  int64_t time;
   int64_t send;
+  double value;
+  uint32_t device;
 };
 
 constexpr size_t kPrefetchAhead = 16;
 // Events drawn per block, a component at a time (see BaseProcess::fill).
 constexpr size_t kBlock = 256;
-
-// An empty vector with room for n elements that are about to be appended (no zero-filling).
-template <class T, class Allocator = HugePageAllocator<T>>
-std::vector<T, Allocator> reserved(size_t n) {
-  std::vector<T, Allocator> v;
-  v.reserve(n);
-  return v;
-}
 
 }  // namespace
 
@@ -58,8 +53,8 @@ Trace generate_trace(const WorkloadSpec& spec) {
   }
   // Generation order: each true event with its send time, and its receive time for the sort.
   const size_t n = spec.events;
-  auto sent = reserved<SentEvent>(n);
-  WordBuffer receive = reserved<int64_t>(n);
+  ScratchBuffer<SentEvent> sent(n);
+  WordBuffer receive(n);
   std::array<TrueEvent, kBlock> truths;
   std::array<int64_t, kBlock> delays;
   for (size_t i = 0; i < n; i += kBlock) {
@@ -69,34 +64,31 @@ Trace generate_trace(const WorkloadSpec& spec) {
     for (size_t j = 0; j < m; ++j) {
       const TrueEvent& t = truths[j];
       const int64_t send = offline.send_time(t.device, t.time);
-      sent.push_back({t, send});
-      receive.push_back(outage.deliver(partition[t.device], send + delays[j]));
+      sent[i + j] = {t.time, send, t.value, t.device};
+      receive[i + j] = outage.deliver(partition[t.device], send + delays[j]);
     }
   }
   // Arrival order: each event is written once, in place in the trace; device clocks turn true
   // times into the readings event_time and send_time.
   const ArrivalOrder order(std::move(receive));
   std::vector<Event>& events = trace.events;
-  events = reserved<Event, std::allocator<Event>>(n);
+  events.reserve(n);
   advise_huge_pages(events.data(), n * sizeof(Event));
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   for (size_t k = 0; k < n; ++k) {
     // Late events come from far back in generation order: fetch ahead to overlap the misses.
     if (k + kPrefetchAhead < n) __builtin_prefetch(&sent[order.index(k + kPrefetchAhead)]);
     const SentEvent& s = sent[order.index(k)];
-    const uint32_t device = s.truth.device;
-    // Filled where it lives: an Event built aside and copied stalled on store forwarding.
-    Event& e = events.emplace_back();
-    e.event_time.ms = clocks.reading(device, s.truth.time);
-    e.send_time.ms = clocks.reading(device, s.send);
-    e.receive_time.ms = order.receive(k);
-    e.true_time.ms = s.truth.time;
-    e.value = s.truth.value;
-    e.row = k + 1;
-    e.key = device;
-    e.partition = partition[device];
-    lo = std::min({lo, e.event_time.ms, e.send_time.ms});
-    hi = std::max({hi, e.event_time.ms, e.receive_time.ms, e.send_time.ms});
+    // Every field computed first, then the Event built where it lives, each field written once:
+    // no zero-fill before, and no Event built aside and copied (that stalled on store forwarding).
+    const int64_t event_time = clocks.reading(s.device, s.time);
+    const int64_t send_time = clocks.reading(s.device, s.send);
+    const int64_t receive_time = order.receive(k);
+    events.emplace_back(Timestamp{event_time}, Timestamp{send_time}, Timestamp{receive_time},
+                        Timestamp{s.time}, s.value, uint64_t(k + 1), KeyId{s.device},
+                        partition[s.device]);
+    lo = std::min({lo, event_time, send_time});
+    hi = std::max({hi, event_time, receive_time, send_time});
   }
   // The spec check keeps true times inside years 1000..9000; skew and drift could still push a
   // device reading out of the years a trace may hold.

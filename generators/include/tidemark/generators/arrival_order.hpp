@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "tidemark/core/event.hpp"
-#include "tidemark/core/huge_page_allocator.hpp"
+#include "tidemark/generators/scratch_buffer.hpp"
 
 namespace tidemark::gen {
 
 // A vector of 8-byte words on huge pages once it is large: a million events' keys are faulted in
-// a few 2 MiB pages instead of thousands of 4 KiB ones.
-using WordBuffer = std::vector<int64_t, HugePageAllocator<int64_t>>;
+// a few 2 MiB pages instead of thousands of 4 KiB ones. resize(n) leaves the new words unset.
+using WordBuffer = ScratchBuffer<int64_t>;
 
 // The arrival order of events given their receive times in generation order: a stable sort, so
 // ties keep generation order. Entry k is the k-th event to arrive: its generation index and its

@@ -24,6 +24,15 @@ void check_against_stable_sort(const std::vector<int64_t>& receive) {
     REQUIRE(order.index(k) == expected[k]);
     REQUIRE(order.receive(k) == receive[expected[k]]);
   }
+  // The same with the bounds given, as generate_trace does.
+  if (receive.empty()) return;
+  const auto [lo, hi] = std::minmax_element(receive.begin(), receive.end());
+  const ArrivalOrder given(WordBuffer(receive.begin(), receive.end()), *lo, *hi);
+  REQUIRE(given.size() == receive.size());
+  for (size_t k = 0; k < receive.size(); ++k) {
+    REQUIRE(given.index(k) == expected[k]);
+    REQUIRE(given.receive(k) == receive[expected[k]]);
+  }
 }
 
 }  // namespace

@@ -57,6 +57,7 @@ Trace generate_trace(const WorkloadSpec& spec) {
   WordBuffer receive(n);
   std::array<TrueEvent, kBlock> truths;
   std::array<int64_t, kBlock> delays;
+  int64_t least_receive = INT64_MAX, greatest_receive = INT64_MIN;
   for (size_t i = 0; i < n; i += kBlock) {
     const size_t m = std::min(kBlock, n - i);
     base.fill(std::span(truths).first(m));
@@ -65,12 +66,15 @@ Trace generate_trace(const WorkloadSpec& spec) {
       const TrueEvent& t = truths[j];
       const int64_t send = offline.send_time(t.device, t.time);
       sent[i + j] = {t.time, send, t.value, t.device};
-      receive[i + j] = outage.deliver(partition[t.device], send + delays[j]);
+      const int64_t r = outage.deliver(partition[t.device], send + delays[j]);
+      receive[i + j] = r;
+      least_receive = std::min(least_receive, r);
+      greatest_receive = std::max(greatest_receive, r);
     }
   }
   // Arrival order: each event is written once, in place in the trace; device clocks turn true
   // times into the readings event_time and send_time.
-  const ArrivalOrder order(std::move(receive));
+  const ArrivalOrder order(std::move(receive), least_receive, greatest_receive);
   std::vector<Event>& events = trace.events;
   events.reserve(n);
   advise_huge_pages(events.data(), n * sizeof(Event));

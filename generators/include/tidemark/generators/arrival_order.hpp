@@ -24,6 +24,9 @@ class ArrivalOrder {
  public:
   // Takes the receive times (ms) by value: their memory becomes the sorted entries.
   explicit ArrivalOrder(WordBuffer receive);
+  // The same, given the least and the greatest receive time (seen as they were written): one
+  // pass fewer over them.
+  ArrivalOrder(WordBuffer receive, int64_t lo, int64_t hi);
 
   size_t size() const { return entries_.size(); }
   size_t index(size_t k) const { return size_t(uint64_t(entries_[k]) & index_mask_); }
@@ -33,6 +36,8 @@ class ArrivalOrder {
   }
 
  private:
+  void sort(WordBuffer receive, int64_t lo, int64_t hi);
+
   WordBuffer entries_;       // packed words (two's complement), or indices when wide
   WordBuffer wide_receive_;  // only when (key, index) does not fit in 64 bits
   int64_t lo_ = 0;

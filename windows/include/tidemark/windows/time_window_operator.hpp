@@ -20,6 +20,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -102,8 +103,8 @@ class TimeWindowOperator {
     if (generic_) [[unlikely]] return generic_->fire(clock, em);
     set_clock(clock);
     if (!buckets_.empty()) {
-      const int64_t last = std::min(fired_max_, buckets_.end() - 1);
-      for (int64_t m = std::max(next_fire_, buckets_.first()); m <= last; ++m) fire_bucket(m, em);
+      fire_windows(std::max(next_fire_, buckets_.first()), std::min(fired_max_, buckets_.end() - 1),
+                   em);
     }
     next_fire_ = std::max(next_fire_, fired_max_ + 1);
     while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
@@ -160,6 +161,18 @@ class TimeWindowOperator {
     std::unique_ptr<Slot[]> ring;
     int64_t next = kNone;  // window index of the key's next on-time firing
   };
+  // A key being fired over a run of windows: its next window to emit, that window's aggregate,
+  // the last window with the same aggregate (see same_slices_until), and where in the ring its
+  // next look at the ring will read (a prefetch hint: slots from an address). One cache line.
+  struct FireCursor {
+    KeyId key;
+    uint32_t hint_slots;  // how many
+    int64_t m;
+    int64_t same_until;
+    uintptr_t hint;
+    Aggregate agg;
+  };
+  static_assert(sizeof(FireCursor) == 64);
   // Write-back copy of the aggregate of the key's newest slice (ks.top) while the fast path adds
   // to it; the ring's slot is stale until flush(). 32 bytes, aligned: one cache line per event,
   // where a 64-bit slice index and count would make half the records straddle two lines. The
@@ -412,19 +425,155 @@ class TimeWindowOperator {
     return kNone;
   }
 
-  void fire_bucket(int64_t m, Emitter& em) {
+  // ---- on-time firing ---------------------------------------------------------------------
+
+  // Fires windows [from, last], in (window, key) order. Each key with a window due has a cursor,
+  // and consecutive windows with the same slices holding events have the same aggregate, so a
+  // cursor emits them without going back to the key's ring: the end-of-trace flush, which fires
+  // every window at once, costs about one cursor read per emission, not one ring walk. The few
+  // cursors that must go back are seen coming, and their key state is fetched ahead.
+  void fire_windows(int64_t from, int64_t last, Emitter& em) {
+    constexpr size_t kAhead = 8;
+    cursors_.clear();
+    for (int64_t m = from; m <= last;) {
+      admit_due_keys(m, last);
+      const Window w = window(m);
+      int64_t next_due = slicing::kIndexLimit;
+      size_t kept = 0;
+      for (size_t i = 0; i < cursors_.size(); ++i) {
+        if (i + kAhead < cursors_.size()) {
+          const FireCursor& ahead = cursors_[i + kAhead];
+          if (ahead.m == m && ahead.same_until == m) prefetch_ring(ahead);
+        }
+        FireCursor& c = cursors_[i];
+        if (c.m == m) {
+          em.emit(c.key, w, lower(c.agg), EmissionKind::kOnTime);
+          if (!advance(c, last)) continue;
+        }
+        next_due = std::min(next_due, c.m);
+        if (kept != i) cursors_[kept] = c;
+        ++kept;
+      }
+      cursors_.resize(kept);
+      // Skip the windows that no cursor and no newly due key fires.
+      for (++m; m <= last && m < next_due && buckets_.at(m).keys.empty();) ++m;
+    }
+  }
+
+  // The keys whose next on-time firing is window m join the cursors, which stay in key order.
+  // Their state is fetched ahead in two steps: the key state, then the ring slots it points to.
+  void admit_due_keys(int64_t m, int64_t last) {
+    constexpr size_t kAhead = 8;
     std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
     if (keys.empty()) return;
-    const Window w = window(m);
-    for (const KeyId k : keys) {
+    std::vector<FireCursor>& due = cursors_.empty() ? cursors_ : due_;
+    due.clear();
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i + 2 * kAhead < keys.size()) prefetch_key(keys[i + 2 * kAhead]);
+      if (i + kAhead < keys.size()) {
+        const KeyState& ahead = keys_[keys[i + kAhead]];
+        if (ahead.next == m && ahead.top != kNone) {
+          __builtin_prefetch(reinterpret_cast<const void*>(slot_address(ahead, ahead.top)));
+          if constexpr (kScans) {
+            if (ahead.pfx_upto > ahead.base && ahead.pfx_upto <= ahead.top + 1) {
+              __builtin_prefetch(
+                  reinterpret_cast<const void*>(slot_address(ahead, ahead.pfx_upto - 1)));
+            }
+          }
+          __builtin_prefetch(reinterpret_cast<const void*>(
+              slot_address(ahead, std::min(std::max(m * a_, ahead.base), ahead.top))));
+        }
+      }
+      const KeyId k = keys[i];
       KeyState& ks = keys_[k];
-      if (ks.next != m) continue;  // stale entry (or a duplicate already fired)
+      // Stale entries (the key's next firing moved) and duplicates.
+      if (ks.next != m || (i > 0 && k == keys[i - 1])) continue;
       flush(k);
-      em.emit(k, w, lower(ontime_agg(ks, m)), EmissionKind::kOnTime);
-      ks.next = next_window(ks, m);
-      if (ks.next != kNone) buckets_.enqueue(ks.next, k);
+      FireCursor& c = due.emplace_back();
+      c.key = k;
+      c.m = m;
+      aim(c, ks, last);
     }
     keys.clear();
+    if (&due == &cursors_ || due.empty()) return;
+    merged_.clear();
+    std::merge(cursors_.begin(), cursors_.end(), due.begin(), due.end(),
+               std::back_inserter(merged_),
+               [](const FireCursor& x, const FireCursor& y) { return x.key < y.key; });
+    cursors_.swap(merged_);
+  }
+
+  // Moves a cursor past its window c.m; false (and the key's next firing recorded) once the key
+  // has no more windows in [.., last].
+  bool advance(FireCursor& c, int64_t last) {
+    if (c.m < c.same_until) {
+      ++c.m;
+      return true;
+    }
+    KeyState& ks = keys_[c.key];
+    const int64_t next = next_window(ks, c.m);
+    if (next == kNone || next > last) {
+      ks.next = next;
+      if (next != kNone) buckets_.enqueue(next, c.key);
+      return false;
+    }
+    c.m = next;
+    aim(c, ks, last);
+    return true;
+  }
+
+  // Reads the cursor's window c.m from the key's ring.
+  void aim(FireCursor& c, KeyState& ks, int64_t last) {
+    c.agg = ontime_agg(ks, c.m);
+    c.same_until = same_slices_until(ks, c.m, last);
+    // Once the cursor reaches same_until, the next window is likely the one after: the ring slots
+    // from its block's start (for a suffix scan) to its last slice, within the slices held.
+    const int64_t s = (c.same_until + 1) * a_;
+    const int64_t lo = std::max(slicing::floor_div(s, n_) * n_, ks.base);
+    const int64_t hi = std::min({s + n_ - 1, ks.top, lo + kMaxHintSlots - 1});
+    c.hint = slot_address(ks, std::min(lo, ks.top));
+    c.hint_slots = uint32_t(std::max<int64_t>(hi - lo + 1, 1));
+  }
+  static constexpr int64_t kMaxHintSlots = 16;
+
+  // Where slot j of the key would be, as an integer: a prefetch never faults, so hints need no
+  // bounds check.
+  static uintptr_t slot_address(const KeyState& ks, int64_t j) {
+    const Slot* base = kInline > 0 && ks.cap <= kInline ? ks.local.data() : ks.ring.get();
+    return reinterpret_cast<uintptr_t>(base) +
+           ((ks.head + uint64_t(j - ks.base)) & (ks.cap - 1)) * sizeof(Slot);
+  }
+  void prefetch_key(KeyId k) const {
+    const auto at = reinterpret_cast<uintptr_t>(keys_.data()) + uintptr_t(k) * sizeof(KeyState);
+    __builtin_prefetch(reinterpret_cast<const void*>(at));
+    __builtin_prefetch(reinterpret_cast<const void*>(at + sizeof(KeyState) - 1));
+  }
+  // The cursor's key state and hinted slots (contiguous unless the ring wraps: then some of the
+  // prefetches are wasted, never wrong).
+  void prefetch_ring(const FireCursor& c) const {
+    prefetch_key(c.key);
+    for (uint32_t i = 0; i < c.hint_slots; ++i) {
+      __builtin_prefetch(reinterpret_cast<const void*>(c.hint + i * sizeof(Slot)));
+    }
+  }
+
+  // The last window index from m on (at most `last`) whose slices holding events are those of
+  // window m, which holds one: its aggregate is the same, as sums are exact in any order.
+  int64_t same_slices_until(KeyState& ks, int64_t m, int64_t last) {
+    if (m >= last || n_ == 1) return m;
+    const int64_t s = m * a_, e = s + n_;  // window m: slices [s, e)
+    const int64_t held_end = std::min(e, ks.top + 1);
+    int64_t f = std::max(s, ks.base);  // the window's oldest slice with events leaves after it
+    while (f < held_end && slot(ks, f).agg.count == 0) ++f;
+    if (f >= held_end) return m;  // not reached: window m holds an event
+    int64_t until = std::min(last, slicing::floor_div(f, a_));
+    for (int64_t x = std::max(e, ks.base); x <= ks.top; ++x) {  // the next slice to enter
+      if (slot(ks, x).agg.count != 0) {
+        until = std::min(until, slicing::floor_div(x - n_, a_));
+        break;
+      }
+    }
+    return until;
   }
 
   // ---- the general case of add ------------------------------------------------------------
@@ -539,6 +688,7 @@ class TimeWindowOperator {
   size_t key_count_ = 0;  // of both tables, kept beside them for the fast path's bounds check
   uint64_t revision_ = 0;
   WindowBuckets buckets_;
+  std::vector<FireCursor> cursors_, due_, merged_;  // scratch of fire_windows
   uint64_t open_ = 0;
   size_t ring_bytes_ = 0;
   ExactSums exact_sums_;

@@ -298,9 +298,13 @@ class TimeWindowOperator {
     ks.head = 0;
   }
 
-  // Extends the ring with empty slices so that it holds [lo, hi].
+  // Extends the ring with empty slices so that it holds [lo, hi]. A suffix scan ends at the last
+  // slice held and a prefix scan starts at the first, so growing at the end keeps both valid (the
+  // new slices are empty), but growing at the start leaves a suffix scan without the new slices'
+  // entries: it is dropped, as are all scans of a ring that starts afresh.
   void cover(KeyState& ks, int64_t lo, int64_t hi) {
     if (ks.len == 0) {
+      drop_scans(ks);
       grow(ks, size_t(hi - lo + 1));
       ks.base = lo;
       ks.head = 0;
@@ -312,6 +316,7 @@ class TimeWindowOperator {
     const int64_t new_lo = std::min(lo, ks.base), new_end = std::max(hi + 1, end);
     grow(ks, size_t(new_end - new_lo));
     if (new_lo < ks.base) {
+      if constexpr (kScans) ks.sfx_lo = kNone;
       const uint32_t d = uint32_t(ks.base - new_lo);
       ks.head = (ks.head - d) & (ks.cap - 1);
       ks.base = new_lo;
@@ -332,6 +337,10 @@ class TimeWindowOperator {
     ks.base += d;
     ks.len -= uint32_t(d);
     if (ks.top != kNone && ks.top < ks.base) ks.top = kNone;
+  }
+
+  static void drop_scans(KeyState& ks) {
+    if constexpr (kScans) ks.sfx_lo = ks.pfx_lo = ks.pfx_upto = kNone;
   }
 
   // A late event changed slice j: drop the scans that include it.

@@ -7,6 +7,9 @@
 // Window m is [O + m*ADVANCE, +SIZE), i.e. slices [m*a, m*a + n) with a = ADVANCE/g, n = SIZE/g.
 // Per key (KeyIds are dense) the slices live in a ring; per window index the open-window counts
 // and the keys to fire live in WindowBuckets, so firing goes in (end, key) order without a heap.
+// A clock jump that fires many window indexes at once (the end-of-trace flush) goes through a
+// cursor per key instead, which reuses a window's aggregate for the next windows as long as the
+// same slices hold events (exact sums make the result independent of how slices are grouped).
 // A window of a key is open iff it is not closed and one of its slices holds an event: the clock
 // never decreases, so every event in an open window's slices was accepted by that window.
 //
@@ -98,7 +101,9 @@ class TimeWindowOperator {
     set_clock(Timestamp::min());
   }
 
-  void fire(Timestamp clock, Emitter& em) {
+  // Never inlined: it runs once per clock change, and inlined into the Driver's per-event loop
+  // it would use up the growth g++ allows that loop, which then calls add() instead of inlining.
+  [[gnu::noinline]] void fire(Timestamp clock, Emitter& em) {
     ++revision_;
     if (generic_) [[unlikely]] return generic_->fire(clock, em);
     set_clock(clock);
@@ -442,6 +447,7 @@ class TimeWindowOperator {
   // every window at once, costs about one cursor read per emission, not one ring walk. The few
   // cursors that must go back are seen coming, and their key state is fetched ahead.
   void fire_windows(int64_t from, int64_t last, Emitter& em) {
+    if (from == last) return fire_window(from, em);
     constexpr size_t kAhead = 8;
     cursors_.clear();
     for (int64_t m = from; m <= last;) {
@@ -469,30 +475,33 @@ class TimeWindowOperator {
     }
   }
 
+  // A single window index (the clock advancing steadily): its keys emit straight from the
+  // bucket, in key order, with nothing to carry to a next window.
+  void fire_window(int64_t m, Emitter& em) {
+    std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
+    const Window w = window(m);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      prefetch_due(keys, i, m);
+      const KeyId k = keys[i];
+      KeyState& ks = keys_[k];
+      // Stale entries (the key's next firing moved) and duplicates.
+      if (ks.next != m || (i > 0 && k == keys[i - 1])) continue;
+      flush(k);
+      em.emit(k, w, lower(ontime_agg(ks, m)), EmissionKind::kOnTime);
+      ks.next = next_window(ks, m);
+      if (ks.next != kNone) buckets_.enqueue(ks.next, k);
+    }
+    keys.clear();
+  }
+
   // The keys whose next on-time firing is window m join the cursors, which stay in key order.
-  // Their state is fetched ahead in two steps: the key state, then the ring slots it points to.
   void admit_due_keys(int64_t m, int64_t last) {
-    constexpr size_t kAhead = 8;
     std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
     if (keys.empty()) return;
     std::vector<FireCursor>& due = cursors_.empty() ? cursors_ : due_;
     due.clear();
     for (size_t i = 0; i < keys.size(); ++i) {
-      if (i + 2 * kAhead < keys.size()) prefetch_key(keys[i + 2 * kAhead]);
-      if (i + kAhead < keys.size()) {
-        const KeyState& ahead = keys_[keys[i + kAhead]];
-        if (ahead.next == m && ahead.top != kNone) {
-          __builtin_prefetch(reinterpret_cast<const void*>(slot_address(ahead, ahead.top)));
-          if constexpr (kScans) {
-            if (ahead.pfx_upto > ahead.base && ahead.pfx_upto <= ahead.top + 1) {
-              __builtin_prefetch(
-                  reinterpret_cast<const void*>(slot_address(ahead, ahead.pfx_upto - 1)));
-            }
-          }
-          __builtin_prefetch(reinterpret_cast<const void*>(
-              slot_address(ahead, std::min(std::max(m * a_, ahead.base), ahead.top))));
-        }
-      }
+      prefetch_due(keys, i, m);
       const KeyId k = keys[i];
       KeyState& ks = keys_[k];
       // Stale entries (the key's next firing moved) and duplicates.
@@ -510,6 +519,27 @@ class TimeWindowOperator {
                std::back_inserter(merged_),
                [](const FireCursor& x, const FireCursor& y) { return x.key < y.key; });
     cursors_.swap(merged_);
+  }
+
+  // While going through window m's firing list at i: the key state a few keys ahead, and the
+  // ring slots that the key state of the keys half as far ahead (fetched by now) points to.
+  void prefetch_due(const std::vector<KeyId>& keys, size_t i, int64_t m) const {
+    constexpr size_t kAhead = 8;
+    if (i + 2 * kAhead < keys.size()) prefetch_key(keys[i + 2 * kAhead]);
+    if (i + kAhead >= keys.size()) return;
+    const KeyState& ahead = keys_[keys[i + kAhead]];
+    if (ahead.next != m || ahead.top == kNone) return;
+    // The newest slice (flush), the end of the prefix scan so far and the window's first slice
+    // held (ontime_agg).
+    const auto fetch = [&](int64_t j) {
+      j = std::min(std::max(j, ahead.base), ahead.top);
+      __builtin_prefetch(reinterpret_cast<const void*>(slot_address(ahead, j)));
+    };
+    fetch(ahead.top);
+    if constexpr (kScans) {
+      if (ahead.pfx_upto != kNone) fetch(ahead.pfx_upto - 1);
+    }
+    fetch(m * a_);
   }
 
   // Moves a cursor past its window c.m; false (and the key's next firing recorded) once the key

@@ -255,6 +255,8 @@ class TimeWindowOperator {
     cache_lo_ = offset_ + j * g_;
     cache_hi_ = cache_lo_ + g_;
     const int64_t oldest = slicing::floor_div(j - n_, a_) + 1;  // oldest window holding slice j
+    cache_oldest_ = oldest;
+    cache_newest_ = slicing::floor_div(j, a_);
     // Saturated: a fire time past the int64 limit is never reached by a finite clock.
     cache_first_fire_ = int64_t(
         std::min<slicing::Int128>(slicing::Int128(offset_ + (oldest * a_ + n_) * g_) + fire_delay_,
@@ -625,8 +627,8 @@ class TimeWindowOperator {
       return to_generic().add(key, t, v, clock, em);
     }
     const int64_t j = slice_of(t.ms);
-    const int64_t m_hi = slicing::floor_div(j, a_);
-    const int64_t m_acc = std::max(slicing::floor_div(j - n_, a_) + 1, alive_min_);
+    const int64_t m_hi = cache_newest_;  // slice_of's, for slice j
+    const int64_t m_acc = std::max(cache_oldest_, alive_min_);
     if (m_acc > m_hi) return false;  // every window of t has closed
 
     if (key >= key_count_) {
@@ -736,9 +738,10 @@ class TimeWindowOperator {
   int64_t fired_max_ = 0, alive_min_ = 0, alive_slice_min_ = 0;
   int64_t next_fire_ = -slicing::kIndexLimit;  // windows before it have been fired
 
-  // The last slice looked up: [cache_lo_, cache_hi_) is slice cache_j_, whose oldest window fires
-  // at cache_first_fire_.
+  // The last slice looked up: [cache_lo_, cache_hi_) is slice cache_j_, which windows
+  // [cache_oldest_, cache_newest_] hold; the oldest fires at cache_first_fire_.
   int64_t cache_lo_ = 1, cache_hi_ = 0, cache_j_ = 0, cache_first_fire_ = 0;
+  int64_t cache_oldest_ = 0, cache_newest_ = 0;
   uint32_t cache_tag_ = kUntagged;  // tag_of(cache_j_)
   int64_t tag_base_ = -(int64_t(1) << 31);
 

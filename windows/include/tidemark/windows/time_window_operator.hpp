@@ -171,7 +171,7 @@ class TimeWindowOperator {
   // next look at the ring will read (a prefetch hint: slots from an address). One cache line.
   struct FireCursor {
     KeyId key;
-    uint32_t hint_slots;  // how many
+    uint32_t hint_slots;  // slots to prefetch from `hint` on
     int64_t m;
     int64_t same_until;
     uintptr_t hint;

@@ -2,10 +2,12 @@
 // Small helpers shared by the unit tests: traces from CSV text and runs into memory.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "tidemark/core/csv_trace.hpp"
+#include "tidemark/core/driver.hpp"
 #include "tidemark/core/emission.hpp"
 #include "tidemark/windows/run.hpp"
 
@@ -29,7 +31,9 @@ class Rng {
   uint64_t s_;
 };
 
-inline Trace csv(const std::string& text) { return parse_csv_trace(text, "test.csv"); }
+inline Trace csv(const std::string& text) {
+  return parse_csv_trace(text, "test.csv");
+}
 
 struct Output {
   Trace trace;
@@ -47,6 +51,17 @@ struct Output {
     return out;
   }
 };
+
+// Events through one operator and the Driver (one partition, no receive times), into memory.
+template <class Op>
+std::vector<Emission> replay(Op op, const RunConfig& config, const std::vector<Event>& events,
+                             Metrics& metrics) {
+  CollectingSink sink;
+  Driver driver(config, 1, false, op, sink, sink);
+  driver.process(std::span<const Event>(events));
+  metrics = driver.finish();
+  return sink.emissions;
+}
 
 inline Output run_csv(const std::string& text, const RunConfig& config) {
   Output o{csv(text), {}, {}};

@@ -62,15 +62,7 @@ std::vector<Event> staggered_key_events(uint32_t keys, uint64_t seed) {
   return out;
 }
 
-template <class Op>
-std::vector<Emission> replay(Op op, const RunConfig& config, const std::vector<Event>& events,
-                             Metrics& metrics) {
-  CollectingSink sink;
-  Driver driver(config, 1, false, op, sink, sink);
-  driver.process(std::span<const Event>(events));
-  metrics = driver.finish();
-  return sink.emissions;
-}
+using test::replay;
 
 bool same(const Emission& a, const Emission& b) {
   return a.key == b.key && a.window == b.window && a.stats == b.stats && a.kind == b.kind &&

@@ -480,47 +480,47 @@ class TimeWindowOperator {
   // A single window index (the clock advancing steadily): its keys emit straight from the
   // bucket, in key order, with nothing to carry to a next window.
   void fire_window(int64_t m, Emitter& em) {
-    std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
     const Window w = window(m);
-    for (size_t i = 0; i < keys.size(); ++i) {
-      prefetch_due(keys, i, m);
-      const KeyId k = keys[i];
-      KeyState& ks = keys_[k];
-      // Stale entries (the key's next firing moved) and duplicates.
-      if (ks.next != m || (i > 0 && k == keys[i - 1])) continue;
-      flush(k);
+    for_each_due_key(m, [&](KeyId k, KeyState& ks) {
       em.emit(k, w, lower(ontime_agg(ks, m)), EmissionKind::kOnTime);
       ks.next = next_window(ks, m);
       if (ks.next != kNone) buckets_.enqueue(ks.next, k);
-    }
-    keys.clear();
+    });
   }
 
   // The keys whose next on-time firing is window m join the cursors, which stay in key order.
   void admit_due_keys(int64_t m, int64_t last) {
-    std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
-    if (keys.empty()) return;
     std::vector<FireCursor>& due = cursors_.empty() ? cursors_ : due_;
-    due.clear();
-    for (size_t i = 0; i < keys.size(); ++i) {
-      prefetch_due(keys, i, m);
-      const KeyId k = keys[i];
-      KeyState& ks = keys_[k];
-      // Stale entries (the key's next firing moved) and duplicates.
-      if (ks.next != m || (i > 0 && k == keys[i - 1])) continue;
-      flush(k);
+    if (&due == &due_) due.clear();
+    for_each_due_key(m, [&](KeyId k, KeyState& ks) {
       FireCursor& c = due.emplace_back();
       c.key = k;
       c.m = m;
       aim(c, ks, last);
-    }
-    keys.clear();
+    });
     if (&due == &cursors_ || due.empty()) return;
     merged_.clear();
     std::merge(cursors_.begin(), cursors_.end(), due.begin(), due.end(),
                std::back_inserter(merged_),
                [](const FireCursor& x, const FireCursor& y) { return x.key < y.key; });
     cursors_.swap(merged_);
+  }
+
+  // Calls f(key, its state), in key order, for each key whose next on-time firing is window m
+  // (its newest slice written back first), skipping stale entries (the key's next firing moved)
+  // and duplicates; then empties the list.
+  template <class F>
+  void for_each_due_key(int64_t m, F&& f) {
+    std::vector<KeyId>& keys = buckets_.sorted_keys(m, keys_.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      prefetch_due(keys, i, m);
+      const KeyId k = keys[i];
+      KeyState& ks = keys_[k];
+      if (ks.next != m || (i > 0 && k == keys[i - 1])) continue;
+      flush(k);
+      f(k, ks);
+    }
+    keys.clear();
   }
 
   // While going through window m's firing list at i: the key state a few keys ahead, and the

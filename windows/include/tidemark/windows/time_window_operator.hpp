@@ -137,7 +137,6 @@ class TimeWindowOperator {
   }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
-  // Only worth it once the key states outgrow the caches (the hint costs a few instructions).
   // The key's newest-slice record always; its slice state only once the key states outgrow the
   // caches. A prefetch never faults, so a key past the tables (not seen yet) needs no check; the
   // addresses are integers, as they may lie outside the arrays.

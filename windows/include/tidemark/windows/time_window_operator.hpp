@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
@@ -132,8 +133,8 @@ class TimeWindowOperator {
   size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
   size_t state_bytes() const {
     if (generic_) return generic_->state_bytes();
-    return keys_.capacity() * sizeof(KeyState) + newest_.capacity() * sizeof(Newest) +
-           ring_bytes_ + buckets_.bytes();
+    // The keys seen: the tables' capacity beyond them is address space no key has touched.
+    return key_count_ * (sizeof(KeyState) + sizeof(Newest)) + ring_bytes_ + buckets_.bytes();
   }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
@@ -630,11 +631,7 @@ class TimeWindowOperator {
     const int64_t m_acc = std::max(cache_oldest_, alive_min_);
     if (m_acc > m_hi) return false;  // every window of t has closed
 
-    if (key >= key_count_) {
-      keys_.resize(size_t(key) + 1);
-      newest_.resize(size_t(key) + 1);
-      key_count_ = size_t(key) + 1;
-    }
+    if (key >= key_count_) grow_keys(key);
     flush(key);
     KeyState& ks = keys_[key];
     trim(ks);
@@ -691,6 +688,21 @@ class TimeWindowOperator {
     }
     cache_newest(key, j);
     return true;
+  }
+
+  // Makes room for keys up to `key`. Capacity goes to a power of two at once: key ids arrive in
+  // any order, and growing by doubling from the first id seen would move a million keys' state
+  // once more, into fresh memory the kernel zeroes again. Capacity never touched costs no memory.
+  void grow_keys(KeyId key) {
+    const size_t count = size_t(key) + 1;
+    if (count > keys_.capacity()) {
+      const size_t cap = std::bit_ceil(count);
+      keys_.reserve(cap);
+      newest_.reserve(cap);
+    }
+    keys_.resize(count);
+    newest_.resize(count);
+    key_count_ = count;
   }
 
   // Hands every open window to the general operator, which handles the rest of the run.

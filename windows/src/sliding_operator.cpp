@@ -121,6 +121,7 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
     apply(key, k, j, right, identity(), clock, em);
   }
   points.insert(pool_, size_t(later - points.begin()), Point{t, v});
+  k.next_fired.reset();
   ++point_count_;
   return true;
 }
@@ -189,6 +190,7 @@ void SlidingOperator::trim(KeyState& k, Timestamp clock) {
   dead_points_ += gone;
   if (h == points.size() || (h >= 16 && 2 * h >= points.size())) {
     points.erase(0, h);
+    k.next_fired.reset();
     dead_points_ -= h;
     h = 0;
   }
@@ -235,7 +237,11 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
       const size_t i = k.head + k.fired;
       TIDEMARK_ASSERT(i < k.starts.size() && k.starts[i] == e.start);
       const Window w{e.start, end};
-      em.emit(e.key, w, lower(exact_ ? aggregate(k, w) : aggs_[e.key][i]), EmissionKind::kOnTime);
+      const Aggregate a =
+          exact_ ? k.next_fired.query(k.points.data(), k.phead, uint32_t(k.points.size()), w.start,
+                                   w.end)
+                 : aggs_[e.key][i];
+      em.emit(e.key, w, lower(a), EmissionKind::kOnTime);
       if (closes) {
         erase(e.key, k, i, clock);
       } else {

@@ -19,6 +19,7 @@
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/block_pool.hpp"
+#include "tidemark/windows/forward_range_aggregate.hpp"
 #include "tidemark/windows/sliding_calendar.hpp"
 
 namespace tidemark {
@@ -70,6 +71,9 @@ class SlidingOperator {
     uint32_t phead = 0;             // events before it are trimmed and erased in batches
     uint32_t head = 0;              // purged windows before it are erased in batches
     uint32_t fired = 0;             // length of the fired prefix of the open windows
+    // Exact mode: the aggregate of the window that fired last, for the next one to fire (the
+    // key's windows fire in start order); reset when points are inserted or erased.
+    ForwardRangeAggregate next_fired;
   };
 
   KeyState& state_of(KeyId key) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -126,13 +127,35 @@ class SlidingCalendar {
     return buckets_[it->second];
   }
 
-  // Sorts by a byte-wise LSD radix sort (only the bytes the largest key uses) when large.
+  // Sorts keys: through a bitmap of the keys' range when they are dense in it (at most a few
+  // words per key; a key of a bucket appears there once, and a repeated one is detected), else
+  // by a byte-wise LSD radix sort (only the bytes the largest key uses) when many.
   void sort_keys(std::vector<KeyId>& keys) {
+    if (keys.size() < 16) {
+      std::sort(keys.begin(), keys.end());
+      return;
+    }
+    KeyId lo = keys[0], hi = keys[0];
+    for (const KeyId k : keys) {  // not std::minmax_element: this loop vectorizes
+      lo = std::min(lo, k);
+      hi = std::max(hi, k);
+    }
+    const size_t base = lo / 64, words = hi / 64 - base + 1;
+    if (words <= 4 * keys.size() && mark(keys, base, words)) {
+      size_t n = 0;
+      for (size_t w = 0; w < words; ++w) {
+        for (uint64_t x = bits_[w]; x != 0; x &= x - 1) {
+          keys[n++] = KeyId((base + w) * 64 + unsigned(std::countr_zero(x)));
+        }
+        bits_[w] = 0;
+      }
+      return;
+    }
     if (keys.size() < 64) {
       std::sort(keys.begin(), keys.end());
       return;
     }
-    const KeyId top = *std::max_element(keys.begin(), keys.end());
+    const KeyId top = hi;
     scratch_.resize(keys.size());
     for (unsigned shift = 0; shift < 32 && (top >> shift) != 0; shift += 8) {
       std::array<uint32_t, 257> at{};
@@ -141,6 +164,21 @@ class SlidingCalendar {
       for (const KeyId k : keys) scratch_[at[(k >> shift) & 0xFF]++] = k;
       keys.swap(scratch_);
     }
+  }
+  // Sets the bits of `keys` in bits_[0, words) (all clear before), word 0 holding keys from
+  // 64 * base; false, with the bits cleared again, if a key repeats.
+  bool mark(const std::vector<KeyId>& keys, size_t base, size_t words) {
+    if (bits_.size() < words) bits_.resize(words);
+    uint64_t repeated = 0;
+    for (const KeyId k : keys) {
+      uint64_t& w = bits_[k / 64 - base];
+      const uint64_t bit = uint64_t{1} << (k % 64);
+      repeated |= w & bit;
+      w |= bit;
+    }
+    if (repeated == 0) return true;
+    for (const KeyId k : keys) bits_[k / 64 - base] = 0;
+    return false;
   }
 
   Duration span_;
@@ -151,6 +189,7 @@ class SlidingCalendar {
   std::array<CacheLine, kLines> cache_;      // recently used ends
   std::vector<std::pair<Timestamp, Entry>> odd_;  // windows whose end saturated, with their end
   std::vector<KeyId> scratch_;               // radix sort buffer
+  std::vector<uint64_t> bits_;               // bitmap sort buffer, all clear between sorts
   size_t entries_ = 0;
 };
 

@@ -25,8 +25,16 @@ Aggregate SlidingOperator::aggregate(const KeyState& k, Window w) {
 }
 
 size_t SlidingOperator::find(const KeyState& k, Timestamp start) {
-  return size_t(std::lower_bound(k.starts.begin() + k.head, k.starts.end(), start) -
-                k.starts.begin());
+  // Branch-free: the probes are unpredictable.
+  const Timestamp* first = k.starts.data() + k.head;
+  const Timestamp* const last = k.starts.data() + k.starts.size();
+  for (size_t n = size_t(last - first); n > 1;) {
+    const size_t half = n / 2;
+    first = first[half - 1] < start ? first + half : first;
+    n -= half;
+  }
+  if (first != last && *first < start) ++first;
+  return size_t(first - k.starts.data());
 }
 
 // Every open window's aggregate from its events: exact integers, so equal to what the eager
@@ -84,7 +92,8 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
 bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
   if (exact_ && !exact_sums_.admit(v)) [[unlikely]] leave_exact();
   KeyState& k = state_of(key);
-  trim(k, clock);
+  const Timestamp keep = keep_at(clock);
+  if (k.phead < k.points.size() && k.points[k.phead].time < keep) trim(k, keep);
   PooledArray<Point>& points = k.points;
   if (exact_ && in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
   const auto first = points.begin() + k.phead;
@@ -130,14 +139,29 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
 // window is due (fire() has run for this clock), and t is far from the ends of time (no
 // saturation below).
 bool SlidingOperator::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
-  constexpr int64_t kLimit = int64_t(1) << 61;
-  if (t.ms <= -kLimit || t.ms >= kLimit || diff_.ms >= kLimit) return false;
+  // |t| < kLimit, with one comparison.
+  if (uint64_t(t.ms) + uint64_t(kLimit - 1) > uint64_t(2 * kLimit - 2) || !small_diff_) {
+    return false;
+  }
   if (k.points.size() > k.phead && k.points.back().time > t) return false;
   const size_t unfired = k.head + k.fired;
-  if (unfired < k.starts.size() && policy_.fire_time(window_at(k.starts[unfired]).end) <= clock) {
+  if (clock != fired_clock_ && unfired < k.starts.size() &&
+      policy_.fire_time(window_at(k.starts[unfired]).end) <= clock) {
     return false;
   }
   return k.fired == 0 || k.starts[unfired - 1] < t - diff_;
+}
+
+void SlidingOperator::open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end) {
+  TIDEMARK_ASSERT(i >= k.head + k.fired);
+  if (i == k.head && k.head > 0) {  // reuse a purged slot in front
+    k.starts[--k.head] = start;
+    --dead_slots_;
+  } else {
+    k.starts.insert(pool_, i, start);
+  }
+  ++window_count_;
+  fires_.add(policy_.fire_time(end), end, key, start);
 }
 
 // add() for an event in order within its key, with lazy aggregates. Of the windows containing t
@@ -147,6 +171,27 @@ bool SlidingOperator::in_order(const KeyState& k, Timestamp t, Timestamp clock) 
 bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
                                    Emitter& em) {
   const Timestamp left = t - diff_;
+  const Timestamp left_end = t + Duration{1};
+  if (clock < policy_.fire_time(left_end)) [[likely]] {
+    // Not late for t's left window, nor for the newest event's right window, which ends no
+    // earlier: both are new unfired windows if they do not exist yet.
+    const size_t i = find(k, left);
+    if (i == k.starts.size() || k.starts[i] != left) open(key, k, i, left, left_end);
+    if (k.points.size() > k.phead) {
+      const Timestamp newest = k.points.back().time;
+      if (newest < t && newest >= left - Duration{1} && newest + Duration{1} != left) {
+        const Timestamp right = newest + Duration{1};
+        // Usually after every window of the key (its start is above every other event's).
+        const size_t j = k.starts.back() < right ? k.starts.size() : find(k, right);
+        if (j == k.starts.size() || k.starts[j] != right) {
+          open(key, k, j, right, window_at(right).end);
+        }
+      }
+    }
+    k.points.push_back(pool_, Point{t, v});
+    ++point_count_;
+    return true;
+  }
   Timestamp candidates[2] = {left, left};
   size_t n = 1;
   if (k.points.size() > k.phead) {
@@ -175,8 +220,7 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
 
 // Drops events that no window able to accept events will need: the last window an event p
 // matters to is its right window, ending at p + DIFF + 2 and closing `allowed` later.
-void SlidingOperator::trim(KeyState& k, Timestamp clock) {
-  const Timestamp keep = clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
+void SlidingOperator::trim(KeyState& k, Timestamp keep) {
   PooledArray<Point>& points = k.points;
   size_t h = k.phead;
   if (h < points.size() && points.back().time < keep) {
@@ -213,7 +257,7 @@ void SlidingOperator::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
     if (!exact_) aggs_[key].clear();
     dead_slots_ -= k.head;
     k.head = 0;
-    trim(k, clock);
+    trim(k, keep_at(clock));
   }
 }
 
@@ -250,6 +294,7 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
       }
     }
   }
+  fired_clock_ = clock;
   while (purges_.due(clock)) {
     purges_.pop(batch_);
     for (const SlidingCalendar::Entry& e : batch_) {

@@ -92,14 +92,30 @@ class SlidingOperator {
              Timestamp clock, Emitter& em);
   bool in_order(const KeyState& k, Timestamp t, Timestamp clock) const;
   bool add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
-  void trim(KeyState& k, Timestamp clock);
+  // Creates the unfired window [start, end) of `key` at index i of its windows.
+  void open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end);
+  // The oldest event time a key keeps at `clock` (computed once per clock).
+  Timestamp keep_at(Timestamp clock) {
+    if (clock != keep_clock_) {
+      keep_clock_ = clock;
+      keep_ = clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
+    }
+    return keep_;
+  }
+  void trim(KeyState& k, Timestamp keep);  // drops k's events before `keep`
   // Index of the window of `k` at `start` (or where it belongs).
   static size_t find(const KeyState& k, Timestamp start);
   void erase(KeyId key, KeyState& k, size_t i, Timestamp clock);
   void leave_exact();  // computes every open window's aggregate and keeps them from then on
 
+  static constexpr int64_t kLimit = int64_t(1) << 61;  // in_order() keeps far from saturation
+
   Duration diff_;
   LatenessPolicy policy_;
+  bool small_diff_ = diff_.ms < kLimit;
+  Timestamp fired_clock_ = Timestamp::min();  // of the last fire() (none is due at -inf)
+  Timestamp keep_clock_ = Timestamp::min();  // keep_at() of it is keep_
+  Timestamp keep_ = keep_clock_ - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
   BlockPool pool_;              // holds the arrays of keys_
   std::vector<KeyState> keys_;  // indexed by KeyId (dense), grown on first use
   std::vector<std::vector<Aggregate>> aggs_;  // eager mode: per key, beside KeyState::starts

@@ -230,11 +230,11 @@ void SlidingOperator::trim(KeyState& k, Timestamp keep) {
   }
   const size_t gone = h - k.phead;
   if (gone == 0) return;
+  k.next_fired.reset();
   point_count_ -= gone;
   dead_points_ += gone;
   if (h == points.size() || (h >= 16 && 2 * h >= points.size())) {
     points.erase(0, h);
-    k.next_fired.reset();
     dead_points_ -= h;
     h = 0;
   }
@@ -287,7 +287,13 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
                  : aggs_[e.key][i];
       em.emit(e.key, w, lower(a), EmissionKind::kOnTime);
       if (closes) {
-        erase(e.key, k, i, clock);
+        if (i == k.head && i + 1 < k.starts.size() && i + 1 < 16) [[likely]] {
+          ++k.head;  // erase()'s common case, inline
+          --window_count_;
+          ++dead_slots_;
+        } else {
+          erase(e.key, k, i, clock);
+        }
       } else {
         ++k.fired;
         purges_.add(policy_.close_time(end), end, e.key, e.start);
@@ -304,13 +310,6 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
       erase(e.key, k, k.head, clock);
     }
   }
-}
-
-size_t SlidingOperator::state_bytes() const {
-  const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
-  return keys_.capacity() * sizeof(KeyState) + aggs_.capacity() * sizeof(std::vector<Aggregate>) +
-         (point_count_ + dead_points_) * sizeof(Point) +
-         (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
 }
 
 }  // namespace tidemark

@@ -22,15 +22,11 @@ class ForwardRangeAggregate {
   void reset() { valid_ = false; }
 
   // Count, sum, min and max of the points p[i], i in [first, size), with start <= time < end;
-  // p[first, size) is sorted by time. Unless reset() was called, p may only have grown at its
-  // end since the last query. A start or end below the last query's is detected and starts
-  // afresh, and so is a `first` past the last range's start.
+  // p[first, size) is sorted by time. Unless reset() was called since the last query: p has
+  // only grown at its end since, `first` is the same, and start and end are no smaller.
   template <class Point>
   Aggregate query(const Point* p, uint32_t first, uint32_t size, Timestamp start, Timestamp end) {
-    if (!valid_ || lo_ < first || hi_ > size || (lo_ > first && !(p[lo_ - 1].time < start)) ||
-        (hi_ > lo_ && !(p[hi_ - 1].time < end))) {
-      restart(p, first, size, start);
-    }
+    if (!valid_) restart(p, first, size, start);
     while (lo_ < hi_ && p[lo_].time < start) leave(p[lo_++].value);
     if (lo_ == hi_) {  // nothing left of the last range: skip to the new one
       if (lo_ < size && p[lo_].time < start) {

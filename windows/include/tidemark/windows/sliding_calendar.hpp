@@ -40,13 +40,14 @@ class SlidingCalendar {
   explicit SlidingCalendar(Duration span) : span_(span) { cache_.fill({0, kNone}); }
 
   void add(Timestamp due, Timestamp end, KeyId key, Timestamp start) {
-    std::vector<KeyId>& bucket = bucket_of(due, end);
-    if (start.ms <= std::numeric_limits<int64_t>::max() - span_.ms && start.ms + span_.ms == end.ms) {
-      bucket.push_back(key);
+    const CacheLine& c = cache_[line(end.ms)];
+    const bool plain = start.ms <= max_plain_start_ && start.ms + span_.ms == end.ms;
+    if (c.end == end.ms && c.bucket != kNone && plain) [[likely]] {  // a recent end
+      buckets_[c.bucket].push_back(key);
+      ++entries_;
     } else {
-      odd_.push_back({end, {key, start}});
+      add_slow(due, end, key, start, plain);
     }
-    ++entries_;
   }
   bool due(Timestamp clock) const { return !heap_.empty() && heap_.front().due <= clock; }
   // Removes the earliest end; its windows, sorted by (key, start), replace the contents of `out`.
@@ -107,6 +108,17 @@ class SlidingCalendar {
   };
 
   static size_t line(int64_t end) { return size_t(uint64_t(end) % kLines); }
+
+  [[gnu::noinline]] void add_slow(Timestamp due, Timestamp end, KeyId key, Timestamp start,
+                                  bool plain) {
+    std::vector<KeyId>& bucket = bucket_of(due, end);
+    if (plain) {
+      bucket.push_back(key);
+    } else {
+      odd_.push_back({end, {key, start}});
+    }
+    ++entries_;
+  }
 
   std::vector<KeyId>& bucket_of(Timestamp due, Timestamp end) {
     CacheLine& c = cache_[line(end.ms)];
@@ -182,6 +194,7 @@ class SlidingCalendar {
   }
 
   Duration span_;
+  int64_t max_plain_start_ = std::numeric_limits<int64_t>::max() - span_.ms;  // no overflow above
   std::vector<End> heap_;                    // one per distinct pending end
   std::vector<std::vector<KeyId>> buckets_;  // by bucket id: keys of the windows ending there
   std::vector<uint32_t> free_;               // recycled bucket ids (empty, with capacity)

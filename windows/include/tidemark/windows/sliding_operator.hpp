@@ -53,7 +53,14 @@ class SlidingOperator {
     __builtin_prefetch(k.starts.data() + (k.head + k.fired - (k.fired > 0)));
     __builtin_prefetch(k.starts.data() + (starts > 0 ? starts - 1 : 0));
   }
-  size_t state_bytes() const;
+  // Inline: the Driver asks after every event.
+  size_t state_bytes() const {
+    const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
+    return keys_.capacity() * sizeof(KeyState) +
+           aggs_.capacity() * sizeof(std::vector<Aggregate>) +
+           (point_count_ + dead_points_) * sizeof(Point) +
+           (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
+  }
   // Whether aggregates are still computed lazily (all values so far were exact integers).
   bool lazy_aggregates() const { return exact_; }
 

@@ -171,20 +171,20 @@ void SlidingOperator::open(KeyId key, KeyState& k, size_t i, Timestamp start, Ti
 bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
                                    Emitter& em) {
   const Timestamp left = t - diff_;
-  const Timestamp left_end = t + Duration{1};
+  const Timestamp left_end{t.ms + 1};  // no saturation here: see in_order()
   if (clock < policy_.fire_time(left_end)) [[likely]] {
     // Not late for t's left window, nor for the newest event's right window, which ends no
     // earlier: both are new unfired windows if they do not exist yet.
     const size_t i = find(k, left);
     if (i == k.starts.size() || k.starts[i] != left) open(key, k, i, left, left_end);
     if (k.points.size() > k.phead) {
-      const Timestamp newest = k.points.back().time;
-      if (newest < t && newest >= left - Duration{1} && newest + Duration{1} != left) {
-        const Timestamp right = newest + Duration{1};
+      const int64_t newest = k.points.back().time.ms;
+      if (newest < t.ms && newest + 1 > left.ms) {  // newest >= left - 1 > -2^62
+        const Timestamp right{newest + 1};
         // Usually after every window of the key (its start is above every other event's).
         const size_t j = k.starts.back() < right ? k.starts.size() : find(k, right);
         if (j == k.starts.size() || k.starts[j] != right) {
-          open(key, k, j, right, window_at(right).end);
+          open(key, k, j, right, Timestamp{right.ms + diff_.ms + 1});
         }
       }
     }
@@ -269,9 +269,9 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
     const bool closes = policy_.close_time(end) <= clock;
     for (size_t j = 0; j < batch_.size(); ++j) {
       // Keys are scattered: fetch the state of the keys a few windows ahead.
-      if (j + 8 < batch_.size()) __builtin_prefetch(&keys_[batch_[j + 8].key]);
-      if (j + 4 < batch_.size()) {
-        const KeyState& ahead = keys_[batch_[j + 4].key];
+      if (j + 16 < batch_.size()) __builtin_prefetch(&keys_[batch_[j + 16].key]);
+      if (j + 8 < batch_.size()) {
+        const KeyState& ahead = keys_[batch_[j + 8].key];
         __builtin_prefetch(ahead.starts.data() + ahead.head + ahead.fired);
         if (exact_) __builtin_prefetch(ahead.points.data() + ahead.phead);
         if (!ahead.points.empty()) __builtin_prefetch(&ahead.points.back());

@@ -36,10 +36,7 @@ class SlidingOperator {
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   size_t open_windows() const { return window_count_; }
   void prefetch(KeyId key) const {
-    if (key < keys_.size()) {
-      __builtin_prefetch(&keys_[key]);
-      __builtin_prefetch(reinterpret_cast<const char*>(&keys_[key] + 1) - 1);
-    }
+    if (key < keys_.size()) __builtin_prefetch(&keys_[key]);  // one line
   }
   // The lines an event of `key` reads first: its oldest and newest events, its windows around the
   // first unfired one and its last. Always inlined: g++ deems a function that only prefetches
@@ -72,7 +69,7 @@ class SlidingOperator {
   // The state of one key: its events and windows sit together, sorted, in blocks of the pool,
   // so an event touches a few cache lines instead of one hash node per window. Windows fire in
   // start order, so the fired ones (kept for grace) are a prefix of the open windows.
-  struct KeyState {
+  struct alignas(64) KeyState {
     PooledArray<Point> points;      // retained events points[phead..], sorted by time
     PooledArray<Timestamp> starts;  // open windows starts[head..], sorted
     uint32_t phead = 0;             // events before it are trimmed and erased in batches
@@ -82,6 +79,7 @@ class SlidingOperator {
     // key's windows fire in start order); reset when points are inserted or erased.
     ForwardRangeAggregate next_fired;
   };
+  static_assert(sizeof(KeyState) == 64, "one cache line per key");
 
   KeyState& state_of(KeyId key) {
     if (key >= keys_.size()) {

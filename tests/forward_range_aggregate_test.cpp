@@ -51,8 +51,8 @@ TEST_CASE("forward range aggregate: windows moving forward over growing points",
       if (r < 45) {  // a point appended at the end
         t += rng.uniform(0, max_gap);
         // Now and then the extremes ExactSums admits.
-        const double v = rng.chance(2)   ? (rng.chance(50) ? 1.0 : -1.0) * (0x1p31 - 1)
-                         : double(rng.uniform(-value_range, value_range));
+        const double v = rng.chance(2) ? (rng.chance(50) ? 1.0 : -1.0) * (0x1p31 - 1)
+                                       : double(rng.uniform(-value_range, value_range));
         p.push_back({Timestamp{t}, v});
       } else if (r < 47 && first < p.size()) {  // a point inserted anywhere: the caller resets
         const size_t at = size_t(rng.uniform(first, int64_t(p.size()) - 1));
@@ -80,8 +80,7 @@ TEST_CASE("forward range aggregate: windows moving forward over growing points",
         if (end < last_end) agg.reset();  // after one ending at +inf
         last_end = end;
         const Aggregate want = brute_force(p, first, Timestamp{start}, end);
-        const Aggregate got =
-            agg.query(p.data(), first, uint32_t(p.size()), Timestamp{start}, end);
+        const Aggregate got = agg.query(p.data(), first, uint32_t(p.size()), Timestamp{start}, end);
         INFO("run " << run << ", step " << step << ", start " << start << ", span " << span);
         REQUIRE(same(got, want));
         ++queries;

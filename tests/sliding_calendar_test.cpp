@@ -52,10 +52,9 @@ TEST_CASE("sliding calendar: pops ends in due order, windows by key and start", 
           p.start = p.end - span;
         }
         // A window of a key is in its end's bucket once, but a repeat must not be lost either.
-        const bool repeat =
-            std::any_of(pending.begin(), pending.end(), [&](const Pending& q) {
-              return q.key == p.key && q.end == p.end && q.start == p.start;
-            });
+        const bool repeat = std::any_of(pending.begin(), pending.end(), [&](const Pending& q) {
+          return q.key == p.key && q.end == p.end && q.start == p.start;
+        });
         if (repeat && !rng.chance(30)) continue;
         p.due = p.end + delay;
         cal.add(p.due, p.end, p.key, p.start);

@@ -281,10 +281,9 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
       const size_t i = k.head + k.fired;
       TIDEMARK_ASSERT(i < k.starts.size() && k.starts[i] == e.start);
       const Window w{e.start, end};
-      const Aggregate a =
-          exact_ ? k.next_fired.query(k.points.data(), k.phead, uint32_t(k.points.size()), w.start,
-                                   w.end)
-                 : aggs_[e.key][i];
+      const Aggregate a = exact_ ? k.next_fired.query(k.points.data(), k.phead,
+                                                      uint32_t(k.points.size()), w.start, w.end)
+                                 : aggs_[e.key][i];
       em.emit(e.key, w, lower(a), EmissionKind::kOnTime);
       if (closes) {
         if (i == k.head && i + 1 < k.starts.size() && i + 1 < 16) [[likely]] {

@@ -6,10 +6,12 @@
 // An open window holds exactly the key's retained events inside it (the clock never decreases,
 // so every such event was accepted by it). While all values are integers (each below 2^31 in
 // magnitude, none -0) whose total magnitude stays below 2^53, sums are exact in any order and a
-// window's aggregate is computed from its events only when it is emitted. At the first other
-// value the operator computes every open window's aggregate once and from then on keeps them
-// eagerly, in the original order of additions (events inside the window at its creation in
-// time order, then later ones in arrival order), so results are bit-identical either way.
+// window's aggregate is computed from its events only when it is emitted (on firing, from the
+// running aggregate of the key's window that fired before it: ForwardRangeAggregate). At the
+// first other value the operator computes every open window's aggregate once and from then on
+// keeps them eagerly, in the original order of additions (events inside the window at its
+// creation in time order, then later ones in arrival order), so results are bit-identical
+// either way.
 
 #include <algorithm>
 #include <vector>
@@ -53,8 +55,7 @@ class SlidingOperator {
   // Inline: the Driver asks after every event.
   size_t state_bytes() const {
     const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
-    return keys_.capacity() * sizeof(KeyState) +
-           aggs_.capacity() * sizeof(std::vector<Aggregate>) +
+    return keys_.capacity() * sizeof(KeyState) + aggs_.capacity() * sizeof(std::vector<Aggregate>) +
            (point_count_ + dead_points_) * sizeof(Point) +
            (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
   }
@@ -66,9 +67,10 @@ class SlidingOperator {
     Timestamp time;
     double value;
   };
-  // The state of one key: its events and windows sit together, sorted, in blocks of the pool,
-  // so an event touches a few cache lines instead of one hash node per window. Windows fire in
-  // start order, so the fired ones (kept for grace) are a prefix of the open windows.
+  // The state of one key, one cache line: its events and windows sit together, sorted, in
+  // blocks of the pool, so an event touches a few cache lines instead of one hash node per
+  // window. Windows fire in start order, so the fired ones (kept for grace) are a prefix of the
+  // open windows.
   struct alignas(64) KeyState {
     PooledArray<Point> points;      // retained events points[phead..], sorted by time
     PooledArray<Timestamp> starts;  // open windows starts[head..], sorted
@@ -99,11 +101,14 @@ class SlidingOperator {
   bool add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
   // Creates the unfired window [start, end) of `key` at index i of its windows.
   void open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end);
-  // The oldest event time a key keeps at `clock` (computed once per clock).
+  // The oldest event time a key keeps at `clock`; keep_at() computes it once per clock.
+  Timestamp keep_for(Timestamp clock) const {
+    return clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
+  }
   Timestamp keep_at(Timestamp clock) {
     if (clock != keep_clock_) {
       keep_clock_ = clock;
-      keep_ = clock - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
+      keep_ = keep_for(clock);
     }
     return keep_;
   }
@@ -119,8 +124,7 @@ class SlidingOperator {
   LatenessPolicy policy_;
   bool small_diff_ = diff_.ms < kLimit;
   Timestamp fired_clock_ = Timestamp::min();  // of the last fire() (none is due at -inf)
-  Timestamp keep_clock_ = Timestamp::min();  // keep_at() of it is keep_
-  Timestamp keep_ = keep_clock_ - Duration{diff_.ms + 2} - policy_.allowed() + Duration{1};
+  Timestamp keep_clock_ = Timestamp::min(), keep_ = keep_for(keep_clock_);
   BlockPool pool_;              // holds the arrays of keys_
   std::vector<KeyState> keys_;  // indexed by KeyId (dense), grown on first use
   std::vector<std::vector<Aggregate>> aggs_;  // eager mode: per key, beside KeyState::starts

@@ -1,10 +1,12 @@
 // Version 2's aligned records, version 1 files, and map_binary_trace against read_binary_trace.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <vector>
 #include <unistd.h>
 
 #include "tidemark/core/binary_trace.hpp"
@@ -163,4 +165,43 @@ TEST_CASE("a mapped trace's bad record gives read_binary_trace's error", "[binar
   CHECK_THROWS_WITH(map_binary_trace(file.path), copied_error);
   CHECK_THROWS_WITH(map_binary_trace(file.path.string() + ".missing"),
                     Catch::Contains("cannot open"));
+}
+
+TEST_CASE("a mapped trace validated on several threads is the same trace", "[binary_trace]") {
+  // Shares are whole chunks of 4096 records: sizes around one, two and three chunks per share.
+  for (const uint64_t events : {0ull, 5000ull, 8192ull, 8193ull, 20000ull, 30001ull}) {
+    const std::string bytes = to_binary(generated(events, 37));
+    const TempFile file("threads-" + std::to_string(events) + ".tmt", bytes);
+    const Trace one = map_binary_trace(file.path);
+    for (const unsigned threads : {2u, 3u, 8u}) {
+      INFO(events << " events, " << threads << " threads");
+      const Trace many = map_binary_trace(file.path, threads);
+      REQUIRE(many.mapping != nullptr);
+      require_same(many, one);
+      CHECK(many.partition_count() == one.partition_count());
+    }
+  }
+}
+
+TEST_CASE("a bad record found on several threads gives the one-thread error", "[binary_trace]") {
+  // Bad records in the first share, the last share, and in two shares at once (the first wins).
+  const std::vector<std::vector<size_t>> bad_sets = {{100}, {19000}, {19000, 5000}, {4096, 4095}};
+  for (const std::vector<size_t>& bad : bad_sets) {
+    std::string bytes = to_binary(generated(20000, 5));
+    const size_t records = bytes.size() - 20000 * kBinaryRecordSize;
+    for (const size_t i : bad) bytes[records + i * kBinaryRecordSize + 60] = 1;  // padding
+    const TempFile file("bad-threads.tmt", bytes);
+    std::string one_error;
+    try {
+      map_binary_trace(file.path);
+    } catch (const InputError& e) {
+      one_error = e.what();
+    }
+    const size_t first = *std::min_element(bad.begin(), bad.end());
+    REQUIRE_THAT(one_error, Catch::Contains("record " + std::to_string(first + 1) + " "));
+    for (const unsigned threads : {2u, 3u}) {
+      INFO(threads << " threads, first bad record " << first + 1);
+      CHECK_THROWS_WITH(map_binary_trace(file.path, threads), one_error);
+    }
+  }
 }

@@ -317,7 +317,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     grid.clocks = parse_list("--clocks", clocks, parse_clock_mode);
     const std::vector<RunConfig> configs = grid.configurations();
 
-    const Trace trace = load_trace(trace_path);
+    const Trace trace = load_trace(trace_path, threads);
     std::optional<Output> csv_out, json_out;
     if (!csv_path.empty()) csv_out.emplace(csv_path, out);
     if (!json_path.empty()) json_out.emplace(json_path, out);

@@ -94,8 +94,8 @@ RunConfig to_config(const RunOptions& o) {
   return c;
 }
 
-Trace load_trace(const std::string& path) {
-  return is_binary_trace_path(path) ? map_binary_trace(path) : read_csv_trace(path);
+Trace load_trace(const std::string& path, unsigned threads) {
+  return is_binary_trace_path(path) ? map_binary_trace(path, threads) : read_csv_trace(path);
 }
 
 Output::Output(const std::string& path, std::ostream& fallback) : path_(path), fallback_(fallback) {

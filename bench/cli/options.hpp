@@ -39,8 +39,9 @@ void add_run_options(CLI::App& app, RunOptions& o, bool with_policy = true);
 // Throws ConfigError naming the option and its value.
 RunConfig to_config(const RunOptions& o);
 
-// Reads a CSV trace, or a binary one (.tmt) whole. Throws InputError.
-Trace load_trace(const std::string& path);
+// Reads a CSV trace, or a binary one (.tmt) whole, mapped where it can be and its records
+// checked on up to `threads` threads. Throws InputError.
+Trace load_trace(const std::string& path, unsigned threads = 1);
 
 // An output file, or `fallback` for "-" or "". Throws ConfigError when it cannot be opened.
 class Output {

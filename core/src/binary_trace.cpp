@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "tidemark/core/error.hpp"
@@ -314,9 +315,19 @@ class Reader {
 
   // Validates all the records at `raw` (the file's records, in the native layout) in place, as
   // next() would chunk by chunk, and returns them; `partitions` becomes 1 + their largest
-  // partition id (0 for none), as Trace::partition_count() would count it.
-  std::span<const Event> validate_in_place(const unsigned char* raw, PartitionId& partitions) {
+  // partition id (0 for none), as Trace::partition_count() would count it. With `threads` > 1,
+  // that many threads each check (and so fault in) a share of the records; should any share
+  // hold a bad record, the records are checked again in order, so that the error names the
+  // first bad record, as with one thread.
+  std::span<const Event> validate_in_place(const unsigned char* raw, PartitionId& partitions,
+                                           unsigned threads) {
     TIDEMARK_ASSERT(kNativeLayout && done_ == 0);
+    if (threads > 1 && records_ >= 2 * kChunkRecords) {
+      if (all_ok_in_parallel(raw, partitions, threads)) {
+        done_ = records_;
+        return {reinterpret_cast<const Event*>(raw), size_t(records_)};
+      }
+    }
     partitions = 0;
     for (uint64_t at = 0; at < records_; at += kChunkRecords) {
       const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - at));
@@ -330,6 +341,40 @@ class Reader {
     }
     done_ = records_;
     return {reinterpret_cast<const Event*>(raw), size_t(records_)};
+  }
+
+  // Whether every record at `raw` is valid, checked in `threads` shares of whole chunks at once;
+  // `partitions` as in validate_in_place.
+  bool all_ok_in_parallel(const unsigned char* raw, PartitionId& partitions, unsigned threads) const {
+    const uint64_t chunks = (records_ + kChunkRecords - 1) / kChunkRecords;
+    const uint64_t shares = std::min<uint64_t>(threads, chunks);
+    struct Share {
+      bool ok = true;
+      PartitionId partitions = 0;
+    };
+    std::vector<Share> results(shares);
+    const auto check = [&](uint64_t s) {
+      const uint64_t first = chunks * s / shares * kChunkRecords;
+      const uint64_t last = std::min(records_, chunks * (s + 1) / shares * kChunkRecords);
+      Share& r = results[s];
+      for (uint64_t at = first; at < last && r.ok; at += kChunkRecords) {
+        const size_t k = size_t(std::min<uint64_t>(kChunkRecords, last - at));
+        PartitionId largest;
+        r.ok = limits_->all_ok(raw + at * kBinaryRecordSize, k, at + 1, largest);
+        r.partitions = std::max(r.partitions, largest + 1);
+      }
+    };
+    {
+      std::vector<std::jthread> helpers;
+      for (uint64_t s = 1; s < shares; ++s) helpers.emplace_back(check, s);
+      check(0);
+    }  // joined
+    partitions = 0;
+    for (const Share& r : results) {
+      if (!r.ok) return false;
+      partitions = std::max(partitions, r.partitions);
+    }
+    return true;
   }
 
   // The next chunk of validated records; empty at the end.
@@ -602,8 +647,9 @@ class FileMapping {
     if (fd < 0) return;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-      // Populated up front: the records are then read at memory speed, without a fault per page.
-      void* p = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      // Not populated here: validation reads every page first, on as many threads as it is
+      // given, and the page faults are shared out with it (populating took as long, on one).
+      void* p = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (p != MAP_FAILED) {
         data_ = static_cast<const unsigned char*>(p);
         size_ = size_t(st.st_size);
@@ -628,7 +674,7 @@ class FileMapping {
 }  // namespace
 #endif
 
-Trace map_binary_trace(const std::filesystem::path& path) {
+Trace map_binary_trace(const std::filesystem::path& path, unsigned threads) {
 #if TIDEMARK_MMAP
   if constexpr (kNativeLayout) {
     auto mapping = std::make_shared<const FileMapping>(path);
@@ -639,7 +685,8 @@ Trace map_binary_trace(const std::filesystem::path& path) {
       if (reader.records_offset() % alignof(Event) == 0) {
         Trace trace = reader.header();
         trace.mapped =
-            reader.validate_in_place(mapping->data() + reader.records_offset(), trace.mapped_partitions);
+            reader.validate_in_place(mapping->data() + reader.records_offset(), trace.mapped_partitions,
+                                     threads);
         trace.mapping = std::move(mapping);
         return trace;
       }

@@ -56,8 +56,9 @@ Trace read_binary_trace(const std::filesystem::path& path);
 // Same, but where the file's records can be used in place (a version 2 file on a little-endian
 // machine) it maps the file instead of copying it: the records are read from the page cache
 // through Trace::records(), and no memory is filled. Otherwise it falls back to
-// read_binary_trace. The file must not be truncated while the trace is in use.
-Trace map_binary_trace(const std::filesystem::path& path);
+// read_binary_trace. The file must not be truncated while the trace is in use. The records are
+// validated on up to `threads` threads (the result, and any error, is the same for any count).
+Trace map_binary_trace(const std::filesystem::path& path, unsigned threads = 1);
 // Same for bytes in memory; `source` names them in messages.
 Trace parse_binary_trace(std::string_view bytes, std::string source);
 

@@ -302,12 +302,15 @@ class FileSource final : public ByteSource {
 class Reader {
  public:
   Reader(std::unique_ptr<ByteSource> in, uint64_t total_size, std::string source)
-      : in_(std::move(in)), size_(total_size) {
-    header_.source = std::move(source);
+      : in_(std::move(in)), size_(total_size), source_(std::move(source)) {
+    header_.source = source_;
     read_header();
   }
 
   const Trace& header() const { return header_; }
+  // Moves the header out (not copied: the key table alone is three strings a key); header() is
+  // empty from then on, and records can still be read.
+  Trace take_header() { return std::move(header_); }
   uint64_t records() const { return records_; }
   PartitionId partitions() const { return partitions_; }
   // Offset of the first record in the file.
@@ -470,7 +473,7 @@ class Reader {
   }
 
   [[noreturn]] void fail(std::string_view what) const {
-    throw InputError(fmt::format("{}: {}", header_.source, what));
+    throw InputError(fmt::format("{}: {}", source_, what));
   }
 
   bool has_magic_prefix() {
@@ -527,6 +530,7 @@ class Reader {
   std::unique_ptr<ByteSource> in_;
   uint64_t size_;
   uint64_t offset_ = 0;
+  std::string source_;  // names the trace in messages
   Trace header_;
   uint64_t records_ = 0, done_ = 0;
   PartitionId partitions_ = 0;
@@ -543,7 +547,7 @@ class Reader {
 
 // A whole trace: the header, then every chunk appended.
 Trace read_all(Reader& reader) {
-  Trace trace = reader.header();
+  Trace trace = reader.take_header();
   std::vector<Event>& events = trace.events;
   const uint64_t n = reader.records();
   events.reserve(n);
@@ -683,10 +687,12 @@ Trace map_binary_trace(const std::filesystem::path& path, unsigned threads) {
       const std::string_view bytes(reinterpret_cast<const char*>(mapping->data()), mapping->size());
       Reader reader(std::make_unique<MemorySource>(bytes), bytes.size(), path.string());
       if (reader.records_offset() % alignof(Event) == 0) {
-        Trace trace = reader.header();
-        trace.mapped =
-            reader.validate_in_place(mapping->data() + reader.records_offset(), trace.mapped_partitions,
-                                     threads);
+        PartitionId partitions = 0;
+        const std::span<const Event> records =
+            reader.validate_in_place(mapping->data() + reader.records_offset(), partitions, threads);
+        Trace trace = reader.take_header();
+        trace.mapped = records;
+        trace.mapped_partitions = partitions;
         trace.mapping = std::move(mapping);
         return trace;
       }

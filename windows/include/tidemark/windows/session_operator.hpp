@@ -9,6 +9,7 @@
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
+#include "tidemark/windows/dense_table.hpp"
 #include "tidemark/windows/session_timer_wheel.hpp"
 
 namespace tidemark {
@@ -47,7 +48,7 @@ class SessionOperator {
                                                      uintptr_t(key) * sizeof(Slot)));
   }
   size_t state_bytes() const {
-    return keys_.capacity() * sizeof(Slot) + older_.capacity() * sizeof(Sessions) +
+    return key_count_ * sizeof(Slot) + older_.capacity() * sizeof(Sessions) +
            capacity_ * sizeof(Session) + fires_.bytes() + purges_.bytes();
   }
 
@@ -73,8 +74,8 @@ class SessionOperator {
 
   Slot& slot_of(KeyId key) {
     if (key >= key_count_) {
-      keys_.resize(size_t(key) + 1);
-      key_count_ = size_t(key) + 1;
+      grow_to_hold(keys_, key);
+      key_count_ = keys_.size();
     }
     return keys_[key];
   }

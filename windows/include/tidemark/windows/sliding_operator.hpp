@@ -21,6 +21,7 @@
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/block_pool.hpp"
+#include "tidemark/windows/dense_table.hpp"
 #include "tidemark/windows/forward_range_aggregate.hpp"
 #include "tidemark/windows/sliding_calendar.hpp"
 
@@ -55,7 +56,7 @@ class SlidingOperator {
   // Inline: the Driver asks after every event.
   size_t state_bytes() const {
     const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
-    return keys_.capacity() * sizeof(KeyState) + aggs_.capacity() * sizeof(std::vector<Aggregate>) +
+    return keys_.size() * sizeof(KeyState) + aggs_.size() * sizeof(std::vector<Aggregate>) +
            (point_count_ + dead_points_) * sizeof(Point) +
            (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
   }
@@ -85,8 +86,8 @@ class SlidingOperator {
 
   KeyState& state_of(KeyId key) {
     if (key >= keys_.size()) {
-      keys_.resize(size_t(key) + 1);
-      if (!exact_) aggs_.resize(keys_.size());
+      grow_to_hold(keys_, key);
+      if (!exact_) grow_to_hold(aggs_, key);
     }
     return keys_[key];
   }

@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
@@ -35,6 +34,7 @@
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/assigners.hpp"
+#include "tidemark/windows/dense_table.hpp"
 #include "tidemark/windows/generic_time_window_operator.hpp"
 #include "tidemark/windows/window_buckets.hpp"
 
@@ -133,7 +133,7 @@ class TimeWindowOperator {
   size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
   size_t state_bytes() const {
     if (generic_) return generic_->state_bytes();
-    // The keys seen: the tables' capacity beyond them is address space no key has touched.
+    // The keys seen, not the tables' capacity (see grow_to_hold).
     return key_count_ * (sizeof(KeyState) + sizeof(Newest)) + ring_bytes_ + buckets_.bytes();
   }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
@@ -690,19 +690,10 @@ class TimeWindowOperator {
     return true;
   }
 
-  // Makes room for keys up to `key`. Capacity goes to a power of two at once: key ids arrive in
-  // any order, and growing by doubling from the first id seen would move a million keys' state
-  // once more, into fresh memory the kernel zeroes again. Capacity never touched costs no memory.
   void grow_keys(KeyId key) {
-    const size_t count = size_t(key) + 1;
-    if (count > keys_.capacity()) {
-      const size_t cap = std::bit_ceil(count);
-      keys_.reserve(cap);
-      newest_.reserve(cap);
-    }
-    keys_.resize(count);
-    newest_.resize(count);
-    key_count_ = count;
+    grow_to_hold(keys_, key);
+    grow_to_hold(newest_, key);
+    key_count_ = keys_.size();
   }
 
   // Hands every open window to the general operator, which handles the rest of the run.

@@ -205,3 +205,47 @@ TEST_CASE("a bad record found on several threads gives the one-thread error", "[
     }
   }
 }
+
+TEST_CASE("a streamed trace is read in place across windows of its mapping", "[binary_trace]") {
+  // 300k records: 19 MB, more than two of the reader's 8 MiB windows (mapped ahead, given back).
+  constexpr uint64_t n = 300'000;
+  const std::string v2 = to_binary(generated(n, 37));
+  const Trace whole = parse_binary_trace(v2, "whole.tmt");
+  const auto stream = [](const fs::path& path) {
+    BinaryTraceReader reader(path);
+    std::vector<Event> events;
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+      REQUIRE(chunk.size() <= 4096);
+      events.insert(events.end(), chunk.begin(), chunk.end());
+    }
+    return events;
+  };
+  const auto same_records = [&](const std::vector<Event>& events) {
+    const auto expected = whole.records();
+    REQUIRE(events.size() == expected.size());
+    REQUIRE(std::memcmp(events.data(), expected.data(), expected.size_bytes()) == 0);
+  };
+  const TempFile mapped("stream-v2.tmt", v2);
+  same_records(stream(mapped.path));
+  const TempFile copied("stream-v1.tmt", as_version_1(v2));  // unaligned: read() chunk by chunk
+  same_records(stream(copied.path));
+
+  // A bad record in the third window: the records before it, then read_binary_trace's error.
+  std::string bad = v2;
+  const size_t records = bad.size() - n * kBinaryRecordSize;
+  constexpr size_t kBad = 280'000;
+  bad[records + kBad * kBinaryRecordSize + 60] = 1;  // padding
+  const TempFile damaged("stream-bad.tmt", bad);
+  const std::string copied_error = input_error([&] { read_binary_trace(damaged.path); });
+  REQUIRE_THAT(copied_error, Catch::Contains("record " + std::to_string(kBad + 1) + " "));
+  BinaryTraceReader reader(damaged.path);
+  uint64_t seen = 0;
+  std::string streamed_error;
+  try {
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) seen += chunk.size();
+  } catch (const InputError& e) {
+    streamed_error = e.what();
+  }
+  CHECK(seen == kBad / 4096 * 4096);  // every chunk before the bad record's
+  CHECK(streamed_error == copied_error);
+}

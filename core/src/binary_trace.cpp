@@ -380,6 +380,22 @@ class Reader {
     return true;
   }
 
+  // The next chunk of validated records from `raw` (all the file's records, in the native
+  // layout) where they lie, as next() would hand them out; empty at the end.
+  std::span<const Event> next_in_place(const unsigned char* raw) {
+    TIDEMARK_ASSERT(kNativeLayout);
+    if (done_ == records_) return {};
+    const size_t k = size_t(std::min<uint64_t>(kChunkRecords, records_ - done_));
+    const unsigned char* chunk = raw + done_ * kBinaryRecordSize;
+    PartitionId largest;
+    if (!limits_->all_ok(chunk, k, done_ + 1, largest)) {
+      report(reinterpret_cast<const Event*>(chunk), chunk, k);
+    }
+    done_ += k;
+    return {reinterpret_cast<const Event*>(chunk), k};
+  }
+  uint64_t records_done() const { return done_; }
+
   // The next chunk of validated records; empty at the end.
   std::span<const Event> next() {
     if (done_ == records_) return {};
@@ -707,14 +723,70 @@ Trace parse_binary_trace(std::string_view bytes, std::string source) {
   return read_all(reader);
 }
 
+// Streams the records: where the file maps with records in place (as map_binary_trace), from
+// the mapping, without copying them: each window of pages is mapped ahead in one call and given
+// back once its records have been handed out, so the process holds a few MiB of the file
+// whatever its length. Otherwise chunk by chunk through read().
 class BinaryTraceReader::Impl : public Reader {
  public:
-  using Reader::Reader;
+  explicit Impl(const std::filesystem::path& path)
+      : Reader(std::make_unique<FileSource>(path, path.string()), trace_file_size(path),
+               path.string()) {
+#if TIDEMARK_MMAP
+    if constexpr (kNativeLayout) {
+      if (records() > 0 && records_offset() % alignof(Event) == 0) {
+        mapping_ = std::make_unique<const FileMapping>(path);
+        if (mapping_->data() == nullptr ||
+            mapping_->size() < records_offset() + records() * kBinaryRecordSize) {
+          mapping_.reset();  // not mappable, or shorter than its header says: read() reports it
+        } else {
+          madvise(const_cast<unsigned char*>(mapping_->data()), mapping_->size(), MADV_SEQUENTIAL);
+        }
+      }
+    }
+#endif
+  }
+
+  std::span<const Event> next() {
+#if TIDEMARK_MMAP
+    if (mapping_) {
+      const uint64_t at = records_offset() + records_done() * kBinaryRecordSize;
+      // The records handed out before this call are no longer in use.
+      if (at >= released_ + kWindow) release(at & ~(page_ - 1));
+      if (at + kChunkRecords * kBinaryRecordSize > populated_) populate(at);
+      return next_in_place(mapping_->data() + records_offset());
+    }
+#endif
+    return Reader::next();
+  }
+
+ private:
+#if TIDEMARK_MMAP
+  static constexpr uint64_t kWindow = uint64_t(8) << 20;  // mapped ahead and given back at a time
+
+  unsigned char* bytes() const { return const_cast<unsigned char*>(mapping_->data()); }
+  // Maps the pages of the next window from `at` in one call (a hint: without it, the pages are
+  // faulted in as they are read).
+  void populate(uint64_t at) {
+    const uint64_t from = std::max(populated_, at & ~(page_ - 1));
+    const uint64_t to = std::min<uint64_t>(mapping_->size(), at + kWindow);
+    if (to > from) madvise(bytes() + from, to - from, MADV_POPULATE_READ);
+    populated_ = std::max(populated_, to);
+  }
+  // Unmaps [released_, to) from this process; the page cache keeps the file's pages.
+  void release(uint64_t to) {
+    if (to > released_) madvise(bytes() + released_, to - released_, MADV_DONTNEED);
+    released_ = std::max(released_, to);
+  }
+
+  std::unique_ptr<const FileMapping> mapping_;
+  uint64_t page_ = uint64_t(sysconf(_SC_PAGESIZE));
+  uint64_t released_ = 0, populated_ = 0;  // byte offsets in the file
+#endif
 };
 
 BinaryTraceReader::BinaryTraceReader(const std::filesystem::path& path)
-    : impl_(std::make_unique<Impl>(std::make_unique<FileSource>(path, path.string()),
-                                   trace_file_size(path), path.string())) {}
+    : impl_(std::make_unique<Impl>(path)) {}
 BinaryTraceReader::~BinaryTraceReader() = default;
 const Trace& BinaryTraceReader::header() const { return impl_->header(); }
 uint64_t BinaryTraceReader::records() const { return impl_->records(); }

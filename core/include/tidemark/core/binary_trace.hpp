@@ -63,7 +63,9 @@ Trace map_binary_trace(const std::filesystem::path& path, unsigned threads = 1);
 Trace parse_binary_trace(std::string_view bytes, std::string source);
 
 // Reads a binary trace chunk by chunk, so memory stays bounded whatever the trace's length
-// (replay uses it for .tmt traces). Each chunk is validated like read_binary_trace does.
+// (replay uses it for .tmt traces). Each chunk is validated like read_binary_trace does. Where
+// map_binary_trace would map the file, the chunks lie in a mapping of it (a window of a few MiB
+// mapped at a time): the file must not be truncated while it is read.
 class BinaryTraceReader {
  public:
   explicit BinaryTraceReader(const std::filesystem::path& path);  // reads header and key table

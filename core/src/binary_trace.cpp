@@ -205,6 +205,9 @@ struct RecordLimits {
     const I64x4 step = {0, 1, 0, 0};
     U32x8 top = {};
     for (size_t i = 0; i < k; ++i, raw += kBinaryRecordSize) {
+      // Two pages ahead: records read in place from the page cache lie in pages scattered in
+      // memory, where the hardware prefetcher, stopping at each page's end, restarts late.
+      __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(raw) + 8192));
       I64x4 times, words;
       std::memcpy(&times, raw, sizeof times);
       std::memcpy(&words, raw + sizeof times, sizeof words);

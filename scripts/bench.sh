@@ -48,7 +48,10 @@ if [ "${BENCH_COMMANDS:-1}" = 1 ]; then
     python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events_per_second'], open(sys.argv[2]).read().strip())" \
       "$out/summary-$1.json" "$out/time.txt"
   }
-  read -r e6_rate e6_rss < <(replay e6)
+  # The 1e6-event replay takes ~25 ms, where one hiccup of this VM moves its rate by 5x: the
+  # median of 5 runs (by rate) stands for it. The 1e8 one (~2 s) runs once.
+  e6_runs=$(for _ in 1 2 3 4 5; do replay e6; done | sort -g | sed -n 3p)
+  read -r e6_rate e6_rss <<<"$e6_runs"
   read -r e8_rate e8_rss < <(replay e8)
   compare_rows=""
   if "$tidemark" compare --help 2>/dev/null | grep -q -- --threads; then

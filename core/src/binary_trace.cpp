@@ -771,10 +771,10 @@ class BinaryTraceReader::Impl : public Reader {
   // Maps the pages of the next window from `at` in one call (a hint: without it, the pages are
   // faulted in as they are read).
   void populate(uint64_t at) {
-    const uint64_t from = std::max(populated_, at & ~(page_ - 1));
-    const uint64_t to = std::min<uint64_t>(mapping_->size(), at + kWindow);
+    const uint64_t from = std::max(populated_, at & ~(page_ - 1));  // page-aligned, as madvise needs
+    const uint64_t to = std::min<uint64_t>(mapping_->size(), (at + kWindow) & ~(page_ - 1));
     if (to > from) madvise(bytes() + from, to - from, MADV_POPULATE_READ);
-    populated_ = std::max(populated_, to);
+    populated_ = std::max({populated_, to, at + kChunkRecords * kBinaryRecordSize});
   }
   // Unmaps [released_, to) from this process; the page cache keeps the file's pages.
   void release(uint64_t to) {

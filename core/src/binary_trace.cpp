@@ -508,6 +508,9 @@ class Reader {
   void read_keys(uint64_t count, uint64_t bytes) {
     std::string table(bytes, '\0');
     exact(table.data(), bytes, "key table");
+    // Every entry takes at least its 4-byte length: a count beyond that is reported below,
+    // not allocated for.
+    header_.keys.reserve(size_t(std::min<uint64_t>(count, bytes / 4)));
     size_t pos = 0;
     for (uint64_t i = 0; i < count; ++i) {
       if (bytes - pos < 4) fail(fmt::format("key table: entry {} is truncated", i));

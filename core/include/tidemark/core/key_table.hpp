@@ -14,6 +14,8 @@ namespace tidemark {
 class KeyTable {
  public:
   KeyId intern(std::string_view key);
+  // Room for `n` keys in all, so that interning them moves and rehashes nothing.
+  void reserve(size_t n);
   const std::string& name(KeyId id) const { return names_[id]; }
   // The key as a quoted, escaped JSON string.
   const std::string& json(KeyId id) const { return json_[id]; }

@@ -1,0 +1,50 @@
+// KeyTable: dense ids in order of first appearance, and each key's JSON spelling, which must be
+// what nlohmann::json writes for it (the fast path for plain ASCII included).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tidemark/core/key_table.hpp"
+
+using namespace tidemark;
+
+namespace {
+std::string nlohmann_json(const std::string& key) {
+  return nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
+TEST_CASE("keys get dense ids in order of first appearance", "[key_table]") {
+  KeyTable keys;
+  keys.reserve(3);
+  CHECK(keys.intern("b") == 0);
+  CHECK(keys.intern("a") == 1);
+  CHECK(keys.intern("b") == 0);
+  CHECK(keys.intern("") == 2);
+  CHECK(keys.intern("c") == 3);  // beyond the reserved room
+  CHECK(keys.size() == 4);
+  CHECK(keys.name(1) == "a");
+  CHECK(keys.name(2).empty());
+}
+
+TEST_CASE("a key's JSON spelling is nlohmann::json's, for any bytes", "[key_table]") {
+  std::vector<std::string> cases = {"", "dev-044", "a\"b", "back\\slash", "tab\there", "new\nline",
+                                    "/slash", "\x7f", "caf\xc3\xa9", "bad \xff utf-8", "\x01",
+                                    "emoji \xf0\x9f\x98\x80", "trunc \xe2\x82"};
+  for (int c = 0; c < 256; ++c) cases.emplace_back(1, char(c));
+  std::mt19937_64 rng(7);  // fixed seed: the same cases on every run
+  for (int i = 0; i < 2000; ++i) {
+    std::string s(rng() % 12, '\0');
+    // Half the strings plain ASCII, half any bytes.
+    for (char& ch : s) ch = char(i % 2 == 0 ? 0x20 + rng() % 0x5f : rng() % 256);
+    cases.push_back(s);
+  }
+  KeyTable keys;
+  for (const std::string& s : cases) {
+    INFO("key bytes: " << nlohmann_json(s));
+    CHECK(keys.json(keys.intern(s)) == nlohmann_json(s));
+  }
+}

@@ -776,7 +776,9 @@ class BinaryTraceReader::Impl : public Reader {
   void populate(uint64_t at) {
     const uint64_t from = std::max(populated_, at & ~(page_ - 1));  // page-aligned, as madvise needs
     const uint64_t to = std::min<uint64_t>(mapping_->size(), (at + kWindow) & ~(page_ - 1));
+#ifdef MADV_POPULATE_READ  // Linux 5.14; elsewhere the pages are faulted in as they are read
     if (to > from) madvise(bytes() + from, to - from, MADV_POPULATE_READ);
+#endif
     populated_ = std::max({populated_, to, at + kChunkRecords * kBinaryRecordSize});
   }
   // Unmaps [released_, to) from this process; the page cache keeps the file's pages.

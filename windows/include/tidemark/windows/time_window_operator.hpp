@@ -63,6 +63,22 @@ constexpr int64_t floor_div(Int128 a, int64_t b) {
 }
 constexpr int64_t gcd(int64_t a, int64_t b) { return b == 0 ? a : gcd(b, a % b); }
 
+// A slice or window index that may be kNone, stored so that zero bytes mean kNone: a fresh key's
+// state is then all zero bytes, and the key tables grow into fresh pages without a pass that
+// writes their defaults (a million keys' state; see ZeroedHugePageAllocator).
+class MaybeIndex {
+ public:
+  operator int64_t() const { return int64_t(bits_ ^ kNoneBits); }
+  MaybeIndex& operator=(int64_t m) {
+    bits_ = uint64_t(m) ^ kNoneBits;
+    return *this;
+  }
+
+ private:
+  static constexpr uint64_t kNoneBits = uint64_t(kNone);
+  uint64_t bits_ = 0;
+};
+
 struct PlainSlot {
   Aggregate agg;
 };
@@ -154,17 +170,19 @@ class TimeWindowOperator {
   // Block scans (hopping only): suffix scans valid for the block starting at sfx_lo, prefix
   // scans for slices [pfx_lo, pfx_upto) of the block starting at pfx_lo.
   struct BlockScans {
-    int64_t sfx_lo = kNone, pfx_lo = kNone, pfx_upto = kNone;
+    slicing::MaybeIndex sfx_lo, pfx_lo, pfx_upto;
   };
   struct NoScans {};
-  // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots.
+  // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots. Fresh, it is
+  // all zero bytes (the inline slots are written before they are read).
   struct KeyState : std::conditional_t<kScans, BlockScans, NoScans> {
+    static constexpr bool kZeroBytesAreDefault = true;
     int64_t base = 0;
-    int64_t top = kNone;   // newest slice holding an event
+    slicing::MaybeIndex top;  // newest slice holding an event
     uint32_t head = 0, len = 0, cap = 0;
-    std::array<Slot, kInline> local{};  // the ring while cap <= kInline
+    std::array<Slot, kInline> local;  // the ring while cap <= kInline
     std::unique_ptr<Slot[]> ring;
-    int64_t next = kNone;  // window index of the key's next on-time firing
+    slicing::MaybeIndex next;  // window index of the key's next on-time firing
   };
   // A key being fired over a run of windows: its next window to emit, that window's aggregate,
   // the last window with the same aggregate (see same_slices_until), and where in the ring its
@@ -183,6 +201,7 @@ class TimeWindowOperator {
   // where a 64-bit slice index and count would make half the records straddle two lines. The
   // slice is `tag` (see tag_of; kNoTag: nothing cached) and the count fits 32 bits while cached.
   struct alignas(32) Newest {
+    static constexpr bool kZeroBytesAreDefault = true;
     uint32_t tag = kNoTag;
     uint32_t count = 0;
     double sum = 0, min = 0, max = 0;
@@ -534,7 +553,7 @@ class TimeWindowOperator {
     // The newest slice (flush), the end of the prefix scan so far and the window's first slice
     // held (ontime_agg).
     const auto fetch = [&](int64_t j) {
-      j = std::min(std::max(j, ahead.base), ahead.top);
+      j = std::min<int64_t>(std::max(j, ahead.base), ahead.top);
       __builtin_prefetch(reinterpret_cast<const void*>(slot_address(ahead, j)));
     };
     fetch(ahead.top);
@@ -571,8 +590,8 @@ class TimeWindowOperator {
     // from its block's start (for a suffix scan) to its last slice, within the slices held.
     const int64_t s = (c.same_until + 1) * a_;
     const int64_t lo = std::max(slicing::floor_div(s, n_) * n_, ks.base);
-    const int64_t hi = std::min({s + n_ - 1, ks.top, lo + kMaxHintSlots - 1});
-    c.hint = slot_address(ks, std::min(lo, ks.top));
+    const int64_t hi = std::min<int64_t>({s + n_ - 1, ks.top, lo + kMaxHintSlots - 1});
+    c.hint = slot_address(ks, std::min<int64_t>(lo, ks.top));
     c.hint_slots = uint32_t(std::max<int64_t>(hi - lo + 1, 1));
   }
   static constexpr int64_t kMaxHintSlots = 16;
@@ -726,8 +745,8 @@ class TimeWindowOperator {
   int64_t g_, a_, n_;                  // slice length; window advance and size in slices
   int64_t fire_delay_, close_delay_;  // fire and close time minus window end
 
-  std::vector<KeyState, HugePageAllocator<KeyState>> keys_;  // by KeyId
-  std::vector<Newest, HugePageAllocator<Newest>> newest_;    // by KeyId
+  std::vector<KeyState, ZeroedHugePageAllocator<KeyState>> keys_;  // by KeyId
+  std::vector<Newest, ZeroedHugePageAllocator<Newest>> newest_;    // by KeyId
   size_t key_count_ = 0;  // of both tables, kept beside them for the fast path's bounds check
   uint64_t revision_ = 0;
   WindowBuckets buckets_;

@@ -8,15 +8,16 @@
 
 namespace tidemark {
 
-// Makes `table` (a std::vector) hold entries up to `key`. Its capacity goes to a power of two at
-// once: ids arrive in any order, and growing by doubling from the first id seen would move every
-// entry again, into fresh memory the kernel zeroes again (a million keys' state). Capacity that
-// no key has touched is address space, not memory: state accounting counts size(), not capacity().
+// Makes `table` (a std::vector) hold entries up to `key`. Its capacity goes at once to four times
+// the power of two that holds `key`: ids arrive in any order (in order of first appearance, or at
+// random), and each regrowth moves every entry into fresh memory the kernel zeroes again (a
+// million keys' state). Capacity that no key has touched is address space, not memory: state
+// accounting counts size(), not capacity().
 template <class Table>
 void grow_to_hold(Table& table, KeyId key) {
   const size_t count = size_t(key) + 1;
   if (count <= table.size()) return;
-  if (count > table.capacity()) table.reserve(std::bit_ceil(count));
+  if (count > table.capacity()) table.reserve(std::bit_ceil(count) * 4);
   table.resize(count);
 }
 

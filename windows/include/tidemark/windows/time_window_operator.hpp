@@ -97,7 +97,7 @@ class TimeWindowOperator {
   using Slot = std::conditional_t<kScans, slicing::ScanSlot, slicing::PlainSlot>;
   using Generic = GenericTimeWindowOperator<Assigner>;
   static constexpr int64_t kNone = slicing::kNone;
-  // Tumbling keys hold their (usually one or two) open slices inline: one cache line per event.
+  // Tumbling keys hold their usual one or two open slices inline (see KeyState).
   static constexpr uint32_t kInline = kScans ? 0 : 2;
 
  public:
@@ -154,15 +154,16 @@ class TimeWindowOperator {
   }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
-  // The key's newest-slice record always; its slice state only once the key states outgrow the
-  // caches. A prefetch never faults, so a key past the tables (not seen yet) needs no check; the
+  // The key's newest-slice record always; its slice state (both lines it may span) only once the
+  // key states outgrow the caches. A prefetch never faults, so a key past the tables (not seen yet) needs no check; the
   // addresses are integers, as they may lie outside the arrays.
   void prefetch(KeyId key) const {
     __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(newest_.data()) +
                                                      uintptr_t(key) * sizeof(Newest)));
     if (key_count_ > (size_t(1) << 16)) {
-      __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(keys_.data()) +
-                                                       uintptr_t(key) * sizeof(KeyState)));
+      const uintptr_t at = reinterpret_cast<uintptr_t>(keys_.data()) + uintptr_t(key) * sizeof(KeyState);
+      __builtin_prefetch(reinterpret_cast<const void*>(at));
+      __builtin_prefetch(reinterpret_cast<const void*>(at + sizeof(KeyState) - 1));
     }
   }
 
@@ -173,17 +174,41 @@ class TimeWindowOperator {
     slicing::MaybeIndex sfx_lo, pfx_lo, pfx_upto;
   };
   struct NoScans {};
-  // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots. Fresh, it is
-  // all zero bytes (the inline slots are written before they are read).
+  // One key's slices [base, base + len) in a ring of `cap` (a power of two) slots: inline while
+  // cap <= kInline, else on the heap, the pointer sharing the inline bytes: a tumbling key's usual
+  // one or two open slices (a window kept open for grace beside the next) are inline in 96 bytes.
+  // One inline slot would make it one cache line, faster at a million keys (~75 vs ~90 ms) but
+  // slower wherever late events keep two slices open (a heap ring per key, one more line to read).
+  // Fresh, it is all zero bytes (the inline slots are written before they are read).
   struct KeyState : std::conditional_t<kScans, BlockScans, NoScans> {
     static constexpr bool kZeroBytesAreDefault = true;
     int64_t base = 0;
-    slicing::MaybeIndex top;  // newest slice holding an event
-    uint32_t head = 0, len = 0, cap = 0;
-    std::array<Slot, kInline> local;  // the ring while cap <= kInline
-    std::unique_ptr<Slot[]> ring;
+    slicing::MaybeIndex top;   // newest slice holding an event
     slicing::MaybeIndex next;  // window index of the key's next on-time firing
+    uint16_t head = 0, len = 0;  // below kMaxKeySpan
+    uint32_t cap = 0;
+    union {
+      std::array<Slot, kInline> local;
+      Slot* ring = nullptr;  // owned while cap > kInline
+    };
+
+    KeyState() = default;
+    KeyState(KeyState&& o) noexcept
+        : std::conditional_t<kScans, BlockScans, NoScans>(o),
+          base(o.base), top(o.top), next(o.next), head(o.head), len(o.len), cap(o.cap) {
+      if (cap > kInline) {
+        ring = o.ring;
+      } else {
+        local = o.local;
+      }
+      o.cap = o.len = 0;
+    }
+    KeyState& operator=(KeyState&&) = delete;
+    ~KeyState() {
+      if (cap > kInline) delete[] ring;
+    }
   };
+  static_assert(sizeof(KeyState) == (kScans ? 64 : 96));
   // A key being fired over a run of windows: its next window to emit, that window's aggregate,
   // the last window with the same aggregate (see same_slices_until), and where in the ring its
   // next look at the ring will read (a prefetch hint: slots from an address). One cache line.
@@ -300,7 +325,7 @@ class TimeWindowOperator {
     if constexpr (kInline > 0) {
       if (ks.cap <= kInline) return ks.local.data();
     }
-    return ks.ring.get();
+    return ks.ring;
   }
   static Slot& slot(KeyState& ks, int64_t j) {
     return slots(ks)[(ks.head + uint64_t(j - ks.base)) & (ks.cap - 1)];
@@ -315,11 +340,12 @@ class TimeWindowOperator {
     }
     size_t cap = std::max<size_t>(ks.cap * 2, kScans ? 8 : 4);
     while (cap < need) cap *= 2;
-    auto next = std::make_unique<Slot[]>(cap);
+    Slot* next = new Slot[cap]();
     const Slot* old = slots(ks);
     for (uint32_t i = 0; i < ks.len; ++i) next[i] = old[(ks.head + i) & (ks.cap - 1)];
     ring_bytes_ += (cap - (ks.cap > kInline ? ks.cap : 0)) * sizeof(Slot);
-    ks.ring = std::move(next);
+    if (ks.cap > kInline) delete[] ks.ring;
+    ks.ring = next;  // the inline slots, if they were in use, are copied: their bytes are reused
     ks.cap = uint32_t(cap);
     ks.head = 0;
   }
@@ -334,7 +360,7 @@ class TimeWindowOperator {
       grow(ks, size_t(hi - lo + 1));
       ks.base = lo;
       ks.head = 0;
-      ks.len = uint32_t(hi - lo + 1);
+      ks.len = uint16_t(hi - lo + 1);
       for (uint32_t i = 0; i < ks.len; ++i) slots(ks)[i] = Slot{};
       return;
     }
@@ -344,9 +370,9 @@ class TimeWindowOperator {
     if (new_lo < ks.base) {
       if constexpr (kScans) ks.sfx_lo = kNone;
       const uint32_t d = uint32_t(ks.base - new_lo);
-      ks.head = (ks.head - d) & (ks.cap - 1);
+      ks.head = uint16_t((ks.head - d) & (ks.cap - 1));
       ks.base = new_lo;
-      ks.len += d;
+      ks.len = uint16_t(ks.len + d);
       for (uint32_t i = 0; i < d; ++i) slots(ks)[(ks.head + i) & (ks.cap - 1)] = Slot{};
     }
     for (int64_t j = end; j < new_end; ++j) {
@@ -359,9 +385,9 @@ class TimeWindowOperator {
   void trim(KeyState& ks) {
     if (ks.len == 0 || ks.base >= alive_slice_min_) return;
     const int64_t d = std::min<int64_t>(ks.len, alive_slice_min_ - ks.base);
-    ks.head = uint32_t((ks.head + uint64_t(d)) & (ks.cap - 1));
+    ks.head = uint16_t((ks.head + uint64_t(d)) & (ks.cap - 1));
     ks.base += d;
-    ks.len -= uint32_t(d);
+    ks.len = uint16_t(ks.len - d);
     if (ks.top != kNone && ks.top < ks.base) ks.top = kNone;
   }
 
@@ -599,7 +625,7 @@ class TimeWindowOperator {
   // Where slot j of the key would be, as an integer: a prefetch never faults, so hints need no
   // bounds check.
   static uintptr_t slot_address(const KeyState& ks, int64_t j) {
-    const Slot* base = kInline > 0 && ks.cap <= kInline ? ks.local.data() : ks.ring.get();
+    const Slot* base = kInline > 0 && ks.cap <= kInline ? ks.local.data() : ks.ring;
     return reinterpret_cast<uintptr_t>(base) +
            ((ks.head + uint64_t(j - ks.base)) & (ks.cap - 1)) * sizeof(Slot);
   }

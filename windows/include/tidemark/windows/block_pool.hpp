@@ -107,7 +107,7 @@ class [[gnu::packed]] PooledArray {
   // Inserts v before data()[i].
   void insert(BlockPool& pool, size_t i, const T& v) {
     if (size_ == capacity()) grow(pool);
-    std::memmove(data_ + i + 1, data_ + i, (size_ - i) * sizeof(T));
+    if (i != size_) std::memmove(data_ + i + 1, data_ + i, (size_ - i) * sizeof(T));  // a call
     data_[i] = v;
     ++size_;
   }

@@ -154,13 +154,29 @@ class SlidingCalendar {
     }
     const size_t base = lo / 64, words = hi / 64 - base + 1;
     if (words <= 4 * keys.size() && mark(keys, base, words)) {
+      // A word holds ~1 key or fewer: a loop over its bits would mispredict its exit about once
+      // a word. Its first two keys are written unconditionally instead (garbage when it has
+      // fewer, which the next word overwrites; two spare slots take the last), the rest in a loop.
+      const size_t size = keys.size();
+      keys.resize(size + 2);
       size_t n = 0;
       for (size_t w = 0; w < words; ++w) {
-        for (uint64_t x = bits_[w]; x != 0; x &= x - 1) {
-          keys[n++] = KeyId((base + w) * 64 + unsigned(std::countr_zero(x)));
-        }
+        const uint64_t x = bits_[w];
         bits_[w] = 0;
+        const KeyId from = KeyId((base + w) * 64);
+        const uint64_t x1 = x & (x - 1), x2 = x1 & (x1 - 1);
+        // The top bit set: no zero input, for which g++ (bsf, without -mbmi) would branch.
+        constexpr uint64_t kTop = uint64_t{1} << 63;
+        keys[n] = from + KeyId(std::countr_zero(x | kTop));
+        keys[n + 1] = from + KeyId(std::countr_zero(x1 | kTop));
+        n += size_t(x != 0) + size_t(x1 != 0);  // not popcount: a library call without -mpopcnt
+        if (x2 != 0) [[unlikely]] {
+          for (uint64_t rest = x2; rest != 0; rest &= rest - 1) {
+            keys[n++] = from + KeyId(std::countr_zero(rest));
+          }
+        }
       }
+      keys.resize(size);
       return;
     }
     if (keys.size() < 64) {

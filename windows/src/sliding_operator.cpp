@@ -176,7 +176,8 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
     // Not late for t's left window, nor for the newest event's right window, which ends no
     // earlier: both are new unfired windows if they do not exist yet.
     // Usually before every window of the key (right windows of earlier events start after it).
-    const size_t i = k.head == k.starts.size() || !(k.starts[k.head] < left) ? k.head : find(k, left);
+    const bool first = k.head == k.starts.size() || !(k.starts[k.head] < left);
+    const size_t i = first ? k.head : find(k, left);
     if (i == k.starts.size() || k.starts[i] != left) open(key, k, i, left, left_end);
     if (k.points.size() > k.phead) {
       const int64_t newest = k.points.back().time.ms;

@@ -100,7 +100,8 @@ class SlidingOperator {
              Timestamp clock, Emitter& em);
   // in_order() and open() are inlined into the path of every in-order event: as calls they cost
   // about as much as their bodies (prologues, spills).
-  [[gnu::always_inline]] inline bool in_order(const KeyState& k, Timestamp t, Timestamp clock) const;
+  [[gnu::always_inline]] inline bool in_order(const KeyState& k, Timestamp t,
+                                              Timestamp clock) const;
   bool add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
   // Creates the unfired window [start, end) of `key` at index i of its windows.
   [[gnu::always_inline]] inline void open(KeyId key, KeyState& k, size_t i, Timestamp start,

@@ -155,13 +155,14 @@ class TimeWindowOperator {
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
   // The key's newest-slice record always; its slice state (both lines it may span) only once the
-  // key states outgrow the caches. A prefetch never faults, so a key past the tables (not seen yet) needs no check; the
-  // addresses are integers, as they may lie outside the arrays.
+  // key states outgrow the caches. A prefetch never faults, so a key past the tables (not seen
+  // yet) needs no check; the addresses are integers, as they may lie outside the arrays.
   void prefetch(KeyId key) const {
     __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(newest_.data()) +
                                                      uintptr_t(key) * sizeof(Newest)));
     if (key_count_ > (size_t(1) << 16)) {
-      const uintptr_t at = reinterpret_cast<uintptr_t>(keys_.data()) + uintptr_t(key) * sizeof(KeyState);
+      const uintptr_t at =
+          reinterpret_cast<uintptr_t>(keys_.data()) + uintptr_t(key) * sizeof(KeyState);
       __builtin_prefetch(reinterpret_cast<const void*>(at));
       __builtin_prefetch(reinterpret_cast<const void*>(at + sizeof(KeyState) - 1));
     }

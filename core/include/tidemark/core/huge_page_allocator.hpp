@@ -46,11 +46,11 @@ struct HugePageAllocator {
 
   friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
 
- private:
+  // `bytes` rounded up to whole huge pages: what a large block really takes.
   static size_t rounded(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 };
 
-// A HugePageAllocator for tables whose elements are all zero bytes when fresh (T opts in with
+// Like HugePageAllocator, for tables whose elements are all zero bytes when fresh (T opts in with
 // `static constexpr bool kZeroBytesAreDefault = true`): memory comes zeroed, and making an element
 // without arguments writes nothing. Blocks of 2 MiB and more are mapped straight from the kernel,
 // whose fresh pages are zero, so a table of a million keys grows without a pass that writes its
@@ -102,7 +102,7 @@ struct ZeroedHugePageAllocator {
   }
 
  private:
-  static size_t rounded(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+  static size_t rounded(size_t bytes) { return HugePageAllocator<char>::rounded(bytes); }
 #ifdef __linux__
   // `bytes` (a multiple of 2 MiB) of fresh pages, 2 MiB aligned: a larger mapping trimmed at both
   // ends, since the kernel aligns anonymous mappings only to its page size.

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -372,7 +373,13 @@ class Reader {
     };
     {
       std::vector<std::jthread> helpers;
-      for (uint64_t s = 1; s < shares; ++s) helpers.emplace_back(check, s);
+      for (uint64_t s = 1; s < shares; ++s) {
+        try {
+          helpers.emplace_back(check, s);
+        } catch (const std::system_error&) {  // no thread to be had: this one checks the share
+          check(s);
+        }
+      }
       check(0);
     }  // joined
     partitions = 0;

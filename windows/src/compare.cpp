@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <future>
+#include <system_error>
 #include <thread>
 
 #include "tidemark/core/emission.hpp"
@@ -125,7 +126,13 @@ class Comparison {
       }
     };
     std::vector<std::thread> pool;
-    for (size_t t = 1; t < std::min(n, order.size()); ++t) pool.emplace_back(work);
+    for (size_t t = 1; t < std::min(n, order.size()); ++t) {
+      try {
+        pool.emplace_back(work);
+      } catch (const std::system_error&) {  // no more threads to be had: those running share it all
+        break;
+      }
+    }
     work();
     for (std::thread& t : pool) t.join();
     for (const std::exception_ptr& e : errors) {

@@ -44,6 +44,16 @@ TEST_CASE("ArrivalOrder is a stable sort by receive time", "[generators]") {
     check_against_stable_sort({42});
     check_against_stable_sort(std::vector<int64_t>(1000, -7));
   }
+  SECTION("every length up to 40, some of them in parts that do not divide evenly") {
+    for (size_t n = 1; n <= 40; ++n) {
+      std::vector<int64_t> r(n);
+      for (int64_t& x : r) x = rng.uniform(0, 3000);  // buckets of more than one word
+      check_against_stable_sort(r);
+    }
+    std::vector<int64_t> r(100'003);
+    for (size_t i = 0; i < r.size(); ++i) r[i] = int64_t(i) + rng.uniform(0, 300);
+    check_against_stable_sort(r);
+  }
   SECTION("many ties, negative times") {
     std::vector<int64_t> r(5000);
     for (int64_t& x : r) x = rng.uniform(-20, 20);

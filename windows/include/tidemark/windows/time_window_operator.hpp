@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
@@ -30,12 +31,14 @@
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
+#include "tidemark/core/error.hpp"
 #include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/assigners.hpp"
 #include "tidemark/windows/dense_table.hpp"
 #include "tidemark/windows/generic_time_window_operator.hpp"
+#include "tidemark/windows/slice_columns.hpp"
 #include "tidemark/windows/window_buckets.hpp"
 
 namespace tidemark {
@@ -68,6 +71,7 @@ constexpr int64_t gcd(int64_t a, int64_t b) { return b == 0 ? a : gcd(b, a % b);
 // writes their defaults (a million keys' state; see ZeroedHugePageAllocator).
 class MaybeIndex {
  public:
+  static constexpr bool kZeroBytesAreDefault = true;
   operator int64_t() const { return int64_t(bits_ ^ kNoneBits); }
   MaybeIndex& operator=(int64_t m) {
     bits_ = uint64_t(m) ^ kNoneBits;
@@ -78,6 +82,10 @@ class MaybeIndex {
   static constexpr uint64_t kNoneBits = uint64_t(kNone);
   uint64_t bits_ = 0;
 };
+
+// Where hopping windows keep their slices: in slice-major columns while the stream arrives in
+// slice order (see SliceColumns), then in a ring per key; or in rings from the start.
+enum class Layout { kColumnsWhileInOrder, kKeyRings };
 
 struct PlainSlot {
   Aggregate agg;
@@ -101,7 +109,8 @@ class TimeWindowOperator {
   static constexpr uint32_t kInline = kScans ? 0 : 2;
 
  public:
-  TimeWindowOperator(Assigner assigner, LatenessPolicy policy)
+  TimeWindowOperator(Assigner assigner, LatenessPolicy policy,
+                     slicing::Layout layout = slicing::Layout::kColumnsWhileInOrder)
       : assigner_(assigner),
         policy_(policy),
         size_(assigner.size().ms),
@@ -111,9 +120,12 @@ class TimeWindowOperator {
         a_(advance_ / g_),
         n_(size_ / g_),
         fire_delay_((policy.fire_time(Timestamp{0}) - Timestamp{0}).ms),
-        close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms) {
+        close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms),
+        dense_(kScans && layout == slicing::Layout::kColumnsWhileInOrder),
+        columns_(n_) {
     if (size_ >= slicing::kDurationLimit) {
       generic_ = std::make_unique<Generic>(assigner_, policy_);
+      dense_ = false;
     }
     set_clock(Timestamp::min());
   }
@@ -124,6 +136,7 @@ class TimeWindowOperator {
     ++revision_;
     if (generic_) [[unlikely]] return generic_->fire(clock, em);
     set_clock(clock);
+    if (dense_) return fire_columns(em);
     if (!buckets_.empty()) {
       fire_windows(std::max(next_fire_, buckets_.first()), std::min(fired_max_, buckets_.end() - 1),
                    em);
@@ -149,16 +162,19 @@ class TimeWindowOperator {
   size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
   size_t state_bytes() const {
     if (generic_) return generic_->state_bytes();
+    if (dense_) return columns_.bytes() + dense_top_.size() * sizeof(int64_t) + buckets_.bytes();
     // The keys seen, not the tables' capacity (see grow_to_hold).
     return key_count_ * (sizeof(KeyState) + sizeof(Newest)) + ring_bytes_ + buckets_.bytes();
   }
+  // Whether the slices are still in columns (slicing::Layout): for tests and diagnostics.
+  bool in_columns() const { return dense_; }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
   // The key's newest-slice record always; its slice state (both lines it may span) only once the
   // key states outgrow the caches. A prefetch never faults, so a key past the tables (not seen
   // yet) needs no check; the addresses are integers, as they may lie outside the arrays.
   void prefetch(KeyId key) const {
-    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(newest_.data()) +
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(newest_) +
                                                      uintptr_t(key) * sizeof(Newest)));
     if (key_count_ > (size_t(1) << 16)) {
       const uintptr_t at =
@@ -226,19 +242,8 @@ class TimeWindowOperator {
   // to it; the ring's slot is stale until flush(). 32 bytes, aligned: one cache line per event,
   // where a 64-bit slice index and count would make half the records straddle two lines. The
   // slice is `tag` (see tag_of; kNoTag: nothing cached) and the count fits 32 bits while cached.
-  struct alignas(32) Newest {
-    static constexpr bool kZeroBytesAreDefault = true;
-    uint32_t tag = kNoTag;
-    uint32_t count = 0;
-    double sum = 0, min = 0, max = 0;
-
-    void add(double v) {
-      ++count;
-      sum += v;
-      min = min < v ? min : v;  // as combine(agg, lift(v)), for -0 and NaN alike
-      max = max > v ? max : v;
-    }
-  };
+  // In the column layout the current slice's column holds these records.
+  using Newest = slicing::Newest;
   static constexpr uint32_t kNoTag = 0;
   static constexpr uint32_t kUntagged = std::numeric_limits<uint32_t>::max();  // never stored
   static constexpr uint32_t kMaxCachedCount = std::numeric_limits<uint32_t>::max();
@@ -253,7 +258,8 @@ class TimeWindowOperator {
   // Moves the tag range up to hold slice j, which is above it: cached slices are written back
   // first, since their tags are about to mean other slices. Once per 2^31 slices of progress.
   void retag(int64_t j) {
-    for (size_t k = 0; k < newest_.size(); ++k) flush(KeyId(k));
+    if (dense_) to_rings();  // the columns' tags are about to mean other slices
+    for (size_t k = 0; k < newest_table_.size(); ++k) flush(KeyId(k));
     tag_base_ = j - (int64_t(1) << 31);
   }
 
@@ -291,7 +297,9 @@ class TimeWindowOperator {
                                                     -slicing::kIndexLimit, slicing::kIndexLimit));
   }
 
-  int64_t slice_of(int64_t t) {
+  // Forced inline, as cover(): add_slow() inlines both, and a second caller (the column layout)
+  // would make g++ call them instead.
+  [[gnu::always_inline]] int64_t slice_of(int64_t t) {
     if (t >= cache_lo_ && t < cache_hi_) return cache_j_;
     const int64_t j = slicing::floor_div(t - offset_, g_);
     if (j - tag_base_ >= kTagRange) retag(j);
@@ -355,7 +363,7 @@ class TimeWindowOperator {
   // slice held and a prefix scan starts at the first, so growing at the end keeps both valid (the
   // new slices are empty), but growing at the start leaves a suffix scan without the new slices'
   // entries: it is dropped, as are all scans of a ring that starts afresh.
-  void cover(KeyState& ks, int64_t lo, int64_t hi) {
+  [[gnu::always_inline]] void cover(KeyState& ks, int64_t lo, int64_t hi) {
     if (ks.len == 0) {
       drop_scans(ks);
       grow(ks, size_t(hi - lo + 1));
@@ -672,6 +680,12 @@ class TimeWindowOperator {
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {
       return to_generic().add(key, t, v, clock, em);
     }
+    if constexpr (kScans) {
+      if (dense_) {
+        const int added = add_to_columns(key, t, v);
+        if (added >= 0) return added == 1;
+      }
+    }
     const int64_t j = slice_of(t.ms);
     const int64_t m_hi = cache_newest_;  // slice_of's, for slice j
     const int64_t m_acc = std::max(cache_oldest_, alive_min_);
@@ -710,11 +724,7 @@ class TimeWindowOperator {
           }
         }
       }
-      for (int64_t m = first; m <= last; ++m) {
-        buckets_.reserve(m);
-        ++buckets_.at(m).open;
-        ++open_;
-      }
+      open_windows(first, last);
       if (ks.top == kNone || j > ks.top) ks.top = j;
     }
     Slot& sj = slot(ks, j);
@@ -736,14 +746,159 @@ class TimeWindowOperator {
     return true;
   }
 
+  // ---- the column layout ------------------------------------------------------------------
+
+  // add_slow() while the slices are in columns: 1 accepted, 0 late, or -1 when the event needs
+  // the rings (the state has moved there): it is older than the newest slice, or a window of
+  // its slice has fired, or the columns would grow past their bounds. Not inlined into
+  // add_slow(), whose ring path would then call what it inlines now.
+  [[gnu::noinline]] int add_to_columns(KeyId key, Timestamp t, double v) {
+    const int64_t j = slice_of(t.ms);  // may move the state to the rings (retag)
+    if (!dense_) return -1;
+    const int64_t m_hi = cache_newest_;
+    const int64_t m_acc = std::max(cache_oldest_, alive_min_);
+    if (m_acc > m_hi) return 0;  // every window of t has closed
+    columns_.drop_before(alive_slice_min_);
+    const uint32_t tag = cache_tag_;
+    const bool current = !columns_.empty() && j == columns_.hi();
+    const size_t keys = std::max(columns_.keys(), std::bit_ceil(size_t(key) + 1));
+    const int64_t span = columns_.empty() ? 1 : j - columns_.lo() + 1;
+    const bool fits =
+        tag != kUntagged && (columns_.empty() || j >= columns_.hi()) && m_acc > fired_max_ &&
+        keys <= kColumnMaxKeys && span <= kColumnMaxSpan &&
+        size_t(span) * keys * kColumnBytesPerKey <= kColumnMaxBytes &&
+        buckets_.fits(m_acc, m_hi, slicing::kMaxWindowSpan) &&
+        !(current && key < key_count_ && newest_[key].tag == tag &&
+          newest_[key].count == kMaxCachedCount);
+    if (!fits) {
+      to_rings();
+      return -1;
+    }
+    if (key >= key_count_) grow_columns(keys);
+    seen_keys_ = std::max(seen_keys_, size_t(key) + 1);
+    if (!current) {
+      columns_.extend_to(j, [&](int64_t slice) { return tag_of(slice); });
+      newest_ = columns_.column(j);
+    }
+    Newest& r = newest_[key];
+    if (r.tag == tag) {
+      r.add(v);
+      return 1;
+    }
+    // The key's first event in slice j opens the windows of j that do not hold its newest slice.
+    const int64_t top = dense_top_[key];
+    open_windows(top == kNone ? m_acc : std::max(m_acc, slicing::floor_div(top, a_) + 1), m_hi);
+    dense_top_[key] = j;
+    const Aggregate a = combine(Aggregate{}, lift(v));
+    r = {tag, 1, a.sum, a.min, a.max};
+    return 1;
+  }
+  static constexpr size_t kColumnMaxKeys = size_t(1) << 16;
+  static constexpr int64_t kColumnMaxSpan = 1024;  // slices held
+  static constexpr size_t kColumnBytesPerKey = sizeof(Newest) + sizeof(Aggregate);
+  static constexpr size_t kColumnMaxBytes = size_t(1) << 30;
+
+  void grow_columns(size_t keys) {
+    columns_.resize_keys(keys);
+    dense_top_.resize(keys);
+    key_count_ = keys;
+    newest_ = columns_.empty() ? nullptr : columns_.column(columns_.hi());
+  }
+
+  // fire() in the column layout: each due window is one sweep over the keys, in key order, of
+  // the window's two block scans (suffix within its first block, prefix within its second).
+  void fire_columns(Emitter& em) {
+    if (!buckets_.empty()) {
+      const int64_t last = std::min(fired_max_, buckets_.end() - 1);
+      for (int64_t m = std::max(next_fire_, buckets_.first()); m <= last; ++m) {
+        const uint64_t opens = buckets_.at(m).open;  // keys with events in window m
+        if (opens == 0) continue;
+        const int64_t s = m * a_, block = slicing::floor_div(s, n_) * n_;
+        const Aggregate* sfx = block == s ? nullptr : columns_.suffix(block, s);
+        const Aggregate* pfx = columns_.prefix(block == s ? block : block + n_, s + n_ - 1);
+        sweep(m, sfx, pfx, opens, em);
+      }
+    }
+    next_fire_ = std::max(next_fire_, fired_max_ + 1);
+    while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
+    columns_.drop_before(alive_slice_min_);
+    // Few keys with events per window: a sweep over all keys costs more than the rings would.
+    if (swept_ > 8 * swept_emitted_ + (uint64_t(1) << 22)) to_rings();
+  }
+
+  void sweep(int64_t m, const Aggregate* sfx, const Aggregate* pfx, uint64_t opens, Emitter& em) {
+    const Window w = window(m);
+    const size_t keys = columns_.keys();
+    uint64_t found = 0;
+    size_t k = 0;
+    // No combine with an empty side: a single slice's sum keeps its sign (-0).
+    const auto emit_if_any = [&](const Aggregate& a) {
+      if (a.count == 0) return;
+      em.emit(KeyId(k), w, lower(a), EmissionKind::kOnTime);
+      ++found;
+    };
+    if (sfx && pfx) {
+      for (; k < keys && found < opens; ++k) emit_if_any(combine(sfx[k], pfx[k]));
+    } else if (sfx || pfx) {
+      const Aggregate* one = sfx ? sfx : pfx;
+      for (; k < keys && found < opens; ++k) emit_if_any(one[k]);
+    }
+    TIDEMARK_ASSERT(found == opens);
+    swept_ += k;
+    swept_emitted_ += found;
+  }
+
+  // Moves the slices from the columns to a ring per key, with each key's next on-time firing
+  // queued, and continues in that layout for the rest of the run.
+  [[gnu::noinline, gnu::cold]] void to_rings() {
+    dense_ = false;
+    const size_t keys = seen_keys_;
+    newest_ = nullptr;
+    key_count_ = 0;
+    if (keys > 0) grow_keys(KeyId(keys - 1));
+    if (!columns_.empty()) {
+      const int64_t lo = columns_.lo(), hi = columns_.hi();
+      for (size_t k = 0; k < keys; ++k) {  // keys past seen_keys_ hold nothing
+        KeyState& ks = keys_[k];
+        int64_t next = kNone;
+        for (int64_t j = lo; j <= hi; ++j) {
+          const Aggregate a = columns_.value(j, k);
+          if (a.count == 0) continue;
+          cover(ks, j, j);
+          slot(ks, j).agg = a;
+          ks.top = j;
+          const int64_t first = std::max(slicing::floor_div(j - n_, a_) + 1, fired_max_ + 1);
+          if (next == kNone && first <= slicing::floor_div(j, a_)) next = first;
+        }
+        if (next != kNone) {
+          ks.next = next;
+          buckets_.enqueue(next, KeyId(k));
+        }
+      }
+    }
+    columns_ = slicing::SliceColumns(n_);
+    decltype(dense_top_)().swap(dense_top_);
+  }
+
+  // Windows [first, last] of a key get their first event.
+  void open_windows(int64_t first, int64_t last) {
+    if (first > last) return;
+    buckets_.reserve(first);
+    buckets_.reserve(last);
+    for (int64_t m = first; m <= last; ++m) ++buckets_.at(m).open;
+    open_ += uint64_t(last - first + 1);
+  }
+
   void grow_keys(KeyId key) {
     grow_to_hold(keys_, key);
-    grow_to_hold(newest_, key);
+    grow_to_hold(newest_table_, key);
+    newest_ = newest_table_.data();
     key_count_ = keys_.size();
   }
 
   // Hands every open window to the general operator, which handles the rest of the run.
   Generic& to_generic() {
+    if (dense_) to_rings();
     generic_ = std::make_unique<Generic>(assigner_, policy_);
     for (size_t k = 0; k < keys_.size(); ++k) {
       flush(KeyId(k));
@@ -758,7 +913,8 @@ class TimeWindowOperator {
       }
     }
     decltype(keys_)().swap(keys_);
-    decltype(newest_)().swap(newest_);
+    decltype(newest_table_)().swap(newest_table_);
+    newest_ = nullptr;
     key_count_ = 0;
     buckets_ = WindowBuckets();
     ring_bytes_ = 0;
@@ -773,8 +929,10 @@ class TimeWindowOperator {
   int64_t fire_delay_, close_delay_;  // fire and close time minus window end
 
   std::vector<KeyState, ZeroedHugePageAllocator<KeyState>> keys_;  // by KeyId
-  std::vector<Newest, ZeroedHugePageAllocator<Newest>> newest_;    // by KeyId
-  size_t key_count_ = 0;  // of both tables, kept beside them for the fast path's bounds check
+  std::vector<Newest, ZeroedHugePageAllocator<Newest>> newest_table_;  // by KeyId
+  // The fast path's records: newest_table_, or in the column layout the current slice's column.
+  Newest* newest_ = nullptr;
+  size_t key_count_ = 0;  // of keys_ and newest_, kept beside them for the fast path's bounds check
   uint64_t revision_ = 0;
   WindowBuckets buckets_;
   std::vector<FireCursor> cursors_, due_, merged_;  // scratch of fire_windows
@@ -792,6 +950,14 @@ class TimeWindowOperator {
   int64_t cache_oldest_ = 0, cache_newest_ = 0;
   uint32_t cache_tag_ = kUntagged;  // tag_of(cache_j_)
   int64_t tag_base_ = -(int64_t(1) << 31);
+
+  // The column layout (hopping windows while the stream arrives in slice order): the slices
+  // [columns_.lo(), columns_.hi()] of every key, and each key's newest slice holding an event.
+  bool dense_;
+  slicing::SliceColumns columns_;
+  std::vector<slicing::MaybeIndex, ZeroedHugePageAllocator<slicing::MaybeIndex>> dense_top_;
+  uint64_t swept_ = 0, swept_emitted_ = 0;  // records visited by firing sweeps, and emitted
+  size_t seen_keys_ = 0;                     // 1 + the largest key added to the columns
 
   std::unique_ptr<Generic> generic_;
 };

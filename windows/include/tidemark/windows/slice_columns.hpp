@@ -1,0 +1,185 @@
+#pragma once
+// Slices of every key, slice-major: one column of records per slice, indexed by KeyId. While a
+// stream arrives in slice order, the sliced window operator keeps its hopping windows here
+// instead of in a ring per key: an event adds into the current slice's column (its record is
+// the same 32 bytes as the newest-slice record of the per-key layout), a key's first event in a
+// slice writes nothing else, and a window fires as one sequential sweep over two scan columns
+// (block prefix and suffix aggregates), never visiting a key's own memory.
+//
+// A record counts for its column only while its tag is the column's: a column reused for a newer
+// slice, or a record never written, is empty without being cleared.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "tidemark/core/huge_page_allocator.hpp"
+#include "tidemark/windows/aggregate.hpp"
+
+namespace tidemark::slicing {
+
+// One key's aggregate of one slice: 32 bytes, aligned, one cache line per two keys. The slice is
+// `tag` (kNoTag: empty); the count fits 32 bits.
+struct alignas(32) Newest {
+  static constexpr bool kZeroBytesAreDefault = true;
+  uint32_t tag = 0;
+  uint32_t count = 0;
+  double sum = 0, min = 0, max = 0;
+
+  void add(double v) {
+    ++count;
+    sum += v;
+    min = min < v ? min : v;  // as combine(agg, lift(v)), for -0 and NaN alike
+    max = max > v ? max : v;
+  }
+};
+
+class SliceColumns {
+ public:
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+
+  // n: slices per block of the scans (a window's length in slices).
+  explicit SliceColumns(int64_t n) : n_(n) {}
+
+  bool empty() const { return count_ == 0; }
+  int64_t lo() const { return lo_; }  // slices [lo, hi] are held
+  int64_t hi() const { return lo_ + int64_t(count_) - 1; }
+  size_t columns() const { return count_; }
+  size_t keys() const { return keys_; }
+  // Memory held: every column allocated, held or kept for reuse.
+  size_t bytes() const { return allocated_ * keys_ * (sizeof(Newest) + sizeof(Aggregate)); }
+
+  Newest* column(int64_t j) { return at(j).rec.data(); }
+  const Newest* column(int64_t j) const { return at(j).rec.data(); }
+  uint32_t tag(int64_t j) const { return at(j).tag; }
+
+  // Holds slices up to j (above hi(), or the first): new columns are empty; tag_of(slice) gives
+  // each its tag.
+  template <class TagOf>
+  void extend_to(int64_t j, TagOf tag_of) {
+    if (count_ == 0) {
+      lo_ = j;
+      pfx_lo_ = sfx_lo_ = kNone;
+    } else if (sfx_lo_ != kNone && sfx_lo_ + n_ - 1 > hi()) {
+      sfx_lo_ = kNone;  // the block's suffixes stopped at hi(): the new slices are in it
+    }
+    const size_t need = size_t(j - lo_) + 1;
+    if (need > ring_.size()) grow(need);
+    for (int64_t s = count_ == 0 ? j : hi() + 1; s <= j; ++s) {
+      Column& c = ring_[(head_ + size_t(s - lo_)) & (ring_.size() - 1)];
+      c.tag = tag_of(s);
+      if (c.rec.capacity() == 0 && keys_ > 0) ++allocated_;
+      c.rec.resize(keys_);
+      c.scan.resize(keys_);
+    }
+    count_ = need;
+  }
+  void drop_before(int64_t j) {
+    while (count_ > 0 && lo_ < j) {
+      head_ = (head_ + 1) & (ring_.size() - 1);
+      ++lo_;
+      --count_;
+    }
+  }
+  // Every column holds `keys` records (new ones empty); only grows.
+  void resize_keys(size_t keys) {
+    if (keys <= keys_) return;
+    keys_ = keys;
+    for (size_t i = 0; i < ring_.size(); ++i) {
+      Column& c = ring_[i];
+      const bool held = ((i - head_) & (ring_.size() - 1)) < count_;
+      if (!held && c.rec.capacity() == 0) continue;  // never used: sized when it is
+      if (c.rec.capacity() == 0) ++allocated_;
+      c.rec.resize(keys);
+      c.scan.resize(keys);
+    }
+  }
+
+  // The aggregates of slices [block, q] per key (q within the block starting at `block`), or
+  // nullptr where no slice of them is held: prefix scans, extended as far as needed.
+  const Aggregate* prefix(int64_t block, int64_t q) {
+    if (count_ == 0) return nullptr;
+    const int64_t lo = std::max(block, lo_);
+    q = std::min(q, hi());
+    if (q < lo) return nullptr;
+    if (pfx_lo_ != block) {
+      if (sfx_lo_ == block) sfx_lo_ = kNone;
+      pfx_lo_ = block;
+      pfx_upto_ = lo;
+    }
+    if (pfx_upto_ < lo) pfx_upto_ = lo;
+    for (int64_t j = pfx_upto_; j <= q; ++j) {
+      Column& c = at(j);
+      if (j == lo) {
+        for (size_t k = 0; k < keys_; ++k) c.scan[k] = value(c, k);
+      } else {
+        const Aggregate* prev = at(j - 1).scan.data();
+        for (size_t k = 0; k < keys_; ++k) c.scan[k] = combine(prev[k], value(c, k));
+      }
+    }
+    pfx_upto_ = std::max(pfx_upto_, q + 1);
+    return at(q).scan.data();
+  }
+  // The aggregates of slices [s, block + n) per key (s within the block starting at `block`), or
+  // nullptr where no slice of them is held: suffix scans of the whole block, once.
+  const Aggregate* suffix(int64_t block, int64_t s) {
+    if (count_ == 0) return nullptr;
+    const int64_t lo = std::max(block, lo_), hi = std::min(block + n_ - 1, this->hi());
+    if (hi < lo || s > hi) return nullptr;
+    if (sfx_lo_ != block) {
+      if (pfx_lo_ == block) pfx_lo_ = kNone;
+      for (int64_t j = hi; j >= lo; --j) {
+        Column& c = at(j);
+        if (j == hi) {
+          for (size_t k = 0; k < keys_; ++k) c.scan[k] = value(c, k);
+        } else {
+          const Aggregate* next = at(j + 1).scan.data();
+          for (size_t k = 0; k < keys_; ++k) c.scan[k] = combine(value(c, k), next[k]);
+        }
+      }
+      sfx_lo_ = block;
+    }
+    return at(std::max(s, lo)).scan.data();
+  }
+
+  // Key k's aggregate of slice j (held).
+  Aggregate value(int64_t j, size_t k) const { return value(at(j), k); }
+
+ private:
+  struct Column {
+    uint32_t tag = 0;
+    std::vector<Newest, ZeroedHugePageAllocator<Newest>> rec;
+    std::vector<Aggregate> scan;  // a prefix or suffix aggregate within the slice's block
+  };
+
+  static Aggregate value(const Column& c, size_t k) {
+    const Newest& r = c.rec[k];
+    return r.tag == c.tag ? Aggregate{r.count, r.sum, r.min, r.max} : Aggregate{};
+  }
+  Column& at(int64_t j) { return ring_[(head_ + size_t(j - lo_)) & (ring_.size() - 1)]; }
+  const Column& at(int64_t j) const {
+    return ring_[(head_ + size_t(j - lo_)) & (ring_.size() - 1)];
+  }
+  void grow(size_t need) {
+    size_t cap = std::max<size_t>(ring_.size() * 2, 8);
+    while (cap < need) cap *= 2;
+    std::vector<Column> next(cap);
+    for (size_t i = 0; i < ring_.size(); ++i) {
+      next[i] = std::move(ring_[(head_ + i) & (ring_.size() - 1)]);
+    }
+    ring_ = std::move(next);
+    head_ = 0;
+  }
+
+  int64_t n_;
+  std::vector<Column> ring_;  // a power of two of columns; [count_, size) kept for reuse
+  size_t head_ = 0, count_ = 0, keys_ = 0;
+  size_t allocated_ = 0;  // columns that have held a slice
+  int64_t lo_ = 0;
+  // Scans: suffixes valid for the block starting at sfx_lo_, prefixes for slices
+  // [pfx_lo_, pfx_upto_) of the block starting at pfx_lo_.
+  int64_t pfx_lo_ = kNone, pfx_upto_ = kNone, sfx_lo_ = kNone;
+};
+
+}  // namespace tidemark::slicing

@@ -13,6 +13,12 @@
 // A window of a key is open iff it is not closed and one of its slices holds an event: the clock
 // never decreases, so every event in an open window's slices was accepted by that window.
 //
+// Hopping windows start in another layout (slicing::Layout): while events arrive in slice order
+// and no window of an arriving event has fired, all keys' slices sit in slice-major columns
+// (SliceColumns), and each window index fires as one sweep over the keys; the first event that
+// breaks this (or more keys, a longer span or sparser windows than columns suit) moves the state
+// into the rings above for the rest of the run. Both give the same emissions in the same order.
+//
 // The fast path covers times within +-2^60 ms, sizes below 2^40 ms, lateness amounts up to the
 // int64 limit (the oracle's infinite wait; clock bounds are computed in 128 bits), bounded spans
 // of open slices, and, for hopping windows (n > 1), values whose sums are exact in any order

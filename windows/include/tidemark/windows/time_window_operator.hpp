@@ -161,6 +161,11 @@ class TimeWindowOperator {
         nw.add(v);
         return true;
       }
+      if constexpr (kScans) {
+        if (dense_ && nw.tag != cache_tag_ && cache_j_ == column_slice_) {
+          return first_in_column(key, t, nw, v, clock, em);
+        }
+      }
     }
     return add_slow(key, t, v, clock, em);
   }
@@ -754,6 +759,29 @@ class TimeWindowOperator {
 
   // ---- the column layout ------------------------------------------------------------------
 
+  // add() for a key's first event in the current column's slice, whose windows have not fired:
+  // it opens the windows of the slice that do not hold the key's newest slice, usually one.
+  // Not inlined: add() must stay small enough for the Driver's loop to inline it.
+  [[gnu::noinline]] bool first_in_column(KeyId key, Timestamp t, Newest& nw, double v,
+                                         Timestamp clock, Emitter& em) {
+    const int64_t top = dense_top_[key];
+    const int64_t m_acc = std::max(cache_oldest_, alive_min_);
+    const int64_t first =
+        top == kNone ? m_acc : std::max(m_acc, slicing::floor_div(top, a_) + 1);
+    if (buckets_.empty() || first < buckets_.first() || cache_newest_ >= buckets_.end() ||
+        !exact(v)) {
+      return add_slow(key, t, v, clock, em);
+    }
+    ++revision_;
+    for (int64_t m = first; m <= cache_newest_; ++m) ++buckets_.at(m).open;
+    if (first <= cache_newest_) open_ += uint64_t(cache_newest_ - first + 1);
+    dense_top_[key] = cache_j_;
+    seen_keys_ = std::max(seen_keys_, size_t(key) + 1);
+    const Aggregate a = combine(Aggregate{}, lift(v));
+    nw = {cache_tag_, 1, a.sum, a.min, a.max};
+    return true;
+  }
+
   // add_slow() while the slices are in columns: 1 accepted, 0 late, or -1 when the event needs
   // the rings (the state has moved there): it is older than the newest slice, or a window of
   // its slice has fired, or the columns would grow past their bounds. Not inlined into
@@ -785,6 +813,7 @@ class TimeWindowOperator {
     if (!current) {
       columns_.extend_to(j, [&](int64_t slice) { return tag_of(slice); });
       newest_ = columns_.column(j);
+      column_slice_ = j;
     }
     Newest& r = newest_[key];
     if (r.tag == tag) {
@@ -810,6 +839,7 @@ class TimeWindowOperator {
     key_count_ = keys;
     newest_ = columns_.empty() ? nullptr : columns_.column(columns_.hi());
   }
+  int64_t column_slice_ = slicing::kNone;  // the slice of the column newest_ is, if dense_
 
   // fire() in the column layout: each due window is one sweep over the keys, in key order, of
   // the window's two block scans (suffix within its first block, prefix within its second).

@@ -173,7 +173,9 @@ class TimeWindowOperator {
   size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
   size_t state_bytes() const {
     if (generic_) return generic_->state_bytes();
-    if (dense_) return columns_.bytes() + dense_top_.size() * sizeof(int64_t) + buckets_.bytes();
+    if (dense_) {
+      return columns_.bytes() + dense_top_.size() * sizeof(slicing::MaybeIndex) + buckets_.bytes();
+    }
     // The keys seen, not the tables' capacity (see grow_to_hold).
     return key_count_ * (sizeof(KeyState) + sizeof(Newest)) + ring_bytes_ + buckets_.bytes();
   }
@@ -764,22 +766,26 @@ class TimeWindowOperator {
   // Not inlined: add() must stay small enough for the Driver's loop to inline it.
   [[gnu::noinline]] bool first_in_column(KeyId key, Timestamp t, Newest& nw, double v,
                                          Timestamp clock, Emitter& em) {
-    const int64_t top = dense_top_[key];
-    const int64_t m_acc = std::max(cache_oldest_, alive_min_);
-    const int64_t first =
-        top == kNone ? m_acc : std::max(m_acc, slicing::floor_div(top, a_) + 1);
+    const int64_t first = first_window_to_open(key, std::max(cache_oldest_, alive_min_));
     if (buckets_.empty() || first < buckets_.first() || cache_newest_ >= buckets_.end() ||
         !exact(v)) {
       return add_slow(key, t, v, clock, em);
     }
     ++revision_;
+    start_in_column(key, nw, v, first);
+    return true;
+  }
+
+  // The key's first event in the current column's slice (cache_j_): the windows of the slice
+  // from `first` on (those that do not hold the key's newest slice, addressable in buckets_)
+  // open, and its record starts.
+  void start_in_column(KeyId key, Newest& r, double v, int64_t first) {
     for (int64_t m = first; m <= cache_newest_; ++m) ++buckets_.at(m).open;
     if (first <= cache_newest_) open_ += uint64_t(cache_newest_ - first + 1);
     dense_top_[key] = cache_j_;
     seen_keys_ = std::max(seen_keys_, size_t(key) + 1);
     const Aggregate a = combine(Aggregate{}, lift(v));
-    nw = {cache_tag_, 1, a.sum, a.min, a.max};
-    return true;
+    r = {cache_tag_, 1, a.sum, a.min, a.max};
   }
 
   // add_slow() while the slices are in columns: 1 accepted, 0 late, or -1 when the event needs
@@ -809,7 +815,6 @@ class TimeWindowOperator {
       return -1;
     }
     if (key >= key_count_) grow_columns(keys);
-    seen_keys_ = std::max(seen_keys_, size_t(key) + 1);
     if (!current) {
       columns_.extend_to(j, [&](int64_t slice) { return tag_of(slice); });
       newest_ = columns_.column(j);
@@ -820,13 +825,18 @@ class TimeWindowOperator {
       r.add(v);
       return 1;
     }
-    // The key's first event in slice j opens the windows of j that do not hold its newest slice.
-    const int64_t top = dense_top_[key];
-    open_windows(top == kNone ? m_acc : std::max(m_acc, slicing::floor_div(top, a_) + 1), m_hi);
-    dense_top_[key] = j;
-    const Aggregate a = combine(Aggregate{}, lift(v));
-    r = {tag, 1, a.sum, a.min, a.max};
+    const int64_t first = first_window_to_open(key, m_acc);
+    if (first <= m_hi) {
+      buckets_.reserve(first);
+      buckets_.reserve(m_hi);
+    }
+    start_in_column(key, r, v, first);
     return 1;
+  }
+  // The oldest window of the current slice that a first event of the key in it opens.
+  int64_t first_window_to_open(KeyId key, int64_t m_acc) const {
+    const int64_t top = dense_top_[key];
+    return top == kNone ? m_acc : std::max(m_acc, slicing::floor_div(top, a_) + 1);
   }
   static constexpr size_t kColumnMaxKeys = size_t(1) << 16;
   static constexpr int64_t kColumnMaxSpan = 1024;  // slices held
@@ -839,7 +849,6 @@ class TimeWindowOperator {
     key_count_ = keys;
     newest_ = columns_.empty() ? nullptr : columns_.column(columns_.hi());
   }
-  int64_t column_slice_ = slicing::kNone;  // the slice of the column newest_ is, if dense_
 
   // fire() in the column layout: each due window is one sweep over the keys, in key order, of
   // the window's two block scans (suffix within its first block, prefix within its second).
@@ -994,6 +1003,7 @@ class TimeWindowOperator {
   std::vector<slicing::MaybeIndex, ZeroedHugePageAllocator<slicing::MaybeIndex>> dense_top_;
   uint64_t swept_ = 0, swept_emitted_ = 0;  // records visited by firing sweeps, and emitted
   size_t seen_keys_ = 0;                     // 1 + the largest key added to the columns
+  int64_t column_slice_ = slicing::kNone;    // the slice of the column newest_ is, if dense_
 
   std::unique_ptr<Generic> generic_;
 };

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -34,9 +35,9 @@ bool same(const Aggregate& a, const Aggregate& b) {
 
 }  // namespace
 
-TEST_CASE("forward range aggregate: windows moving forward over growing points", "[sliding]") {
+TEST_CASE("forward range aggregate: windows moving forward over growing and dropped points", "[sliding]") {
   test::Rng rng(17);
-  uint64_t queries = 0, nonempty = 0, restarts = 0;
+  uint64_t queries = 0, nonempty = 0, restarts = 0, drops = 0;
   for (int run = 0; run < 300; ++run) {
     std::vector<Point> p;
     ForwardRangeAggregate agg;
@@ -63,6 +64,18 @@ TEST_CASE("forward range aggregate: windows moving forward over growing points",
         ++first;
         agg.reset();
         ++restarts;
+      } else if (r < 53 && first < p.size()) {  // the caller drops old points and says so
+        const auto gone = uint32_t(rng.uniform(1, std::min<int64_t>(3, int64_t(p.size() - first))));
+        if (rng.chance(50)) {  // and erases them with the ones before, moving the rest down
+          const uint32_t erased = first + gone;
+          p.erase(p.begin(), p.begin() + erased);
+          first = 0;
+          agg.drop_before(erased, erased);
+        } else {
+          first += gone;
+          agg.drop_before(first, 0);
+        }
+        ++drops;
       } else {
         // Mostly forward; now and then backwards (the caller resets) or far ahead (a skip).
         const int64_t move = rng.uniform(0, 99);
@@ -91,4 +104,5 @@ TEST_CASE("forward range aggregate: windows moving forward over growing points",
   CHECK(queries > 30'000);
   CHECK(nonempty > queries / 4);
   CHECK(restarts > 3'000);
+  CHECK(drops > 3'000);
 }

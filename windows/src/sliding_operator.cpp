@@ -232,14 +232,15 @@ void SlidingOperator::trim(KeyState& k, Timestamp keep) {
   }
   const size_t gone = h - k.phead;
   if (gone == 0) return;
-  k.next_fired.reset();
   point_count_ -= gone;
   dead_points_ += gone;
+  const uint32_t first = uint32_t(h);
   if (h == points.size() || (h >= 16 && 2 * h >= points.size())) {
     points.erase(0, h);
     dead_points_ -= h;
     h = 0;
   }
+  k.next_fired.drop_before(first, first - uint32_t(h));
   k.phead = uint32_t(h);
 }
 

@@ -26,9 +26,22 @@ class ForwardRangeAggregate {
     hi_ = 0;
   }
 
+  // Points before `first` are dropped, and the ones from `first` on move down by `moved` places
+  // (0 if they stay): the range is kept unless it held a dropped point.
+  void drop_before(uint32_t first, uint32_t moved) {
+    if (lo_ > hi_) return;
+    if (lo_ < first) {
+      reset();
+    } else {
+      lo_ -= moved;
+      hi_ -= moved;
+    }
+  }
+
   // Count, sum, min and max of the points p[i], i in [first, size), with start <= time < end;
   // p[first, size) is sorted by time. Unless reset() was called since the last query: p has
-  // only grown at its end since, `first` is the same, and start and end are no smaller.
+  // only grown at its end since (or lost points through drop_before()), and start and end are
+  // no smaller.
   template <class Point>
   Aggregate query(const Point* p, uint32_t first, uint32_t size, Timestamp start, Timestamp end) {
     if (lo_ > hi_) restart(p, first, size, start);

@@ -35,7 +35,8 @@ bool same(const Aggregate& a, const Aggregate& b) {
 
 }  // namespace
 
-TEST_CASE("forward range aggregate: windows moving forward over growing and dropped points", "[sliding]") {
+TEST_CASE("forward range aggregate: windows moving forward over growing and dropped points",
+          "[sliding]") {
   test::Rng rng(17);
   uint64_t queries = 0, nonempty = 0, restarts = 0, drops = 0;
   for (int run = 0; run < 300; ++run) {

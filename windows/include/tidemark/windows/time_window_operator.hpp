@@ -322,7 +322,7 @@ class TimeWindowOperator {
     cache_hi_ = cache_lo_ + g_;
     const int64_t oldest = slicing::floor_div(j - n_, a_) + 1;  // oldest window holding slice j
     cache_oldest_ = oldest;
-    cache_newest_ = slicing::floor_div(j, a_);
+    cache_newest_ = newest_window_of(j);
     // Saturated: a fire time past the int64 limit is never reached by a finite clock.
     cache_first_fire_ = int64_t(
         std::min<slicing::Int128>(slicing::Int128(offset_ + (oldest * a_ + n_) * g_) + fire_delay_,
@@ -722,11 +722,11 @@ class TimeWindowOperator {
       // nor the next slice of the key that holds an event.
       int64_t first = m_acc, last = m_hi;
       if (ks.top != kNone && j > ks.top) {
-        first = std::max(first, slicing::floor_div(ks.top, a_) + 1);
+        first = std::max(first, newest_window_of(ks.top) + 1);
       } else if (ks.top != kNone) {
         for (int64_t i = j - 1; i >= ks.base; --i) {
           if (slot(ks, i).agg.count != 0) {
-            first = std::max(first, slicing::floor_div(i, a_) + 1);
+            first = std::max(first, newest_window_of(i) + 1);
             break;
           }
         }
@@ -836,8 +836,12 @@ class TimeWindowOperator {
   // The oldest window of the current slice that a first event of the key in it opens.
   int64_t first_window_to_open(KeyId key, int64_t m_acc) const {
     const int64_t top = dense_top_[key];
-    return top == kNone ? m_acc : std::max(m_acc, slicing::floor_div(top, a_) + 1);
+    return top == kNone ? m_acc : std::max(m_acc, newest_window_of(top) + 1);
   }
+  // The newest window holding slice j. A window's length is most often a multiple of its
+  // advance, and then a slice is an advance (a_ == 1): no division, whose latency a key's first
+  // event in a slice would otherwise wait on.
+  int64_t newest_window_of(int64_t j) const { return a_ == 1 ? j : slicing::floor_div(j, a_); }
   static constexpr size_t kColumnMaxKeys = size_t(1) << 16;
   static constexpr int64_t kColumnMaxSpan = 1024;  // slices held
   static constexpr size_t kColumnBytesPerKey = sizeof(Newest) + sizeof(Aggregate);

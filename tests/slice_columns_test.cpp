@@ -251,9 +251,23 @@ TEST_CASE("slice columns: prefix and suffix scans of blocks, empty records by ta
   c.extend_to(20, tag);
   CHECK(c.value(20, 1).count == 0);
   CHECK(c.value(10, 2).count == 2);
+  c.column(20)[1] = {tag(20), 2, 6, 1, 5};
+  REQUIRE(c.prefix(20, 20)[1].count == 2);
+  // More keys: records and cached scans move to the new storage; the new keys are empty.
   c.resize_keys(5);
   CHECK(c.value(20, 4).count == 0);
   CHECK(c.value(11, 1).sum == 11);
+  CHECK(c.value(20, 1).sum == 6);
+  const Aggregate* p3 = c.prefix(20, 20);
+  CHECK(p3[1].count == 2);
+  CHECK(p3[1].max == 5);
+  CHECK(p3[4].count == 0);
+  CHECK(p3[4].min == identity().min);
+  CHECK(p3[4].max == identity().max);
+  c.extend_to(21, tag);
+  c.column(21)[4] = {tag(21), 1, 3, 3, 3};
+  CHECK(c.prefix(20, 21)[4].sum == 3);
+  CHECK(c.prefix(20, 21)[1].sum == 6);
 }
 
 TEST_CASE("hopping windows in columns: random streams, partitions and policies", "[windows]") {

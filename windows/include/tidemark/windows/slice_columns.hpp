@@ -8,10 +8,18 @@
 //
 // A record counts for its column only while its tag is the column's: a column reused for a newer
 // slice, or a record never written, is empty without being cleared.
+//
+// Columns are carved from a few large zeroed blocks (ColumnArena), not allocated one by one:
+// a column of 16k keys is 1 MiB, below the 2 MiB at which an allocation gets transparent huge
+// pages, so on its own its first touch faulted 4 KiB at a time and was zeroed twice (by the
+// kernel and by memset).
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <new>
 #include <vector>
 
 #include "tidemark/core/huge_page_allocator.hpp"
@@ -35,23 +43,60 @@ struct alignas(32) Newest {
   }
 };
 
+// Storage for columns of one size, handed out from blocks of zero bytes that are never freed
+// one by one: a block of 2 MiB or more is mapped fresh from the kernel and faulted in huge pages.
+class ColumnArena {
+ public:
+  ColumnArena() = default;
+  explicit ColumnArena(size_t column_bytes)
+      : lines_(column_bytes / sizeof(Line)),
+        per_block_(std::clamp<size_t>(kBlockBytes / std::max<size_t>(column_bytes, 1), 1,
+                                      kMaxColumnsPerBlock)) {}
+
+  // column_bytes of zero bytes (a multiple of 64), 64-byte aligned.
+  std::byte* take() {
+    if (blocks_.empty() || used_ == per_block_) {
+      blocks_.emplace_back(per_block_ * lines_);
+      used_ = 0;
+    }
+    return blocks_.back()[used_++ * lines_].bytes;
+  }
+
+ private:
+  struct alignas(64) Line {
+    static constexpr bool kZeroBytesAreDefault = true;
+    std::byte bytes[64];
+  };
+  static constexpr size_t kBlockBytes = size_t(8) << 20;
+  static constexpr size_t kMaxColumnsPerBlock = 64;  // a few keys: small blocks, as before
+
+  size_t lines_ = 0, per_block_ = 1, used_ = 0;
+  std::vector<std::vector<Line, ZeroedHugePageAllocator<Line>>> blocks_;
+};
+
 class SliceColumns {
  public:
   static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
 
   // n: slices per block of the scans (a window's length in slices).
   explicit SliceColumns(int64_t n) : n_(n) {}
+  // Columns point into the arena: a copy would share it.
+  SliceColumns(const SliceColumns&) = delete;
+  SliceColumns& operator=(const SliceColumns&) = delete;
+  SliceColumns(SliceColumns&&) = default;
+  SliceColumns& operator=(SliceColumns&&) = default;
 
   bool empty() const { return count_ == 0; }
   int64_t lo() const { return lo_; }  // slices [lo, hi] are held
   int64_t hi() const { return lo_ + int64_t(count_) - 1; }
   size_t columns() const { return count_; }
   size_t keys() const { return keys_; }
-  // Memory held: every column allocated, held or kept for reuse.
+  // Memory held: every column allocated, held or kept for reuse (the arena's last block may
+  // have one huge page more resident, partly unused).
   size_t bytes() const { return allocated_ * keys_ * (sizeof(Newest) + sizeof(Aggregate)); }
 
-  Newest* column(int64_t j) { return at(j).rec.data(); }
-  const Newest* column(int64_t j) const { return at(j).rec.data(); }
+  Newest* column(int64_t j) { return at(j).rec; }
+  const Newest* column(int64_t j) const { return at(j).rec; }
   uint32_t tag(int64_t j) const { return at(j).tag; }
 
   // Holds slices up to j (above hi(), or the first): new columns are empty; tag_of(slice) gives
@@ -69,9 +114,7 @@ class SliceColumns {
     for (int64_t s = count_ == 0 ? j : hi() + 1; s <= j; ++s) {
       Column& c = ring_[(head_ + size_t(s - lo_)) & (ring_.size() - 1)];
       c.tag = tag_of(s);
-      if (c.rec.capacity() == 0 && keys_ > 0) ++allocated_;
-      c.rec.resize(keys_);
-      c.scan.resize(keys_);
+      if (c.rec == nullptr && keys_ > 0) place(c, arena_.take());
     }
     count_ = need;
   }
@@ -85,15 +128,24 @@ class SliceColumns {
   // Every column holds `keys` records (new ones empty); only grows.
   void resize_keys(size_t keys) {
     if (keys <= keys_) return;
+    const size_t old = keys_;
     keys_ = keys;
+    ColumnArena arena(keys * kBytesPerKey);
+    allocated_ = 0;
     for (size_t i = 0; i < ring_.size(); ++i) {
       Column& c = ring_[i];
       const bool held = ((i - head_) & (ring_.size() - 1)) < count_;
-      if (!held && c.rec.capacity() == 0) continue;  // never used: sized when it is
-      if (c.rec.capacity() == 0) ++allocated_;
-      c.rec.resize(keys);
-      c.scan.resize(keys);
+      if (!held && c.rec == nullptr) continue;  // never used: sized when it is
+      const Column was = c;
+      place(c, arena.take());
+      if (was.rec == nullptr) continue;
+      // The new keys' records are empty (zero bytes); their scans are empty aggregates, as the
+      // cached scans of the old keys stay valid.
+      std::memcpy(static_cast<void*>(c.rec), was.rec, old * sizeof(Newest));
+      std::copy(was.scan, was.scan + old, c.scan);
+      std::fill(c.scan + old, c.scan + keys, Aggregate{});
     }
+    arena_ = std::move(arena);
   }
 
   // The aggregates of slices [block, q] per key (q within the block starting at `block`), or
@@ -114,12 +166,12 @@ class SliceColumns {
       if (j == lo) {
         for (size_t k = 0; k < keys_; ++k) c.scan[k] = value(c, k);
       } else {
-        const Aggregate* prev = at(j - 1).scan.data();
+        const Aggregate* prev = at(j - 1).scan;
         for (size_t k = 0; k < keys_; ++k) c.scan[k] = combine(prev[k], value(c, k));
       }
     }
     pfx_upto_ = std::max(pfx_upto_, q + 1);
-    return at(q).scan.data();
+    return at(q).scan;
   }
   // The aggregates of slices [s, block + n) per key (s within the block starting at `block`), or
   // nullptr where no slice of them is held: suffix scans of the whole block, once.
@@ -134,24 +186,36 @@ class SliceColumns {
         if (j == hi) {
           for (size_t k = 0; k < keys_; ++k) c.scan[k] = value(c, k);
         } else {
-          const Aggregate* next = at(j + 1).scan.data();
+          const Aggregate* next = at(j + 1).scan;
           for (size_t k = 0; k < keys_; ++k) c.scan[k] = combine(value(c, k), next[k]);
         }
       }
       sfx_lo_ = block;
     }
-    return at(std::max(s, lo)).scan.data();
+    return at(std::max(s, lo)).scan;
   }
 
   // Key k's aggregate of slice j (held).
   Aggregate value(int64_t j, size_t k) const { return value(at(j), k); }
 
  private:
+  static constexpr size_t kBytesPerKey = sizeof(Newest) + sizeof(Aggregate);
+  static_assert(kBytesPerKey == 64 && alignof(Newest) <= 64 && alignof(Aggregate) <= 64);
+
+  // keys_ records, then keys_ scans, in one piece of the arena (nullptr: never used).
   struct Column {
     uint32_t tag = 0;
-    std::vector<Newest, ZeroedHugePageAllocator<Newest>> rec;
-    std::vector<Aggregate> scan;  // a prefix or suffix aggregate within the slice's block
+    Newest* rec = nullptr;
+    Aggregate* scan = nullptr;  // a prefix or suffix aggregate within the slice's block
   };
+
+  // Column c's records and scans in `at`: the records empty (zero bytes, as Newest's default);
+  // the scans are written before they are read.
+  void place(Column& c, std::byte* at) {
+    c.rec = std::launder(reinterpret_cast<Newest*>(at));
+    c.scan = std::launder(reinterpret_cast<Aggregate*>(at + keys_ * sizeof(Newest)));
+    ++allocated_;
+  }
 
   static Aggregate value(const Column& c, size_t k) {
     const Newest& r = c.rec[k];
@@ -173,6 +237,7 @@ class SliceColumns {
   }
 
   int64_t n_;
+  ColumnArena arena_;         // columns of keys_ keys
   std::vector<Column> ring_;  // a power of two of columns; [count_, size) kept for reuse
   size_t head_ = 0, count_ = 0, keys_ = 0;
   size_t allocated_ = 0;  // columns that have held a slice

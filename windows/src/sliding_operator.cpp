@@ -46,7 +46,9 @@ void SlidingOperator::leave_exact() {
     const KeyState& k = keys_[key];
     std::vector<Aggregate>& aggs = aggs_[key];
     aggs.assign(k.starts.size(), identity());
-    for (size_t i = k.head; i < k.starts.size(); ++i) aggs[i] = aggregate(k, window_at(k.starts[i]));
+    for (size_t i = k.head; i < k.starts.size(); ++i) {
+      aggs[i] = aggregate(k, window_at(k.starts[i]));
+    }
   }
 }
 
@@ -123,7 +125,7 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
 
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
   const auto later = std::upper_bound(at_t, points.end(), t,
-                                [](Timestamp x, const Point& p) { return x < p.time; });
+                                      [](Timestamp x, const Point& p) { return x < p.time; });
   if (later != points.end() && later->time <= t + Duration{diff_.ms + 1}) {
     const Timestamp right = t + Duration{1};
     size_t j = find(k, right);

@@ -270,6 +270,22 @@ TEST_CASE("slice columns: prefix and suffix scans of blocks, empty records by ta
   CHECK(c.prefix(20, 21)[1].sum == 6);
 }
 
+TEST_CASE("slice columns held before any key: scans cached then are empty for new keys",
+          "[windows]") {
+  slicing::SliceColumns c(4);
+  const auto tag = [](int64_t j) { return uint32_t(j + 1); };
+  c.extend_to(0, tag);
+  c.prefix(0, 0);  // cached with no keys
+  c.resize_keys(1);
+  c.extend_to(1, tag);
+  c.column(1)[0] = {tag(1), 1, 5, 5, 5};
+  const Aggregate* p = c.prefix(0, 1);
+  REQUIRE(p != nullptr);
+  CHECK(p[0].count == 1);
+  CHECK(p[0].min == 5);
+  CHECK(p[0].max == 5);
+}
+
 TEST_CASE("hopping windows in columns: random streams, partitions and policies", "[windows]") {
   // Streams in order or nearly (a few events up to 40 ms back), on up to three partitions whose
   // watermarks lag each other (or stream time), through random windows and policies.

@@ -91,8 +91,9 @@ class SliceColumns {
   int64_t hi() const { return lo_ + int64_t(count_) - 1; }
   size_t columns() const { return count_; }
   size_t keys() const { return keys_; }
-  // Memory held: every column allocated, held or kept for reuse (the arena's last block may
-  // have one huge page more resident, partly unused).
+  // Memory held: every column allocated, held or kept for reuse. Resident memory can be more:
+  // the rest of the arena's last block (all of it below 2 MiB, where blocks are memset; up to one
+  // huge page above), and both arenas for a moment while resize_keys moves the columns.
   size_t bytes() const { return allocated_ * keys_ * (sizeof(Newest) + sizeof(Aggregate)); }
 
   Newest* column(int64_t j) { return at(j).rec; }
@@ -138,12 +139,14 @@ class SliceColumns {
       if (!held && c.rec == nullptr) continue;  // never used: sized when it is
       const Column was = c;
       place(c, arena.take());
-      if (was.rec == nullptr) continue;
       // The new keys' records are empty (zero bytes); their scans are empty aggregates, as the
-      // cached scans of the old keys stay valid.
-      std::memcpy(static_cast<void*>(c.rec), was.rec, old * sizeof(Newest));
-      std::copy(was.scan, was.scan + old, c.scan);
-      std::fill(c.scan + old, c.scan + keys, Aggregate{});
+      // cached scans of the old keys stay valid (a column held before there were keys has only
+      // new keys).
+      if (was.rec != nullptr) {
+        std::memcpy(static_cast<void*>(c.rec), was.rec, old * sizeof(Newest));
+        std::copy(was.scan, was.scan + old, c.scan);
+      }
+      std::fill(c.scan + (was.rec != nullptr ? old : 0), c.scan + keys, Aggregate{});
     }
     arena_ = std::move(arena);
   }

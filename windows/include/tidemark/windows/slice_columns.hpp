@@ -68,7 +68,8 @@ class ColumnArena {
     std::byte bytes[64];
   };
   static constexpr size_t kBlockBytes = size_t(8) << 20;
-  static constexpr size_t kMaxColumnsPerBlock = 64;  // a few keys: small blocks, as before
+  // With few keys a block stays under 2 MiB (heap, memset) rather than taking a huge page.
+  static constexpr size_t kMaxColumnsPerBlock = 64;
 
   size_t lines_ = 0, per_block_ = 1, used_ = 0;
   std::vector<std::vector<Line, ZeroedHugePageAllocator<Line>>> blocks_;

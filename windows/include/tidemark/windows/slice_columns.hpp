@@ -78,6 +78,9 @@ class ColumnArena {
 class SliceColumns {
  public:
   static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+  // A key's record and scan in each column.
+  static constexpr size_t kBytesPerKey = sizeof(Newest) + sizeof(Aggregate);
+  static_assert(kBytesPerKey == 64 && alignof(Newest) <= 64 && alignof(Aggregate) <= 64);
 
   // n: slices per block of the scans (a window's length in slices).
   explicit SliceColumns(int64_t n) : n_(n) {}
@@ -95,7 +98,7 @@ class SliceColumns {
   // Memory held: every column allocated, held or kept for reuse. Resident memory can be more:
   // the rest of the arena's last block (all of it below 2 MiB, where blocks are memset; up to one
   // huge page above), and both arenas for a moment while resize_keys moves the columns.
-  size_t bytes() const { return allocated_ * keys_ * (sizeof(Newest) + sizeof(Aggregate)); }
+  size_t bytes() const { return allocated_ * keys_ * kBytesPerKey; }
 
   Newest* column(int64_t j) { return at(j).rec; }
   const Newest* column(int64_t j) const { return at(j).rec; }
@@ -140,14 +143,14 @@ class SliceColumns {
       if (!held && c.rec == nullptr) continue;  // never used: sized when it is
       const Column was = c;
       place(c, arena.take());
-      // The new keys' records are empty (zero bytes); their scans are empty aggregates, as the
-      // cached scans of the old keys stay valid (a column held before there were keys has only
-      // new keys).
-      if (was.rec != nullptr) {
-        std::memcpy(static_cast<void*>(c.rec), was.rec, old * sizeof(Newest));
-        std::copy(was.scan, was.scan + old, c.scan);
+      // The old keys' records and cached scans move; the new keys' records are empty (zero
+      // bytes) and their scans empty aggregates. A column held before there were keys has none.
+      const size_t kept = was.rec != nullptr ? old : 0;
+      if (kept > 0) {
+        std::memcpy(static_cast<void*>(c.rec), was.rec, kept * sizeof(Newest));
+        std::copy(was.scan, was.scan + kept, c.scan);
       }
-      std::fill(c.scan + (was.rec != nullptr ? old : 0), c.scan + keys, Aggregate{});
+      std::fill(c.scan + kept, c.scan + keys, Aggregate{});
     }
     arena_ = std::move(arena);
   }
@@ -203,9 +206,6 @@ class SliceColumns {
   Aggregate value(int64_t j, size_t k) const { return value(at(j), k); }
 
  private:
-  static constexpr size_t kBytesPerKey = sizeof(Newest) + sizeof(Aggregate);
-  static_assert(kBytesPerKey == 64 && alignof(Newest) <= 64 && alignof(Aggregate) <= 64);
-
   // keys_ records, then keys_ scans, in one piece of the arena (nullptr: never used).
   struct Column {
     uint32_t tag = 0;

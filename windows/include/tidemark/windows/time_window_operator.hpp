@@ -844,7 +844,7 @@ class TimeWindowOperator {
   int64_t newest_window_of(int64_t j) const { return a_ == 1 ? j : slicing::floor_div(j, a_); }
   static constexpr size_t kColumnMaxKeys = size_t(1) << 16;
   static constexpr int64_t kColumnMaxSpan = 1024;  // slices held
-  static constexpr size_t kColumnBytesPerKey = sizeof(Newest) + sizeof(Aggregate);
+  static constexpr size_t kColumnBytesPerKey = slicing::SliceColumns::kBytesPerKey;
   static constexpr size_t kColumnMaxBytes = size_t(1) << 30;
 
   void grow_columns(size_t keys) {

@@ -7,7 +7,8 @@ namespace tidemark {
 
 namespace {
 auto time_less = [](const auto& p, Timestamp t) { return p.time < t; };
-}
+auto less_time = [](Timestamp t, const auto& p) { return t < p.time; };
+}  // namespace
 
 Aggregate SlidingOperator::aggregate(const KeyState& k, Window w) {
   // Branch-free lower bound of w.start: the probes are unpredictable.
@@ -53,7 +54,8 @@ void SlidingOperator::leave_exact() {
 }
 
 bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
-                            const Aggregate& with, Timestamp clock, Emitter& em) {
+                            const Aggregate& with, Timestamp clock, Emitter& em,
+                            ForwardRangeAggregate* range) {
   const Window w = window_at(start);
   const Decision d = decide(w, clock, policy_);
   if (d == Decision::kReject) return false;
@@ -81,7 +83,10 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
   }
   if (exact_) {
     if (d == Decision::kAcceptAndUpdate) {
-      em.emit(key, w, lower(combine(aggregate(k, w), with)), EmissionKind::kUpdate);
+      const Aggregate inside =
+          range ? range->query(k.points.data(), k.phead, uint32_t(k.points.size()), w.start, w.end)
+                : aggregate(k, w);
+      em.emit(key, w, lower(combine(inside, with)), EmissionKind::kUpdate);
     }
   } else {
     Aggregate& agg = aggs_[key][i];
@@ -98,6 +103,7 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   if (k.phead < k.points.size() && k.points[k.phead].time < keep) trim(k, keep);
   PooledArray<Point>& points = k.points;
   if (exact_ && in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
+  if (exact_ && far_from_limits(t)) return add_lazy(key, k, t, v, clock, em);
   const auto first = points.begin() + k.phead;
   // Windows containing t start in [t - DIFF, t]: t's own left window, the right windows of
   // earlier events within DIFF + 1, and the left windows of later events within DIFF.
@@ -124,8 +130,7 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   if (!accepted) return false;
 
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
-  const auto later = std::upper_bound(at_t, points.end(), t,
-                                      [](Timestamp x, const Point& p) { return x < p.time; });
+  const auto later = std::upper_bound(at_t, points.end(), t, less_time);
   if (later != points.end() && later->time <= t + Duration{diff_.ms + 1}) {
     const Timestamp right = t + Duration{1};
     size_t j = find(k, right);
@@ -141,10 +146,7 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
 // window is due (fire() has run for this clock), and t is far from the ends of time (no
 // saturation below).
 bool SlidingOperator::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
-  // |t| < kLimit, with one comparison.
-  if (uint64_t(t.ms) + uint64_t(kLimit - 1) > uint64_t(2 * kLimit - 2) || !small_diff_) {
-    return false;
-  }
+  if (!far_from_limits(t)) return false;
   if (k.points.size() > k.phead && k.points.back().time > t) return false;
   const size_t unfired = k.head + k.fired;
   if (clock != fired_clock_ && unfired < k.starts.size() &&
@@ -218,6 +220,83 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
     if (j == k.starts.size() || k.starts[j] > t) return false;
   }
   k.points.push_back(pool_, Point{t, v});
+  ++point_count_;
+  return true;
+}
+
+// With lazy aggregates an existing window needs nothing from an event that it accepts without an
+// update. Of the windows holding t (starts in [t - DIFF, t]), the left windows of later events
+// within DIFF exist unless they reject t: each was opened when its event came unless it rejected
+// that event already, and only closing removes one. So do the right windows of earlier events p
+// within DIFF + 1, except that of t's predecessor: an earlier p has the predecessor within
+// DIFF + 1 after it (tests/sliding_differential_test.cpp checks every window against the
+// previous implementation, which visited them all). Only t's left window,
+// the predecessor's right window and t's right window can be new, and t updates only fired
+// windows; the windows that reject t are the oldest, and the fired ones next (decide() is
+// monotone in the end), so binary searches skip the rest.
+bool SlidingOperator::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
+                               Emitter& em) {
+  PooledArray<Point>& points = k.points;
+  const int64_t d = diff_.ms;  // t and DIFF are below 2^61: nothing here saturates
+  const auto lo =
+      std::lower_bound(points.begin() + k.phead, points.end(), Timestamp{t.ms - d - 1}, time_less);
+  const auto at_t = std::lower_bound(lo, points.end(), t, time_less);
+  const auto past = std::upper_bound(at_t, points.end(), Timestamp{t.ms + d}, less_time);
+  const auto decision = [&](Timestamp start) { return decide(window_at(start), clock, policy_); };
+  const Timestamp left{t.ms - d};  // the oldest window holding t
+  const bool has_pred = at_t != lo;
+  const Timestamp pred_right{has_pred ? (at_t - 1)->time.ms + 1 : left.ms};
+  // The newest window holding t: if it rejects t, all do.
+  Timestamp newest = std::max(left, pred_right);
+  if (past != at_t) newest = std::max(newest, Timestamp{(past - 1)->time.ms - d});
+  if (decision(newest) == Decision::kReject) return false;
+
+  const Aggregate with = lift(v);
+  if (decision(left) != Decision::kAccept) {
+    // The windows that t updates, in start order, as add() visits them.
+    starts_.clear();
+    if (decision(left) == Decision::kAcceptAndUpdate) starts_.push_back(left);
+    auto b = std::partition_point(lo, at_t, [&](const Point& p) {
+      return decision(p.time + Duration{1}) == Decision::kReject;
+    });
+    for (; b != at_t && decision(b->time + Duration{1}) == Decision::kAcceptAndUpdate; ++b) {
+      starts_.push_back(b->time + Duration{1});
+    }
+    const size_t rights = starts_.size();
+    auto c = std::partition_point(
+        at_t, past, [&](const Point& q) { return decision(q.time - diff_) == Decision::kReject; });
+    for (; c != past && decision(c->time - diff_) == Decision::kAcceptAndUpdate; ++c) {
+      starts_.push_back(c->time - diff_);
+    }
+    // Two sorted runs after `left`, the smallest: right windows, then left windows.
+    std::inplace_merge(starts_.begin(), starts_.begin() + ptrdiff_t(rights), starts_.end());
+    starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+    // Their aggregates from one running range: their starts and ends only move forward.
+    ForwardRangeAggregate range;
+    size_t i = starts_.empty() ? 0 : find(k, starts_.front());
+    for (const Timestamp s : starts_) {
+      while (i < k.starts.size() && k.starts[i] < s) ++i;
+      if (apply(key, k, i, s, with, clock, em, &range)) ++i;
+    }
+  }
+  // The windows that may be new and accept t without an update.
+  const auto open_if_new = [&](Timestamp s) {
+    if (decision(s) != Decision::kAccept) return;  // visited above, or closed
+    size_t i = find(k, s);
+    apply(key, k, i, s, with, clock, em);
+  };
+  open_if_new(left);
+  if (pred_right != left) open_if_new(pred_right);
+
+  // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
+  const auto later = std::upper_bound(at_t, points.end(), t, less_time);
+  if (later != points.end() && later->time.ms <= t.ms + d + 1) {
+    const Timestamp right{t.ms + 1};
+    size_t j = find(k, right);
+    apply(key, k, j, right, identity(), clock, em);
+  }
+  points.insert(pool_, size_t(later - points.begin()), Point{t, v});
+  k.next_fired.reset();
   ++point_count_;
   return true;
 }

@@ -95,14 +95,22 @@ class SlidingOperator {
   // The retained events of `k` inside `w`, combined in time order.
   static Aggregate aggregate(const KeyState& k, Window w);
   // Creates or updates the window at `start`, which is starts[i] or belongs at index i (i is
-  // updated to where it ends up); `with` is the new event's value, if it is inside.
+  // updated to where it ends up); `with` is the new event's value, if it is inside. With lazy
+  // aggregates, an update takes the window's events from `range` if given (see its rules).
   bool apply(KeyId key, KeyState& k, size_t& i, Timestamp start, const Aggregate& with,
-             Timestamp clock, Emitter& em);
+             Timestamp clock, Emitter& em, ForwardRangeAggregate* range = nullptr);
   // in_order() and open() are inlined into the path of every in-order event: as calls they cost
   // about as much as their bodies (prologues, spills).
   [[gnu::always_inline]] inline bool in_order(const KeyState& k, Timestamp t,
                                               Timestamp clock) const;
   bool add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
+  // add() for any other event far from the ends of time, with lazy aggregates: it visits only the
+  // windows that may be new and the fired ones it updates, not every window within DIFF of t.
+  bool add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
+  // |t| < kLimit and DIFF < kLimit, so that no arithmetic around t saturates.
+  bool far_from_limits(Timestamp t) const {
+    return uint64_t(t.ms) + uint64_t(kLimit - 1) <= uint64_t(2 * kLimit - 2) && small_diff_;
+  }
   // Creates the unfired window [start, end) of `key` at index i of its windows.
   [[gnu::always_inline]] inline void open(KeyId key, KeyState& k, size_t i, Timestamp start,
                                           Timestamp end);

@@ -128,10 +128,17 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
     }
   }
   if (!accepted) return false;
+  insert(key, k, at_t, t, v, clock, em);
+  return true;
+}
 
+void SlidingOperator::insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v,
+                             Timestamp clock, Emitter& em) {
+  PooledArray<Point>& points = k.points;
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
-  const auto later = std::upper_bound(at_t, points.end(), t, less_time);
-  if (later != points.end() && later->time <= t + Duration{diff_.ms + 1}) {
+  const Point* const end = points.end();
+  const Point* later = std::upper_bound(at_t, end, t, less_time);
+  if (later != end && later->time <= t + Duration{diff_.ms + 1}) {
     const Timestamp right = t + Duration{1};
     size_t j = find(k, right);
     apply(key, k, j, right, identity(), clock, em);
@@ -139,7 +146,6 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   points.insert(pool_, size_t(later - points.begin()), Point{t, v});
   k.next_fired.reset();
   ++point_count_;
-  return true;
 }
 
 // Whether t is at or after the key's newest event, no fired window contains t, no unfired
@@ -287,17 +293,7 @@ bool SlidingOperator::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Ti
   };
   open_if_new(left);
   if (pred_right != left) open_if_new(pred_right);
-
-  // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
-  const auto later = std::upper_bound(at_t, points.end(), t, less_time);
-  if (later != points.end() && later->time.ms <= t.ms + d + 1) {
-    const Timestamp right{t.ms + 1};
-    size_t j = find(k, right);
-    apply(key, k, j, right, identity(), clock, em);
-  }
-  points.insert(pool_, size_t(later - points.begin()), Point{t, v});
-  k.next_fired.reset();
-  ++point_count_;
+  insert(key, k, at_t, t, v, clock, em);
   return true;
 }
 

@@ -107,6 +107,10 @@ class SlidingOperator {
   // add() for any other event far from the ends of time, with lazy aggregates: it visits only the
   // windows that may be new and the fired ones it updates, not every window within DIFF of t.
   bool add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock, Emitter& em);
+  // Inserts the accepted event at t (at_t: k's first event at or after t) and opens t's right
+  // window if a later event falls in it.
+  void insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v, Timestamp clock,
+              Emitter& em);
   // |t| < kLimit and DIFF < kLimit, so that no arithmetic around t saturates.
   bool far_from_limits(Timestamp t) const {
     return uint64_t(t.ms) + uint64_t(kLimit - 1) <= uint64_t(2 * kLimit - 2) && small_diff_;

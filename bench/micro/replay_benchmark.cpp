@@ -21,10 +21,12 @@ LatenessPolicy policy_arg(int64_t i) {
 // emissions per event; sliding: every event updates all windows within DIFF), so that the
 // whole suite with 5 repetitions stays within scripts/bench.sh's 15 minutes. Rates are per event.
 template <class MakeOp>
-void replay(benchmark::State& state, MakeOp make_op, uint64_t events_count = 1'000'000) {
+void replay(benchmark::State& state, MakeOp make_op, uint64_t events_count = 1'000'000,
+            bool fractional = false) {
   const auto events = make_events({.events = events_count,
                                    .keys = uint32_t(state.range(0)),
-                                   .late_percent = uint32_t(state.range(1))});
+                                   .late_percent = uint32_t(state.range(1)),
+                                   .fractional = fractional});
   RunConfig config;
   config.lateness = policy_arg(state.range(2));
   NullSink sink;
@@ -68,6 +70,21 @@ static void BM_Replay_Hopping60(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_Replay_Hopping60)->Apply(args);
+
+// The same with fractional values: sums then depend on how additions are grouped, so each window
+// keeps its own aggregate (WindowRingOperator) and an event updates all 60 of its windows.
+static void BM_Replay_Hopping60Fractional(benchmark::State& state) {
+  replay(
+      state,
+      [](LatenessPolicy p) {
+        return TimeWindowOperator(HoppingAssigner(Duration{60'000}, Duration{1'000}, {}), p);
+      },
+      1'000'000, true);
+}
+BENCHMARK(BM_Replay_Hopping60Fractional)
+    ->ArgNames({"keys", "late%", "grace"})
+    ->ArgsProduct({{10'000}, {0, 10}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
 
 // Sessions with a 1 s gap; at 10k keys a key sends every ~100 ms, so sessions stay open.
 static void BM_Replay_Session(benchmark::State& state) {

@@ -18,6 +18,7 @@ struct WorkloadSpec {
   uint32_t partitions = 1;
   uint32_t late_percent = 0;
   int64_t lateness_ms = 2'000;
+  bool fractional = false;  // values in hundredths (0.00..9.99), whose sums depend on grouping
 };
 
 inline std::vector<Event> make_events(const WorkloadSpec& s) {
@@ -39,6 +40,7 @@ inline std::vector<Event> make_events(const WorkloadSpec& s) {
     if ((r >> 32) % 100 < s.late_percent) t -= 1 + int64_t((r >> 40) % uint64_t(s.lateness_ms));
     e.event_time = Timestamp{t};
     e.value = double((r >> 48) % 1000);
+    if (s.fractional) e.value /= 100;
   }
   return out;
 }

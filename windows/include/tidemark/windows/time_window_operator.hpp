@@ -23,7 +23,9 @@
 // int64 limit (the oracle's infinite wait; clock bounds are computed in 128 bits), bounded spans
 // of open slices, and, for hopping windows (n > 1), values whose sums are exact in any order
 // (integers with a total magnitude below 2^53), because slicing changes the order of additions.
-// Outside that, the operator hands its state once to GenericTimeWindowOperator and delegates.
+// Outside that, the operator hands its state once to WindowRingOperator (one aggregate per key
+// and window, in rings; it hands over to GenericTimeWindowOperator beyond its own bounds) and
+// delegates.
 
 #include <algorithm>
 #include <array>
@@ -43,34 +45,14 @@
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/assigners.hpp"
 #include "tidemark/windows/dense_table.hpp"
-#include "tidemark/windows/generic_time_window_operator.hpp"
 #include "tidemark/windows/slice_columns.hpp"
+#include "tidemark/windows/slicing.hpp"
 #include "tidemark/windows/window_buckets.hpp"
+#include "tidemark/windows/window_ring_operator.hpp"
 
 namespace tidemark {
 
 namespace slicing {
-
-inline constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
-inline constexpr int64_t kTimeLimit = int64_t(1) << 60;  // |event time| handled by slices
-inline constexpr int64_t kIndexLimit = int64_t(1) << 62;  // beyond every real slice or window index
-inline constexpr int64_t kDurationLimit = int64_t(1) << 40;
-inline constexpr int64_t kMaxKeySpan = int64_t(1) << 14;        // slices held per key
-inline constexpr size_t kMaxWindowSpan = size_t(1) << 18;       // window indexes held at once
-
-__extension__ using Int128 = __int128;  // overflow-free intermediate for clock bounds
-
-// Floor division for b > 0, correct for negative a.
-constexpr int64_t floor_div(int64_t a, int64_t b) {
-  const int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-constexpr int64_t floor_div(Int128 a, int64_t b) {
-  Int128 q = a / b;
-  if (a % b != 0 && a < 0) --q;
-  return int64_t(std::clamp<Int128>(q, -kIndexLimit, kIndexLimit));
-}
-constexpr int64_t gcd(int64_t a, int64_t b) { return b == 0 ? a : gcd(b, a % b); }
 
 // A slice or window index that may be kNone, stored so that zero bytes mean kNone: a fresh key's
 // state is then all zero bytes, and the key tables grow into fresh pages without a pass that
@@ -109,7 +91,7 @@ class TimeWindowOperator {
   // Tumbling windows are single slices; hopping windows combine n slices through block scans.
   static constexpr bool kScans = !std::is_same_v<Assigner, TumblingAssigner>;
   using Slot = std::conditional_t<kScans, slicing::ScanSlot, slicing::PlainSlot>;
-  using Generic = GenericTimeWindowOperator<Assigner>;
+  using Generic = WindowRingOperator<Assigner>;
   static constexpr int64_t kNone = slicing::kNone;
   // Tumbling keys hold their usual one or two open slices inline (see KeyState).
   static constexpr uint32_t kInline = kScans ? 0 : 2;
@@ -948,7 +930,7 @@ class TimeWindowOperator {
   // Hands every open window to the general operator, which handles the rest of the run.
   Generic& to_generic() {
     if (dense_) to_rings();
-    generic_ = std::make_unique<Generic>(assigner_, policy_);
+    generic_ = std::make_unique<Generic>(assigner_, policy_, Timestamp{clock_ms_});
     for (size_t k = 0; k < keys_.size(); ++k) {
       flush(KeyId(k));
       KeyState& ks = keys_[k];

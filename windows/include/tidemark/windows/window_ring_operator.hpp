@@ -1,0 +1,223 @@
+#pragma once
+// Fixed-size time windows with one aggregate per (key, window), each combined in its own order of
+// additions: what values whose sums change with grouping (fractions) need, where slices would
+// regroup them. Window m is [OFFSET + m*ADVANCE, +SIZE); each key's open windows sit in a ring of
+// aggregates indexed by m, so an event costs one combine per window holding it, in adjacent
+// memory, instead of a hash-map lookup per window (GenericTimeWindowOperator). Windows fire per
+// index, keys in order, which is the order the general operator's timers pop them in: (fire
+// time, end, key, start), DESIGN §5, since all windows have one size. A window exists from the
+// first event it accepts (its count is then non-zero) until it closes; closing needs no timer,
+// as every window of one index closes at one clock.
+//
+// Outside its bounds (times beyond +-2^60 ms, sizes of 2^40 ms or more, a key's open windows
+// spanning more than kMaxKeyWindows indexes, all of them more than kMaxWindowSpan) it hands its
+// state once to GenericTimeWindowOperator and delegates to it for the rest of the run.
+
+#include <algorithm>
+#include <bit>
+#include <memory>
+#include <vector>
+
+#include "tidemark/core/emitter.hpp"
+#include "tidemark/core/lateness.hpp"
+#include "tidemark/windows/aggregate.hpp"
+#include "tidemark/windows/dense_table.hpp"
+#include "tidemark/windows/generic_time_window_operator.hpp"
+#include "tidemark/windows/slicing.hpp"
+#include "tidemark/windows/window_buckets.hpp"
+
+namespace tidemark {
+
+template <class Assigner>
+class WindowRingOperator {
+  using Generic = GenericTimeWindowOperator<Assigner>;
+
+ public:
+  // `clock`: the clock so far, when the operator takes over from another one (see restore()).
+  WindowRingOperator(Assigner assigner, LatenessPolicy policy, Timestamp clock = Timestamp::min())
+      : assigner_(assigner),
+        policy_(policy),
+        size_(assigner.size().ms),
+        advance_(assigner.advance().ms),
+        offset_(assigner.offset().ms),
+        fire_delay_((policy.fire_time(Timestamp{0}) - Timestamp{0}).ms),
+        close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms) {
+    if (size_ >= slicing::kDurationLimit) generic_ = std::make_unique<Generic>(assigner_, policy_);
+    set_clock(clock);
+  }
+
+  void fire(Timestamp clock, Emitter& em) {
+    if (generic_) [[unlikely]]
+      return generic_->fire(clock, em);
+    set_clock(clock);
+    if (!buckets_.empty()) {
+      const int64_t last = std::min(fired_max_, buckets_.end() - 1);
+      for (int64_t m = std::max(next_fire_, buckets_.first()); m <= last; ++m) {
+        if (buckets_.at(m).keys.empty()) continue;
+        const Window w = window(m);
+        for (const KeyId key : buckets_.sorted_keys(m, keys_.size())) {
+          em.emit(key, w, lower(slot(keys_[key], m)), EmissionKind::kOnTime);
+        }
+        buckets_.at(m).keys.clear();
+      }
+    }
+    next_fire_ = std::max(next_fire_, fired_max_ + 1);
+    while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
+  }
+
+  bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+    if (generic_) [[unlikely]]
+      return generic_->add(key, t, v, clock, em);
+    if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit) {
+      return to_generic().add(key, t, v, clock, em);
+    }
+    if (clock != clock_) set_clock(clock);
+    // Windows m_lo..m_hi hold t; those before alive_min_ have closed.
+    const int64_t m_hi = slicing::floor_div(t.ms - offset_, advance_);
+    const int64_t m_lo =
+        std::max(slicing::floor_div(t.ms - offset_ - size_, advance_) + 1, alive_min_);
+    if (m_lo > m_hi) return false;
+    if (key >= keys_.size()) grow_to_hold(keys_, key);
+    KeyRing& ring = keys_[key];
+    if (!cover(ring, m_lo, m_hi)) return to_generic().add(key, t, v, clock, em);
+    const Aggregate with = lift(v);
+    for (int64_t m = m_lo; m <= m_hi; ++m) {
+      Aggregate& a = slot(ring, m);
+      const bool created = a.count == 0, fired = m <= fired_max_;
+      a = combine(a, with);
+      if (created) {
+        ++open_;
+        ++buckets_.at(m).open;
+        if (!fired) buckets_.enqueue(m, key);
+      }
+      // Late but within grace: the window (perhaps new) emits its full contents at once.
+      if (fired) em.emit(key, window(m), lower(a), EmissionKind::kUpdate);
+    }
+    return true;
+  }
+
+  // Adopts an open window from another operator: `fired` says whether it has emitted already,
+  // which must be whether its fire time is at most the clock given to the constructor.
+  void restore(KeyId key, Window w, const Aggregate& agg, bool fired) {
+    if (generic_) return generic_->restore(key, w, agg, fired);
+    if (w.start.ms < -slicing::kTimeLimit || w.start.ms > slicing::kTimeLimit) {
+      return to_generic().restore(key, w, agg, fired);
+    }
+    const int64_t m = slicing::floor_div(w.start.ms - offset_, advance_);
+    if (key >= keys_.size()) grow_to_hold(keys_, key);
+    KeyRing& ring = keys_[key];
+    if (!cover(ring, m, m)) return to_generic().restore(key, w, agg, fired);
+    Aggregate& a = slot(ring, m);
+    if (a.count == 0) {
+      ++open_;
+      ++buckets_.at(m).open;
+      if (!fired) buckets_.enqueue(m, key);
+    }
+    a = agg;
+  }
+
+  size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
+  size_t state_bytes() const {
+    if (generic_) return generic_->state_bytes();
+    return keys_.size() * sizeof(KeyRing) + ring_bytes_ + buckets_.bytes();
+  }
+  // Whether the state has moved to the general operator: for tests.
+  bool delegates() const { return generic_ != nullptr; }
+
+ private:
+  static constexpr int64_t kMaxKeyWindows = int64_t(1) << 12;
+
+  // Windows [lo, hi] of one key (empty if hi < lo), window m in slot m mod the slot count (a
+  // power of two); slots outside [lo, hi] hold stale bytes.
+  struct KeyRing {
+    std::vector<Aggregate> slots;
+    int64_t lo = 0, hi = -1;
+  };
+  static Aggregate& slot(KeyRing& r, int64_t m) {
+    return r.slots[size_t(uint64_t(m) & (r.slots.size() - 1))];
+  }
+
+  Window window(int64_t m) const {
+    const Timestamp s{offset_ + m * advance_};
+    return {s, s + Duration{size_}};
+  }
+
+  // fired_max_: newest window whose fire time is <= C; alive_min_: oldest window not closed (as
+  // TimeWindowOperator::set_clock, whose tests check these bounds against decide()).
+  void set_clock(Timestamp c) {
+    clock_ = c;
+    if (c == Timestamp::max()) {
+      fired_max_ = alive_min_ = slicing::kIndexLimit;
+    } else if (c == Timestamp::min()) {
+      fired_max_ = alive_min_ = -slicing::kIndexLimit;
+    } else {
+      const slicing::Int128 base = slicing::Int128(c.ms) - offset_ - size_;
+      fired_max_ = slicing::floor_div(base - fire_delay_, advance_);
+      alive_min_ = slicing::floor_div(base - close_delay_, advance_) + 1;
+    }
+  }
+
+  // Makes windows [a, b] of the key addressable, new ones empty, after dropping the windows
+  // that fire() has closed; false if that would pass the bounds.
+  bool cover(KeyRing& r, int64_t a, int64_t b) {
+    const int64_t live = buckets_.empty() ? slicing::kIndexLimit : buckets_.first();
+    if (r.hi < std::max(r.lo, live)) {  // nothing open: start afresh
+      r.lo = a;
+      r.hi = a - 1;
+    } else {
+      r.lo = std::max(r.lo, live);
+    }
+    const int64_t lo = std::min(r.lo, a), hi = std::max(r.hi, b);
+    if (hi - lo >= kMaxKeyWindows || !buckets_.fits(lo, hi, slicing::kMaxWindowSpan)) return false;
+    const size_t need = size_t(hi - lo + 1);
+    if (need > r.slots.size()) {
+      std::vector<Aggregate> bigger(std::bit_ceil(std::max<size_t>(need, 4)));
+      for (int64_t m = r.lo; m <= r.hi; ++m) {
+        bigger[size_t(uint64_t(m) & (bigger.size() - 1))] = slot(r, m);
+      }
+      ring_bytes_ += (bigger.size() - r.slots.size()) * sizeof(Aggregate);
+      r.slots = std::move(bigger);
+    } else {
+      for (int64_t m = lo; m < r.lo; ++m) slot(r, m) = identity();
+      for (int64_t m = std::max(r.hi + 1, lo); m <= hi; ++m) slot(r, m) = identity();
+    }
+    r.lo = lo;
+    r.hi = hi;
+    buckets_.reserve(lo);
+    buckets_.reserve(hi);
+    return true;
+  }
+
+  // Hands every open window to the general operator, which handles the rest of the run.
+  Generic& to_generic() {
+    generic_ = std::make_unique<Generic>(assigner_, policy_);
+    const int64_t live = buckets_.empty() ? slicing::kIndexLimit : buckets_.first();
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      KeyRing& r = keys_[k];
+      for (int64_t m = std::max(r.lo, live); m <= r.hi; ++m) {
+        const Aggregate& a = slot(r, m);
+        if (a.count != 0) generic_->restore(KeyId(k), window(m), a, m <= fired_max_);
+      }
+    }
+    decltype(keys_)().swap(keys_);
+    buckets_ = WindowBuckets();
+    ring_bytes_ = 0;
+    open_ = 0;
+    return *generic_;
+  }
+
+  Assigner assigner_;
+  LatenessPolicy policy_;
+  int64_t size_, advance_, offset_;
+  int64_t fire_delay_, close_delay_;  // fire and close time minus window end
+  Timestamp clock_;
+  int64_t fired_max_ = 0, alive_min_ = 0;
+  int64_t next_fire_ = -slicing::kIndexLimit;  // windows before it have fired
+  std::vector<KeyRing> keys_;                  // by KeyId
+  WindowBuckets buckets_;  // per window index: open windows, keys to fire on time
+  size_t ring_bytes_ = 0;
+  uint64_t open_ = 0;
+  std::unique_ptr<Generic> generic_;
+};
+
+}  // namespace tidemark

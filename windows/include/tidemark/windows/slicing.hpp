@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "tidemark/core/time.hpp"
+
 namespace tidemark::slicing {
 
 inline constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
@@ -29,6 +31,21 @@ constexpr int64_t floor_div(Int128 a, int64_t b) {
 }
 constexpr int64_t gcd(int64_t a, int64_t b) {
   return b == 0 ? a : gcd(b, a % b);
+}
+
+// The window indexes a clock bounds, window m being [offset + m*advance, +size) and firing and
+// closing fire_delay and close_delay after its end: the newest whose fire time is <= the clock,
+// and the oldest not closed. Exact for every clock and delay (128-bit intermediates), as
+// decide() is with its saturating times.
+struct ClockBounds {
+  int64_t fired_max, alive_min;
+};
+constexpr ClockBounds clock_bounds(Timestamp c, int64_t offset, int64_t size, int64_t advance,
+                                   int64_t fire_delay, int64_t close_delay) {
+  if (c == Timestamp::max()) return {kIndexLimit, kIndexLimit};
+  if (c == Timestamp::min()) return {-kIndexLimit, -kIndexLimit};
+  const Int128 base = Int128(c.ms) - offset - size;
+  return {floor_div(base - fire_delay, advance), floor_div(base - close_delay, advance) + 1};
 }
 
 }  // namespace tidemark::slicing

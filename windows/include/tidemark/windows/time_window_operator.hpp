@@ -279,15 +279,10 @@ class TimeWindowOperator {
   // fired_max_: newest window whose fire time is <= C; alive_min_: oldest window not closed.
   void set_clock(Timestamp c) {
     clock_ms_ = c.ms;
-    if (c == Timestamp::max()) {
-      fired_max_ = alive_min_ = slicing::kIndexLimit;
-    } else if (c == Timestamp::min()) {
-      fired_max_ = alive_min_ = -slicing::kIndexLimit;
-    } else {
-      const slicing::Int128 base = slicing::Int128(c.ms) - offset_ - size_;
-      fired_max_ = slicing::floor_div(base - fire_delay_, advance_);
-      alive_min_ = slicing::floor_div(base - close_delay_, advance_) + 1;
-    }
+    const slicing::ClockBounds b =
+        slicing::clock_bounds(c, offset_, size_, advance_, fire_delay_, close_delay_);
+    fired_max_ = b.fired_max;
+    alive_min_ = b.alive_min;
     alive_slice_min_ = int64_t(std::clamp<slicing::Int128>(slicing::Int128(alive_min_) * a_,
                                                     -slicing::kIndexLimit, slicing::kIndexLimit));
   }

@@ -142,19 +142,12 @@ class WindowRingOperator {
     return {s, s + Duration{size_}};
   }
 
-  // fired_max_: newest window whose fire time is <= C; alive_min_: oldest window not closed (as
-  // TimeWindowOperator::set_clock, whose tests check these bounds against decide()).
   void set_clock(Timestamp c) {
     clock_ = c;
-    if (c == Timestamp::max()) {
-      fired_max_ = alive_min_ = slicing::kIndexLimit;
-    } else if (c == Timestamp::min()) {
-      fired_max_ = alive_min_ = -slicing::kIndexLimit;
-    } else {
-      const slicing::Int128 base = slicing::Int128(c.ms) - offset_ - size_;
-      fired_max_ = slicing::floor_div(base - fire_delay_, advance_);
-      alive_min_ = slicing::floor_div(base - close_delay_, advance_) + 1;
-    }
+    const slicing::ClockBounds b =
+        slicing::clock_bounds(c, offset_, size_, advance_, fire_delay_, close_delay_);
+    fired_max_ = b.fired_max;
+    alive_min_ = b.alive_min;
   }
 
   // Makes windows [a, b] of the key addressable, new ones empty, after dropping the windows
@@ -211,7 +204,7 @@ class WindowRingOperator {
   int64_t size_, advance_, offset_;
   int64_t fire_delay_, close_delay_;  // fire and close time minus window end
   Timestamp clock_;
-  int64_t fired_max_ = 0, alive_min_ = 0;
+  int64_t fired_max_ = 0, alive_min_ = 0;      // slicing::clock_bounds() of clock_
   int64_t next_fire_ = -slicing::kIndexLimit;  // windows before it have fired
   std::vector<KeyRing> keys_;                  // by KeyId
   WindowBuckets buckets_;  // per window index: open windows, keys to fire on time

@@ -47,8 +47,7 @@ class WindowRingOperator {
   }
 
   void fire(Timestamp clock, Emitter& em) {
-    if (generic_) [[unlikely]]
-      return generic_->fire(clock, em);
+    if (generic_) return generic_->fire(clock, em);
     set_clock(clock);
     if (!buckets_.empty()) {
       const int64_t last = std::min(fired_max_, buckets_.end() - 1);
@@ -66,8 +65,7 @@ class WindowRingOperator {
   }
 
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-    if (generic_) [[unlikely]]
-      return generic_->add(key, t, v, clock, em);
+    if (generic_) return generic_->add(key, t, v, clock, em);
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit) {
       return to_generic().add(key, t, v, clock, em);
     }

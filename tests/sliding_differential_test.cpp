@@ -1,5 +1,5 @@
-// Differential check of LegacySlidingOperator against its previous implementation (kept below verbatim
-// as LegacyLegacySlidingOperator: per-window eager aggregates, one timer per key): on random traces with
+// Differential check of SlidingOperator against an earlier implementation (kept below verbatim
+// as LegacySlidingOperator: per-window eager aggregates, one timer per key): on random traces with
 // disorder, late events, ties, several keys and partitions, both clocks and every policy, the
 // emissions (bit for bit), late events and window counts must be identical. Values are integers
 // (the lazy path), fractional (the eager path) or switch from one to the other mid-run.

@@ -235,11 +235,11 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
 // within DIFF exist unless they reject t: each was opened when its event came unless it rejected
 // that event already, and only closing removes one. So do the right windows of earlier events p
 // within DIFF + 1, except that of t's predecessor: an earlier p has the predecessor within
-// DIFF + 1 after it (tests/sliding_differential_test.cpp checks every window against the
-// previous implementation, which visited them all). Only t's left window,
-// the predecessor's right window and t's right window can be new, and t updates only fired
-// windows; the windows that reject t are the oldest, and the fired ones next (decide() is
-// monotone in the end), so binary searches skip the rest.
+// DIFF + 1 after it. Only t's left window, the predecessor's right window and t's right window
+// can be new, and t updates only fired windows; the windows that reject t are the oldest, and
+// the fired ones next (decide() is monotone in the end), so binary searches skip the rest.
+// (tests/sliding_differential_test.cpp checks every window against the previous
+// implementation, which visited them all.)
 bool SlidingOperator::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
                                Emitter& em) {
   PooledArray<Point>& points = k.points;
@@ -258,10 +258,10 @@ bool SlidingOperator::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Ti
   if (decision(newest) == Decision::kReject) return false;
 
   const Aggregate with = lift(v);
-  if (decision(left) != Decision::kAccept) {
+  if (const Decision oldest = decision(left); oldest != Decision::kAccept) {
     // The windows that t updates, in start order, as add() visits them.
     starts_.clear();
-    if (decision(left) == Decision::kAcceptAndUpdate) starts_.push_back(left);
+    if (oldest == Decision::kAcceptAndUpdate) starts_.push_back(left);
     auto b = std::partition_point(lo, at_t, [&](const Point& p) {
       return decision(p.time + Duration{1}) == Decision::kReject;
     });

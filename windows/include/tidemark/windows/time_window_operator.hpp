@@ -91,7 +91,7 @@ class TimeWindowOperator {
   // Tumbling windows are single slices; hopping windows combine n slices through block scans.
   static constexpr bool kScans = !std::is_same_v<Assigner, TumblingAssigner>;
   using Slot = std::conditional_t<kScans, slicing::ScanSlot, slicing::PlainSlot>;
-  using Generic = WindowRingOperator<Assigner>;
+  using Fallback = WindowRingOperator<Assigner>;
   static constexpr int64_t kNone = slicing::kNone;
   // Tumbling keys hold their usual one or two open slices inline (see KeyState).
   static constexpr uint32_t kInline = kScans ? 0 : 2;
@@ -112,7 +112,7 @@ class TimeWindowOperator {
         dense_(kScans && layout == slicing::Layout::kColumnsWhileInOrder),
         columns_(n_) {
     if (size_ >= slicing::kDurationLimit) {
-      generic_ = std::make_unique<Generic>(assigner_, policy_);
+      fallback_ = std::make_unique<Fallback>(assigner_, policy_);
       dense_ = false;
     }
     set_clock(Timestamp::min());
@@ -122,7 +122,7 @@ class TimeWindowOperator {
   // it would use up the growth g++ allows that loop, which then calls add() instead of inlining.
   [[gnu::noinline]] void fire(Timestamp clock, Emitter& em) {
     ++revision_;
-    if (generic_) [[unlikely]] return generic_->fire(clock, em);
+    if (fallback_) [[unlikely]] return fallback_->fire(clock, em);
     set_clock(clock);
     if (dense_) return fire_columns(em);
     if (!buckets_.empty()) {
@@ -152,9 +152,9 @@ class TimeWindowOperator {
     return add_slow(key, t, v, clock, em);
   }
 
-  size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
+  size_t open_windows() const { return fallback_ ? fallback_->open_windows() : open_; }
   size_t state_bytes() const {
-    if (generic_) return generic_->state_bytes();
+    if (fallback_) return fallback_->state_bytes();
     if (dense_) {
       return columns_.bytes() + dense_top_.size() * sizeof(slicing::MaybeIndex) + buckets_.bytes();
     }
@@ -665,10 +665,10 @@ class TimeWindowOperator {
 
   bool add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
     ++revision_;
-    if (generic_) return generic_->add(key, t, v, clock, em);
+    if (fallback_) return fallback_->add(key, t, v, clock, em);
     if (clock.ms != clock_ms_) set_clock(clock);
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {
-      return to_generic().add(key, t, v, clock, em);
+      return to_fallback().add(key, t, v, clock, em);
     }
     if constexpr (kScans) {
       if (dense_) {
@@ -689,7 +689,7 @@ class TimeWindowOperator {
     const int64_t hi = std::max(ks.len ? ks.base + int64_t(ks.len) - 1 : j,
                                 std::max(ks.top == kNone ? j : ks.top, j) + n_ - 1);
     if (hi - lo >= slicing::kMaxKeySpan || !buckets_.fits(m_acc, m_hi, slicing::kMaxWindowSpan)) {
-      return to_generic().add(key, t, v, clock, em);
+      return to_fallback().add(key, t, v, clock, em);
     }
 
     cover(ks, j, j);
@@ -922,10 +922,11 @@ class TimeWindowOperator {
     key_count_ = keys_.size();
   }
 
-  // Hands every open window to the general operator, which handles the rest of the run.
-  Generic& to_generic() {
+  // Hands every open window to WindowRingOperator (one aggregate per key and window), which
+  // handles the rest of the run, handing over to the general operator in turn past its bounds.
+  Fallback& to_fallback() {
     if (dense_) to_rings();
-    generic_ = std::make_unique<Generic>(assigner_, policy_, Timestamp{clock_ms_});
+    fallback_ = std::make_unique<Fallback>(assigner_, policy_, Timestamp{clock_ms_});
     for (size_t k = 0; k < keys_.size(); ++k) {
       flush(KeyId(k));
       KeyState& ks = keys_[k];
@@ -935,7 +936,7 @@ class TimeWindowOperator {
       const int64_t to = slicing::floor_div(ks.top, a_);
       for (int64_t m = from; m <= to; ++m) {
         const Aggregate agg = window_agg(ks, m);
-        if (agg.count != 0) generic_->restore(KeyId(k), window(m), agg, m <= fired_max_);
+        if (agg.count != 0) fallback_->restore(KeyId(k), window(m), agg, m <= fired_max_);
       }
     }
     decltype(keys_)().swap(keys_);
@@ -945,7 +946,7 @@ class TimeWindowOperator {
     buckets_ = WindowBuckets();
     ring_bytes_ = 0;
     open_ = 0;
-    return *generic_;
+    return *fallback_;
   }
 
   Assigner assigner_;
@@ -986,7 +987,7 @@ class TimeWindowOperator {
   size_t seen_keys_ = 0;                     // 1 + the largest key added to the columns
   int64_t column_slice_ = slicing::kNone;    // the slice of the column newest_ is, if dense_
 
-  std::unique_ptr<Generic> generic_;
+  std::unique_ptr<Fallback> fallback_;
 };
 
 }  // namespace tidemark

@@ -1,5 +1,5 @@
 #pragma once
-// Per-window-index bookkeeping for sliced time windows: how many (key, window) pairs of each
+// Per-window-index bookkeeping for fixed-size time windows (sliced or one aggregate per window): how many (key, window) pairs of each
 // window index are open, and which keys fire that window next. Window indexes are dense (window m
 // starts at OFFSET + m * ADVANCE), so this is a ring indexed by m, not a heap of timers.
 
@@ -59,7 +59,8 @@ class WindowBuckets {
     return open;
   }
   size_t bytes() const { return buf_.capacity() * sizeof(Bucket) + key_bytes_; }
-  // Puts window m's firing list in key order (duplicates removed). A list holding a large share
+  // Puts window m's firing list in key order (the bitmap path below also drops duplicates; the
+  // sort keeps them). A list holding a large share
   // of the `key_count` keys is sorted through a bitmap of the key ids: linear, where a comparison
   // sort of a million ids costs more than firing them.
   std::vector<KeyId>& sorted_keys(int64_t m, size_t key_count) {

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <limits>
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/window.hpp"
@@ -71,4 +72,26 @@ TEST_CASE("hopping assignment table", "[windows]") {
   // advance == size is tumbling.
   CHECK(hop("hopping:10ms/10ms", 13) == std::vector{W(10, 20)});
   CHECK(hop("hopping:1m/1s", 59'999).size() == 60);
+}
+
+TEST_CASE("assignment at the ends of int64 saturates the bounds beyond it, exact within it",
+          "[windows]") {
+  constexpr int64_t lo = std::numeric_limits<int64_t>::min();
+  constexpr int64_t hi = std::numeric_limits<int64_t>::max();
+  // lo + 3 = 5 (mod 10): the window's start lo - 2 is beyond int64 and saturates to -inf; its
+  // end lo + 8 is exact.
+  CHECK(tumble("tumbling:10ms", lo + 3) == W(lo, lo + 8));
+  // Offsets shift the remainder without forming t - offset (which overflows here).
+  CHECK(tumble("tumbling:10ms@4ms", lo + 3) == W(lo + 2, lo + 12));
+  CHECK(tumble("tumbling:10ms@-4ms", hi - 3) == W(hi - 11, hi - 1));
+  CHECK(tumble("tumbling:10ms", hi) == W(hi - 7, hi));
+  CHECK(align_down(Timestamp{lo}, Duration{10}) == Timestamp::min());
+  CHECK(align_down(Timestamp{lo + 3}, Duration{10}, Duration{4}) == Timestamp{lo + 2});
+  CHECK(align_remainder(Timestamp{hi - 3}, Duration{10}, Duration{-4}) == 8);
+  // Hopping windows are placed one by one, so the loop ends where saturated bounds repeat.
+  CHECK(hop("hopping:10ms/5ms", lo + 3) == std::vector{W(lo, lo + 8), W(lo + 3, lo + 13)});
+  CHECK(hop("hopping:10ms/5ms", hi) == std::vector{W(hi - 7, hi), W(hi - 2, hi)});
+  CHECK(hop("hopping:10ms/5ms@-4ms", hi - 3) == std::vector{W(hi - 11, hi - 1), W(hi - 6, hi)});
+  CHECK(hop("hopping:1m/1s", lo).size() == 60);
+  CHECK(hop("hopping:1m/1s", hi).size() == 60);
 }

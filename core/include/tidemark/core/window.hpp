@@ -45,10 +45,24 @@ class WindowSpec {
   Duration size_, advance_, offset_;
 };
 
-// Start of the window of `size` (shifted by `offset`) that contains t; correct for t < 0.
+// How far t lies into the window of `size` (shifted by `offset`) that contains it: (t - offset)
+// mod size, in [0, size); correct for t < 0 and, without forming t - offset, near int64's ends.
+constexpr int64_t align_remainder(Timestamp t, Duration size, Duration offset = {}) {
+  int64_t shifted = 0, r = 0;
+  if (!__builtin_sub_overflow(t.ms, offset.ms, &shifted)) {
+    r = shifted % size.ms;
+  } else {
+    const int64_t a = t.ms % size.ms, b = offset.ms % size.ms;
+    r = (a < 0 ? a + size.ms : a) - (b < 0 ? b + size.ms : b);
+  }
+  return r < 0 ? r + size.ms : r;
+}
+
+// Start of the window of `size` (shifted by `offset`) that contains t. A start below int64's
+// range saturates to Timestamp::min() (-inf), as time.hpp's arithmetic does; the window's end is
+// then t + (size - align_remainder), which stays exact.
 constexpr Timestamp align_down(Timestamp t, Duration size, Duration offset = {}) {
-  const int64_t r = (t.ms - offset.ms) % size.ms;
-  return Timestamp{t.ms - (r < 0 ? r + size.ms : r)};
+  return Timestamp{saturating_sub(t.ms, align_remainder(t, size, offset))};
 }
 
 }  // namespace tidemark

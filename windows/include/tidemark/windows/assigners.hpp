@@ -12,8 +12,9 @@ class TumblingAssigner {
  public:
   TumblingAssigner(Duration size, Duration offset) : size_(size), offset_(offset) {}
   Window window_of(Timestamp t) const {
-    const Timestamp s = align_down(t, size_, offset_);
-    return {s, s + size_};
+    const int64_t into = align_remainder(t, size_, offset_);  // t - start
+    return {Timestamp{saturating_sub(t.ms, into)},
+            Timestamp{saturating_add(t.ms, size_.ms - into)}};
   }
   void assign(Timestamp t, std::vector<Window>& out) const {
     out.clear();
@@ -33,13 +34,17 @@ class HoppingAssigner {
  public:
   HoppingAssigner(Duration size, Duration advance, Duration offset)
       : size_(size), advance_(advance), offset_(offset) {}
+  // Each window is placed by how far t lies into it (below size), so that starts and ends near
+  // int64's ends saturate one by one and the loop needs no saturating step.
   void assign(Timestamp t, std::vector<Window>& out) const {
     out.clear();
-    const Timestamp last = align_down(t, advance_, offset_);
-    const Timestamp lower = t - size_;  // exclusive bound on starts
-    const int64_t older = (last.ms - lower.ms - 1) / advance_.ms;  // windows before `last`
-    Timestamp s{last.ms - older * advance_.ms};
-    for (; s <= last; s = s + advance_) out.push_back({s, s + size_});
+    const int64_t newest = align_remainder(t, advance_, offset_);  // t - newest start
+    const int64_t older = (size_.ms - 1 - newest) / advance_.ms;   // windows before it
+    for (int64_t into = newest + older * advance_.ms;; into -= advance_.ms) {
+      out.push_back({Timestamp{saturating_sub(t.ms, into)},
+                     Timestamp{saturating_add(t.ms, size_.ms - into)}});
+      if (into == newest) break;
+    }
   }
   int64_t max_windows() const { return (size_.ms + advance_.ms - 1) / advance_.ms; }
   Duration size() const { return size_; }

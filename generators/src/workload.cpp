@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/huge_page_allocator.hpp"
@@ -32,67 +36,192 @@ constexpr size_t kPrefetchAhead = 16;
 // Events drawn per block, a component at a time (see BaseProcess::fill).
 constexpr size_t kBlock = 256;
 
+// An event generated in an earlier round that arrives after that round's horizon.
+struct HeldEvent {
+  SentEvent sent;
+  int64_t receive;
+};
+
+// Events of one round held back past its horizon, in arrival order; `next` is the first not yet
+// written.
+struct HeldRun {
+  ScratchBuffer<HeldEvent> events;
+  size_t next = 0;
+};
+
+// The next held event to arrive across all runs: a heap of run heads, ordered by receive time,
+// then by age (an older run's events were generated earlier, so they go first on ties).
+class HeldHeads {
+ public:
+  void start(std::vector<HeldRun>& runs) {
+    heads_.clear();
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const HeldRun& r = runs[i];
+      if (r.next < r.events.size()) heads_.push_back({r.events[r.next].receive, i});
+    }
+    std::make_heap(heads_.begin(), heads_.end(), std::greater<>());
+  }
+  bool empty() const { return heads_.empty(); }
+  // INT64_MAX when nothing is held.
+  int64_t next_receive() const { return heads_.empty() ? INT64_MAX : heads_.front().first; }
+  // The next held event; its run's next one takes its place.
+  const HeldEvent& pop(std::vector<HeldRun>& runs) {
+    std::pop_heap(heads_.begin(), heads_.end(), std::greater<>());
+    HeldRun& run = runs[heads_.back().second];
+    const HeldEvent& e = run.events[run.next++];
+    if (run.next < run.events.size()) {
+      heads_.back().first = run.events[run.next].receive;
+      std::push_heap(heads_.begin(), heads_.end(), std::greater<>());
+    } else {
+      heads_.pop_back();
+    }
+    return e;
+  }
+
+ private:
+  std::vector<std::pair<int64_t, size_t>> heads_;  // (receive, run index)
+};
+
+// The distortions between a true event and its arrival (offline devices, network delay,
+// producer outages), drawn in generation order, a block at a time.
+class Distortions {
+ public:
+  explicit Distortions(const WorkloadSpec& spec)
+      : base_(spec),
+        offline_(spec),
+        delay_(spec.delay, stream_rng(spec.seed, 4).next()),
+        outage_(spec),
+        partition_(spec.keys) {
+    for (uint32_t d = 0; d < spec.keys; ++d) partition_[d] = base_.partition_of(d);
+  }
+
+  const BaseProcess& base() const { return base_; }
+  PartitionId partition_of(uint32_t device) const { return partition_[device]; }
+
+  // The next sent.size() events (a multiple of kBlock, or the rest of the trace) and their
+  // receive times; returns the true time of the last one.
+  struct Round {
+    int64_t last_time = INT64_MIN, least_receive = INT64_MAX, greatest_receive = INT64_MIN;
+  };
+  Round generate(std::span<SentEvent> sent, std::span<int64_t> receive) {
+    Round r;
+    for (size_t i = 0; i < sent.size(); i += kBlock) {
+      const size_t m = std::min(kBlock, sent.size() - i);
+      base_.fill(std::span(truths_).first(m));
+      delay_.fill(std::span(delays_).first(m));
+      for (size_t j = 0; j < m; ++j) {
+        const TrueEvent& t = truths_[j];
+        const int64_t send = offline_.send_time(t.device, t.time);
+        sent[i + j] = {t.time, send, t.value, t.device};
+        const int64_t at = outage_.deliver(partition_[t.device], send + delays_[j]);
+        receive[i + j] = at;
+        r.least_receive = std::min(r.least_receive, at);
+        r.greatest_receive = std::max(r.greatest_receive, at);
+      }
+      r.last_time = truths_[m - 1].time;
+    }
+    return r;
+  }
+
+ private:
+  BaseProcess base_;
+  OfflineDevices offline_;
+  NetworkDelay delay_;
+  ProducerOutage outage_;
+  std::vector<PartitionId> partition_;
+  std::array<TrueEvent, kBlock> truths_;
+  std::array<int64_t, kBlock> delays_;
+};
+
 }  // namespace
 
 Trace generate_trace(const WorkloadSpec& spec) {
+  return generate_trace(spec, kGenerationRound);
+}
+
+// Events are generated in rounds. An event's receive time is never before its true time (sending
+// and delivery only wait), and true times never decrease, so once a round has generated up to
+// true time T (its horizon), every event still to come arrives at T or later, and at T after the
+// events already generated (ties arrive in generation order). A round sorts what it generated,
+// writes what arrives by T, merged with the runs earlier rounds held back (each in arrival
+// order; older runs first on ties), and holds back the rest as a run of its own: each held
+// event is copied once, however long it waits. Memory is the trace, a round's scratch (reused,
+// mostly in cache) and the held events, where it was scratch for the whole trace.
+Trace generate_trace(const WorkloadSpec& spec, size_t round_size) {
+  TIDEMARK_ASSERT(round_size > 0 && round_size % kBlock == 0);
   Trace trace;
   trace.source = spec.workload;
   trace.header_comment = spec.to_string();
   trace.columns =
       kColPartition | kColKey | kColValue | kColSendTime | kColReceiveTime | kColTrueTime;
-  BaseProcess base(spec);
-  OfflineDevices offline(spec);
-  NetworkDelay delay(spec.delay, stream_rng(spec.seed, 4).next());
-  DeviceClocks clocks(spec);
-  ProducerOutage outage(spec);
-
-  std::vector<PartitionId> partition(spec.keys);
+  Distortions distortions(spec);
+  const DeviceClocks clocks(spec);
   for (uint32_t d = 0; d < spec.keys; ++d) {
-    trace.keys.intern(base.device_name(d));  // key id = device index
-    partition[d] = base.partition_of(d);
+    trace.keys.intern(distortions.base().device_name(d));  // key id = device index
   }
-  // Generation order: each true event with its send time, and its receive time for the sort.
+
   const size_t n = spec.events;
-  ScratchBuffer<SentEvent> sent(n);
-  WordBuffer receive(n);
-  std::array<TrueEvent, kBlock> truths;
-  std::array<int64_t, kBlock> delays;
-  int64_t least_receive = INT64_MAX, greatest_receive = INT64_MIN;
-  for (size_t i = 0; i < n; i += kBlock) {
-    const size_t m = std::min(kBlock, n - i);
-    base.fill(std::span(truths).first(m));
-    delay.fill(std::span(delays).first(m));
-    for (size_t j = 0; j < m; ++j) {
-      const TrueEvent& t = truths[j];
-      const int64_t send = offline.send_time(t.device, t.time);
-      sent[i + j] = {t.time, send, t.value, t.device};
-      const int64_t r = outage.deliver(partition[t.device], send + delays[j]);
-      receive[i + j] = r;
-      least_receive = std::min(least_receive, r);
-      greatest_receive = std::max(greatest_receive, r);
-    }
-  }
-  // Arrival order: each event is written once, in place in the trace; device clocks turn true
-  // times into the readings event_time and send_time.
-  const ArrivalOrder order(std::move(receive), least_receive, greatest_receive);
   std::vector<Event>& events = trace.events;
   events.reserve(n);
   advise_huge_pages(events.data(), n * sizeof(Event));
   int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (size_t k = 0; k < n; ++k) {
-    // Late events come from far back in generation order: fetch ahead to overlap the misses.
-    if (k + kPrefetchAhead < n) __builtin_prefetch(&sent[order.index(k + kPrefetchAhead)]);
-    const SentEvent& s = sent[order.index(k)];
-    // Every field computed first, then the Event built where it lives, each field written once:
-    // no zero-fill before, and no Event built aside and copied (that stalled on store forwarding).
+  // Every field computed first, then the Event built where it lives, each field written once:
+  // no zero-fill before, and no Event built aside and copied (that stalled on store forwarding).
+  // Device clocks turn true times into the readings event_time and send_time.
+  const auto write = [&](const SentEvent& s, int64_t receive_time) {
     const int64_t event_time = clocks.reading(s.device, s.time);
     const int64_t send_time = clocks.reading(s.device, s.send);
-    const int64_t receive_time = order.receive(k);
+    const uint64_t row = events.size() + 1;
     events.emplace_back(Timestamp{event_time}, Timestamp{send_time}, Timestamp{receive_time},
-                        Timestamp{s.time}, s.value, uint64_t(k + 1), KeyId{s.device},
-                        partition[s.device]);
+                        Timestamp{s.time}, s.value, row, KeyId{s.device},
+                        distortions.partition_of(s.device));
     lo = std::min({lo, event_time, send_time});
     hi = std::max({hi, event_time, receive_time, send_time});
+  };
+  ScratchBuffer<SentEvent> sent(std::min(n, round_size));
+  std::vector<HeldRun> held;  // oldest first
+  HeldHeads heads;
+  for (size_t generated = 0; generated < n;) {
+    const size_t fresh = std::min(n - generated, round_size);
+    sent.resize(fresh);
+    WordBuffer receive(fresh);
+    const Distortions::Round round = distortions.generate(sent, receive);
+    generated += fresh;
+    const int64_t horizon = generated < n ? round.last_time : INT64_MAX;
+    const ArrivalOrder order(std::move(receive), round.least_receive, round.greatest_receive);
+
+    // Written: what arrives by the horizon, this round's events in runs between held events.
+    heads.start(held);
+    size_t k = 0;
+    for (;;) {
+      // This round's events go after held ones on ties: strictly before the next held event.
+      const int64_t fresh_until = std::min(heads.next_receive() - 1, horizon);
+      for (; k < order.size() && order.receive(k) <= fresh_until; ++k) {
+        // Late events come from far back in the round: fetch ahead to overlap the misses.
+        if (k + kPrefetchAhead < order.size()) {
+          __builtin_prefetch(&sent[order.index(k + kPrefetchAhead)]);
+        }
+        write(sent[order.index(k)], order.receive(k));
+      }
+      if (heads.empty() || heads.next_receive() > horizon) break;
+      const HeldEvent& e = heads.pop(held);
+      write(e.sent, e.receive);
+    }
+    // Held back: the rest of this round, as a run of its own (already in arrival order).
+    if (k < order.size()) {
+      HeldRun& run = held.emplace_back();
+      run.events.reserve(order.size() - k);
+      for (; k < order.size(); ++k) run.events.push_back({sent[order.index(k)], order.receive(k)});
+    }
+    // Written runs go, and so do the written halves of the others (so that one long-held event
+    // does not keep its whole run).
+    std::erase_if(held, [](const HeldRun& r) { return r.next == r.events.size(); });
+    for (HeldRun& r : held) {
+      if (2 * r.next > r.events.size()) {
+        r.events.erase(r.events.begin(), r.events.begin() + ptrdiff_t(r.next));
+        r.next = 0;
+      }
+    }
   }
   // The spec check keeps true times inside years 1000..9000; skew and drift could still push a
   // device reading out of the years a trace may hold.

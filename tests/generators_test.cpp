@@ -1,16 +1,21 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <tuple>
 
 #include "commands.hpp"
 #include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/csv_writer.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/trace_stats.hpp"
 #include "tidemark/generators/base_process.hpp"
 #include "tidemark/generators/offline_devices.hpp"
+#include "tidemark/generators/time_format.hpp"
 #include "tidemark/generators/workload.hpp"
 
 using namespace tidemark;
@@ -400,4 +405,62 @@ TEST_CASE("generating in rounds gives the trace of one sort over all events", "[
       CHECK(bytes(generate_trace(spec, round)) == bytes(one_sort));
     }
   }
+}
+
+TEST_CASE("generate_events hands out generate_trace's events a round at a time", "[generators]") {
+  for (const auto& preset : workload_presets()) {
+    INFO(preset.name);
+    const WorkloadSpec spec = make_workload_spec(
+        std::string(preset.name),
+        {{"seed", "8"}, {"events", "20000"}, {"offline-online", "5s"}, {"offline-offline", "8s"}});
+    Trace streamed = generated_trace_header(spec);
+    size_t chunks = 0;
+    generate_events(
+        spec,
+        [&](std::span<const Event> events) {
+          ++chunks;
+          CHECK(!events.empty());
+          streamed.events.insert(streamed.events.end(), events.begin(), events.end());
+        },
+        512);
+    CHECK(chunks > 10);
+    CHECK(bytes(streamed) == bytes(generate_trace(spec)));
+  }
+}
+
+TEST_CASE("tidemark generate streams the bytes of the whole trace written at once",
+          "[generators]") {
+  const auto dir = std::filesystem::temp_directory_path() / "tidemark_generate_stream_test";
+  std::filesystem::create_directories(dir);
+  const std::string tmt = (dir / "t.tmt").string();
+  for (const char* preset : {"mixed", "offline-device"}) {
+    INFO(preset);
+    const Overrides o = {{"seed", "4"}, {"events", "150000"}};
+    const Trace whole = make(preset, o);
+    std::ostringstream out, err;
+    REQUIRE(cli::main(
+                {"generate", "--workload", preset, "--events", "150000", "--seed", "4", "-o", tmt},
+                out, err) == 0);
+    std::ifstream in(tmt, std::ios::binary);
+    CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == bytes(whole));
+    std::ostringstream csv, csv_err, want;
+    REQUIRE(cli::main({"generate", "--workload", preset, "--events", "150000", "--seed", "4", "-o",
+                       "-", "--time-format", "iso:+09:00"},
+                      csv, csv_err) == 0);
+    CsvTimeFormat iso = gen::parse_time_format("iso:+09:00");
+    write_csv_trace(want, whole, iso);
+    CHECK(csv.str() == want.str());
+  }
+  // Readings beyond year 9999 are found before a byte is written: no file, nothing on stdout.
+  std::filesystem::remove(tmt);
+  for (const std::string& to : {tmt, std::string("-")}) {
+    std::ostringstream out, err;
+    CHECK(cli::main({"generate", "--workload", "clock-skew", "--events", "100", "--seed", "1",
+                     "--start", "8999-12-31T23:59:00Z", "--skew", "uniform:100000000d", "-o", to},
+                    out, err) == 2);
+    CHECK(err.str().find("leave years 0000..9999") != std::string::npos);
+    CHECK(out.str().empty());
+  }
+  CHECK(!std::filesystem::exists(tmt));
+  std::filesystem::remove_all(dir);
 }

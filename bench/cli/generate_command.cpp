@@ -1,6 +1,10 @@
 // `tidemark generate`: a synthetic trace from a workload preset and parameter overrides.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <span>
+#include <vector>
+
 #include "commands.hpp"
 #include "options.hpp"
 #include "tidemark/core/binary_trace.hpp"
@@ -13,9 +17,34 @@ namespace tidemark::cli {
 
 namespace {
 
-// Writes a trace to `path` as binary (`.tmt`) or CSV (anything else, `-` for stdout).
-void write_trace(const std::string& path, const Trace& trace, const std::string& time_format,
-                 std::ostream& out) {
+// What a binary trace's header needs from the records, found by a first pass over them: the
+// keys in order of first use and 1 + the largest partition id. The pass also makes any error
+// of the spec (times beyond year 9999) come before a byte is written.
+struct RecordSurvey {
+  std::vector<KeyId> key_order;
+  PartitionId partitions = 0;
+};
+
+RecordSurvey survey(const gen::WorkloadSpec& spec) {
+  RecordSurvey r;
+  std::vector<bool> seen(spec.keys, false);
+  gen::generate_events(spec, [&](std::span<const Event> events) {
+    for (const Event& e : events) {
+      r.partitions = std::max(r.partitions, e.partition + 1);
+      if (!seen[e.key]) {
+        seen[e.key] = true;
+        r.key_order.push_back(e.key);
+      }
+    }
+  });
+  return r;
+}
+
+// Writes the trace of `spec` to `path` as binary (`.tmt`) or CSV (anything else, `-` for
+// stdout), generating it twice (a survey, then the records) so that memory stays with the
+// generator's rounds whatever the trace's length.
+void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spec,
+                           const std::string& time_format, std::ostream& out) {
   const bool binary = is_binary_trace_path(path);
   if (binary && time_format != "epoch") {
     throw ConfigError(
@@ -24,11 +53,18 @@ void write_trace(const std::string& path, const Trace& trace, const std::string&
                     time_format));
   }
   const CsvTimeFormat format = gen::parse_time_format(time_format);
+  const Trace header = gen::generated_trace_header(spec);
+  const RecordSurvey records = survey(spec);
   Output o(path, out);
   if (binary) {
-    write_binary_trace(o.stream(), trace);
+    BinaryTraceWriter writer(o.stream(), header, records.key_order, records.partitions,
+                             spec.events);
+    gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
+    writer.finish();
   } else {
-    write_csv_trace(o.stream(), trace, format);
+    CsvTraceWriter writer(o.stream(), header, format);
+    gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
+    writer.finish();
   }
   o.close();
 }
@@ -88,10 +124,9 @@ int generate(const Args& args, std::ostream& out, std::ostream& err) {
       if (options[i]->count() > 0) overrides.emplace_back(std::string(params[i].name), values[i]);
     }
     const gen::WorkloadSpec spec = gen::make_workload_spec(workload, overrides);
-    const Trace trace = gen::generate_trace(spec);
-    write_trace(output, trace, time_format, out);
+    write_generated_trace(output, spec, time_format, out);
     (output == "-" ? err : out) << fmt::format("tidemark generate: {} events -> {}\n  {}\n",
-                                               trace.records().size(), output, spec.to_string());
+                                               spec.events, output, spec.to_string());
     return 0;
   });
 }

@@ -601,23 +601,25 @@ bool is_binary_trace_path(const std::filesystem::path& path) {
   return path.extension() == kBinaryTraceExtension;
 }
 
-void write_binary_trace(std::ostream& out, const Trace& trace) {
-  // Canonical key numbering: order of first appearance, as the CSV reader would intern them.
+BinaryTraceWriter::BinaryTraceWriter(std::ostream& out, const Trace& header,
+                                     std::span<const KeyId> key_order, PartitionId partitions,
+                                     uint64_t records)
+    : out_(out),
+      records_(records),
+      remap_(header.keys.size(), std::numeric_limits<KeyId>::max()),
+      buf_(kChunkRecords * kBinaryRecordSize) {
   std::vector<std::string_view> names;
-  std::vector<KeyId> remap(trace.keys.size(), std::numeric_limits<KeyId>::max());
-  if (trace.has(kColKey)) {
-    for (const Event& e : trace.records()) {
-      TIDEMARK_ASSERT(e.key < remap.size());
-      if (remap[e.key] == std::numeric_limits<KeyId>::max()) {
-        remap[e.key] = KeyId(names.size());
-        names.push_back(trace.keys.name(e.key));
-      }
+  if (header.has(kColKey)) {
+    for (const KeyId k : key_order) {
+      TIDEMARK_ASSERT(k < remap_.size() && remap_[k] == std::numeric_limits<KeyId>::max());
+      remap_[k] = KeyId(names.size());
+      names.push_back(header.keys.name(k));
     }
   } else {
     names.push_back("");
-    std::fill(remap.begin(), remap.end(), 0);
+    std::fill(remap_.begin(), remap_.end(), 0);
   }
-  std::string comment = trace.header_comment;
+  std::string comment = header.header_comment;
   while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.pop_back();
   comment.erase(0, std::min(comment.find_first_not_of(" \t"), comment.size()));
   if (comment.find_first_of("\r\n") != std::string::npos) {
@@ -629,10 +631,9 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   std::memcpy(h, kBinaryTraceMagic.data(), 8);
   put<uint32_t>(h + 8, kBinaryTraceVersion);
   put<uint32_t>(h + 12, uint32_t(kBinaryRecordSize));
-  put<uint32_t>(h + 16, trace.columns);
-  put<uint32_t>(h + 20, trace.partition_count());
-  const std::span<const Event> records = trace.records();
-  put<uint64_t>(h + 24, records.size());
+  put<uint32_t>(h + 16, header.columns);
+  put<uint32_t>(h + 20, partitions);
+  put<uint64_t>(h + 24, records);
   put<uint64_t>(h + 32, names.size());
   std::string keys;
   for (std::string_view k : names) {
@@ -648,20 +649,45 @@ void write_binary_trace(std::ostream& out, const Trace& trace) {
   out.write(keys.data(), std::streamsize(keys.size()));
   const std::string padding(padding_before_records(head.size() + comment.size() + keys.size()), '\0');
   out.write(padding.data(), std::streamsize(padding.size()));
+}
 
-  std::vector<unsigned char> buf(kChunkRecords * kBinaryRecordSize);
-  size_t fill = 0;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const Event& e = records[i];
-    encode(e, remap[e.key], i + 1, buf.data() + fill);
-    fill += kBinaryRecordSize;
-    if (fill == buf.size()) {
-      out.write(reinterpret_cast<const char*>(buf.data()), std::streamsize(fill));
-      fill = 0;
+void BinaryTraceWriter::write(std::span<const Event> records) {
+  TIDEMARK_ASSERT(written_ + records.size() <= records_);
+  for (const Event& e : records) {
+    TIDEMARK_ASSERT(e.key < remap_.size() && remap_[e.key] != std::numeric_limits<KeyId>::max());
+    encode(e, remap_[e.key], ++written_, buf_.data() + fill_);
+    fill_ += kBinaryRecordSize;
+    if (fill_ == buf_.size()) {
+      out_.write(reinterpret_cast<const char*>(buf_.data()), std::streamsize(fill_));
+      fill_ = 0;
     }
   }
-  out.write(reinterpret_cast<const char*>(buf.data()), std::streamsize(fill));
-  if (!out) throw ConfigError("writing the binary trace failed");
+}
+
+void BinaryTraceWriter::finish() {
+  TIDEMARK_ASSERT(written_ == records_);
+  out_.write(reinterpret_cast<const char*>(buf_.data()), std::streamsize(fill_));
+  fill_ = 0;
+  if (!out_) throw ConfigError("writing the binary trace failed");
+}
+
+void write_binary_trace(std::ostream& out, const Trace& trace) {
+  // Canonical key numbering: order of first appearance, as the CSV reader would intern them.
+  std::vector<KeyId> order;
+  if (trace.has(kColKey)) {
+    std::vector<bool> seen(trace.keys.size(), false);
+    for (const Event& e : trace.records()) {
+      TIDEMARK_ASSERT(e.key < seen.size());
+      if (!seen[e.key]) {
+        seen[e.key] = true;
+        order.push_back(e.key);
+      }
+    }
+  }
+  const std::span<const Event> records = trace.records();
+  BinaryTraceWriter writer(out, trace, order, trace.partition_count(), records.size());
+  writer.write(records);
+  writer.finish();
 }
 
 Trace read_binary_trace(const std::filesystem::path& path) {

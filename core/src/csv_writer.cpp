@@ -54,8 +54,17 @@ class TimeWriter {
 
 }  // namespace
 
-void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format) {
-  std::string comment = trace.header_comment;
+CsvTraceWriter::CsvTraceWriter(std::ostream& out, const Trace& header, CsvTimeFormat format)
+    : out_(out),
+      format_(std::move(format)),
+      has_partition_(header.has(kColPartition)),
+      has_key_(header.has(kColKey)),
+      has_value_(header.has(kColValue)),
+      has_send_(header.has(kColSendTime)),
+      has_receive_(header.has(kColReceiveTime)),
+      has_true_(header.has(kColTrueTime)),
+      has_kind_(header.has(kColKind)) {
+  std::string comment = header.header_comment;
   if (comment.find_first_of("\r\n") != std::string::npos) {
     throw ConfigError("header comment holds a line break; it must be a single line");
   }
@@ -63,82 +72,92 @@ void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat&
   while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.pop_back();
   comment.erase(0, std::min(comment.find_first_not_of(" \t"), comment.size()));
 
-  const bool has_partition = trace.has(kColPartition), has_key = trace.has(kColKey),
-             has_value = trace.has(kColValue), has_send = trace.has(kColSendTime),
-             has_receive = trace.has(kColReceiveTime), has_true = trace.has(kColTrueTime),
-             has_kind = trace.has(kColKind);
-  fmt::memory_buffer buf;
-  auto it = std::back_inserter(buf);
+  auto it = std::back_inserter(buf_);
   if (!comment.empty()) fmt::format_to(it, "# {}\n", comment);
-  std::string header;
+  std::string line;
   auto col = [&](bool present, std::string_view name) {
     if (!present) return;
-    if (!header.empty()) header += ',';
-    header += name;
+    if (!line.empty()) line += ',';
+    line += name;
   };
-  col(has_partition, "partition");
-  col(has_key, "key");
+  col(has_partition_, "partition");
+  col(has_key_, "key");
   col(true, "event_time");
-  col(has_value, "value");
-  col(has_send, "send_time");
-  col(has_receive, "receive_time");
-  col(has_true, "true_time");
-  col(has_kind, "kind");
-  fmt::format_to(it, "{}\n", header);
+  col(has_value_, "value");
+  col(has_send_, "send_time");
+  col(has_receive_, "receive_time");
+  col(has_true_, "true_time");
+  col(has_kind_, "kind");
+  fmt::format_to(it, "{}\n", line);
 
   // Quoted spellings are made once per key, not once per row.
-  std::vector<std::string> keys;
-  if (has_key) {
-    keys.reserve(trace.keys.size());
-    for (size_t k = 0; k < trace.keys.size(); ++k)
-      keys.push_back(csv_field(trace.keys.name(KeyId(k))));
+  if (has_key_) {
+    keys_.reserve(header.keys.size());
+    for (size_t k = 0; k < header.keys.size(); ++k) {
+      keys_.push_back(csv_field(header.keys.name(KeyId(k))));
+    }
   }
-  const TimeWriter time(format);
-  for (const Event& e : trace.records()) {
+}
+
+void CsvTraceWriter::write(std::span<const Event> records) {
+  const TimeWriter time(format_);
+  fmt::memory_buffer& buf = buf_;
+  auto it = std::back_inserter(buf);
+  for (const Event& e : records) {
     bool first = true;
     auto sep = [&] {
       if (!first) buf.push_back(',');
       first = false;
     };
-    if (has_partition) {
+    if (has_partition_) {
       sep();
       fmt::format_to(it, "{}", e.partition);
     }
-    if (has_key) {
+    if (has_key_) {
       sep();
-      const std::string& k = keys[e.key];
+      const std::string& k = keys_[e.key];
       buf.append(k.data(), k.data() + k.size());
     }
     sep();
     time(buf, e.event_time);
-    if (has_value) {
+    if (has_value_) {
       buf.push_back(',');
       fmt::format_to(it, "{}", e.value);  // shortest spelling that reads back to the same double
     }
-    if (has_send) {
+    if (has_send_) {
       buf.push_back(',');
       time(buf, e.send_time);
     }
-    if (has_receive) {
+    if (has_receive_) {
       buf.push_back(',');
       time(buf, e.receive_time);
     }
-    if (has_true) {
+    if (has_true_) {
       buf.push_back(',');
       time(buf, e.true_time);
     }
-    if (has_kind) {
+    if (has_kind_) {
       buf.push_back(',');
       buf.push_back(e.kind == RecordKind::kWatermark ? 'W' : 'E');
     }
     buf.push_back('\n');
     if (buf.size() > (1u << 20)) {
-      out.write(buf.data(), std::streamsize(buf.size()));
+      out_.write(buf.data(), std::streamsize(buf.size()));
       buf.clear();
     }
   }
-  out.write(buf.data(), std::streamsize(buf.size()));
-  if (!out) throw ConfigError("writing the CSV trace failed");
+}
+
+void CsvTraceWriter::finish() {
+  out_.write(buf_.data(), std::streamsize(buf_.size()));
+  buf_.clear();
+  if (!out_) throw ConfigError("writing the CSV trace failed");
+}
+
+void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format) {
+  CsvTraceWriter writer(out, trace, format);
+  writer.write(trace.records());
+  writer.finish();
 }
 
 }  // namespace tidemark

@@ -133,37 +133,25 @@ class Distortions {
   std::array<int64_t, kBlock> delays_;
 };
 
-}  // namespace
-
-Trace generate_trace(const WorkloadSpec& spec) {
-  return generate_trace(spec, kGenerationRound);
-}
-
 // Events are generated in rounds. An event's receive time is never before its true time (sending
 // and delivery only wait), and true times never decrease, so once a round has generated up to
 // true time T (its horizon), every event still to come arrives at T or later, and at T after the
 // events already generated (ties arrive in generation order). A round sorts what it generated,
 // writes what arrives by T, merged with the runs earlier rounds held back (each in arrival
 // order; older runs first on ties), and holds back the rest as a run of its own: each held
-// event is copied once, however long it waits. Memory is the trace, a round's scratch (reused,
-// mostly in cache) and the held events, where it was scratch for the whole trace.
-Trace generate_trace(const WorkloadSpec& spec, size_t round_size) {
+// event is copied once, however long it waits. Memory is a round's scratch (reused, mostly in
+// cache) and the held events, where it was scratch for the whole trace.
+//
+// Each round's events are appended to `events`, then flush(events) is called, which may empty
+// it. Throws ConfigError at the end when device readings leave the years a trace may hold.
+template <class Flush>
+void generate_rounds(const WorkloadSpec& spec, size_t round_size, std::vector<Event>& events,
+                     Flush&& flush) {
   TIDEMARK_ASSERT(round_size > 0 && round_size % kBlock == 0);
-  Trace trace;
-  trace.source = spec.workload;
-  trace.header_comment = spec.to_string();
-  trace.columns =
-      kColPartition | kColKey | kColValue | kColSendTime | kColReceiveTime | kColTrueTime;
   Distortions distortions(spec);
   const DeviceClocks clocks(spec);
-  for (uint32_t d = 0; d < spec.keys; ++d) {
-    trace.keys.intern(distortions.base().device_name(d));  // key id = device index
-  }
-
   const size_t n = spec.events;
-  std::vector<Event>& events = trace.events;
-  events.reserve(n);
-  advise_huge_pages(events.data(), n * sizeof(Event));
+  uint64_t rows = 0;
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   // Every field computed first, then the Event built where it lives, each field written once:
   // no zero-fill before, and no Event built aside and copied (that stalled on store forwarding).
@@ -171,9 +159,8 @@ Trace generate_trace(const WorkloadSpec& spec, size_t round_size) {
   const auto write = [&](const SentEvent& s, int64_t receive_time) {
     const int64_t event_time = clocks.reading(s.device, s.time);
     const int64_t send_time = clocks.reading(s.device, s.send);
-    const uint64_t row = events.size() + 1;
     events.emplace_back(Timestamp{event_time}, Timestamp{send_time}, Timestamp{receive_time},
-                        Timestamp{s.time}, s.value, row, KeyId{s.device},
+                        Timestamp{s.time}, s.value, ++rows, KeyId{s.device},
                         distortions.partition_of(s.device));
     lo = std::min({lo, event_time, send_time});
     hi = std::max({hi, event_time, receive_time, send_time});
@@ -222,13 +209,46 @@ Trace generate_trace(const WorkloadSpec& spec, size_t round_size) {
         r.next = 0;
       }
     }
+    flush(events);
   }
   // The spec check keeps true times inside years 1000..9000; skew and drift could still push a
   // device reading out of the years a trace may hold.
-  if (!events.empty() && (Timestamp{lo} < kEarliestTime || Timestamp{hi} > kLatestTime)) {
+  if (rows > 0 && (Timestamp{lo} < kEarliestTime || Timestamp{hi} > kLatestTime)) {
     throw ConfigError(fmt::format("--start {}: skewed or delayed times leave years 0000..9999",
                                   format_iso8601(spec.start)));
   }
+}
+
+}  // namespace
+
+Trace generated_trace_header(const WorkloadSpec& spec) {
+  Trace trace;
+  trace.source = spec.workload;
+  trace.header_comment = spec.to_string();
+  trace.columns =
+      kColPartition | kColKey | kColValue | kColSendTime | kColReceiveTime | kColTrueTime;
+  const BaseProcess base(spec);
+  for (uint32_t d = 0; d < spec.keys; ++d) {
+    trace.keys.intern(base.device_name(d));  // key id = device index
+  }
+  return trace;
+}
+
+void generate_events(const WorkloadSpec& spec,
+                     const std::function<void(std::span<const Event>)>& sink, size_t round_size) {
+  std::vector<Event> events;
+  events.reserve(std::min(spec.events, 2 * round_size));
+  generate_rounds(spec, round_size, events, [&](std::vector<Event>& written) {
+    if (!written.empty()) sink(written);
+    written.clear();
+  });
+}
+
+Trace generate_trace(const WorkloadSpec& spec, size_t round_size) {
+  Trace trace = generated_trace_header(spec);
+  trace.events.reserve(spec.events);
+  advise_huge_pages(trace.events.data(), spec.events * sizeof(Event));
+  generate_rounds(spec, round_size, trace.events, [](std::vector<Event>&) {});
   return trace;
 }
 

@@ -25,10 +25,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <span>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tidemark/core/trace.hpp"
 
@@ -48,6 +49,28 @@ bool is_binary_trace_path(const std::filesystem::path& path);
 // Writes the trace in canonical form: keys renumbered in order of first appearance (unused keys
 // dropped), rows written as record indices. Throws ConfigError when the stream fails.
 void write_binary_trace(std::ostream& out, const Trace& trace);
+
+// Writes a binary trace a chunk of records at a time, for traces too long to hold: the same bytes
+// as write_binary_trace, given up front what it finds in the records. `header` gives the
+// columns, the header comment and the key names; `key_order` the ids of the keys the records
+// use, in order of first use (the canonical table; with a key column); `partitions` 1 + their
+// largest partition id; `records` their count.
+class BinaryTraceWriter {
+ public:
+  BinaryTraceWriter(std::ostream& out, const Trace& header, std::span<const KeyId> key_order,
+                    PartitionId partitions, uint64_t records);
+  // The next records, in order; rows are written as record indices.
+  void write(std::span<const Event> records);
+  // After the last record. Throws ConfigError when the stream failed.
+  void finish();
+
+ private:
+  std::ostream& out_;
+  uint64_t records_, written_ = 0;
+  std::vector<KeyId> remap_;  // trace key id -> index in the written table
+  std::vector<unsigned char> buf_;
+  size_t fill_ = 0;
+};
 
 // Reads a whole binary trace; `row` of each event is its 1-based record index. Throws InputError
 // naming the file (and record) for a wrong magic, a truncated file, inconsistent counts or

@@ -3,10 +3,14 @@
 // same trace: the header comment as the first line, then the present columns in the order
 // partition, key, event_time, value, send_time, receive_time, true_time, kind.
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <functional>
 #include <ostream>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "tidemark/core/trace.hpp"
 
@@ -27,5 +31,23 @@ struct CsvTimeFormat {
 // Writes the whole trace. Throws ConfigError when a key or the header comment holds a line break
 // (CSV cannot carry it) or when the stream fails.
 void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format = {});
+
+// Writes a CSV trace a chunk of records at a time, for traces too long to hold: the same bytes as
+// write_csv_trace. `header` gives the columns, the header comment and the key names.
+class CsvTraceWriter {
+ public:
+  CsvTraceWriter(std::ostream& out, const Trace& header, CsvTimeFormat format = {});
+  // The next records, in order.
+  void write(std::span<const Event> records);
+  // After the last record. Throws ConfigError when the stream failed.
+  void finish();
+
+ private:
+  std::ostream& out_;
+  CsvTimeFormat format_;
+  bool has_partition_, has_key_, has_value_, has_send_, has_receive_, has_true_, has_kind_;
+  std::vector<std::string> keys_;  // CSV spellings, by key id
+  fmt::memory_buffer buf_;
+};
 
 }  // namespace tidemark

@@ -25,7 +25,7 @@ taskset -c "$cpu" build/bench/micro/tidemark_micro \
   --benchmark_out="$out/micro.json" --benchmark_out_format=json >"$out/micro.txt"
 # Whole-command targets, timed with /usr/bin/time: a 1e8-event binary trace replayed in bounded
 # memory at the speed of a 1e6-event one, and compare on 2 cores vs 1 (median of 9 runs each).
-#   BENCH_COMMANDS=0 skips them (the 1e8 trace takes ~1 min and 6.4 GB of disk to generate).
+#   BENCH_COMMANDS=0 skips them (the 1e8 trace takes ~25 s and 6.4 GB of disk to generate).
 if [ "${BENCH_COMMANDS:-1}" = 1 ]; then
   traces=results/bench/traces
   mkdir -p "$traces"

@@ -410,9 +410,14 @@ TEST_CASE("generating in rounds gives the trace of one sort over all events", "[
 TEST_CASE("generate_events hands out generate_trace's events a round at a time", "[generators]") {
   for (const auto& preset : workload_presets()) {
     INFO(preset.name);
-    const WorkloadSpec spec = make_workload_spec(
-        std::string(preset.name),
-        {{"seed", "8"}, {"events", "20000"}, {"offline-online", "5s"}, {"offline-offline", "8s"}});
+    const WorkloadSpec spec =
+        make_workload_spec(std::string(preset.name), {{"seed", "8"},
+                                                      {"events", "20000"},
+                                                      {"offline-online", "5s"},
+                                                      {"offline-offline", "8s"},
+                                                      {"outage-partitions", "1"},
+                                                      {"outage-start", "5s"},
+                                                      {"outage-duration", "4s"}});
     Trace streamed = generated_trace_header(spec);
     size_t chunks = 0;
     generate_events(
@@ -420,6 +425,8 @@ TEST_CASE("generate_events hands out generate_trace's events a round at a time",
         [&](std::span<const Event> events) {
           ++chunks;
           CHECK(!events.empty());
+          // A released backlog (the outage's, about 1000 events at once) comes in pieces too.
+          CHECK(events.size() <= 512);
           streamed.events.insert(streamed.events.end(), events.begin(), events.end());
         },
         512);

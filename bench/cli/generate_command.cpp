@@ -17,29 +17,6 @@ namespace tidemark::cli {
 
 namespace {
 
-// What a binary trace's header needs from the records, found by a first pass over them: the
-// keys in order of first use and 1 + the largest partition id. The pass also makes any error
-// of the spec (times beyond year 9999) come before a byte is written.
-struct RecordSurvey {
-  std::vector<KeyId> key_order;
-  PartitionId partitions = 0;
-};
-
-RecordSurvey survey(const gen::WorkloadSpec& spec) {
-  RecordSurvey r;
-  std::vector<bool> seen(spec.keys, false);
-  gen::generate_events(spec, [&](std::span<const Event> events) {
-    for (const Event& e : events) {
-      r.partitions = std::max(r.partitions, e.partition + 1);
-      if (!seen[e.key]) {
-        seen[e.key] = true;
-        r.key_order.push_back(e.key);
-      }
-    }
-  });
-  return r;
-}
-
 // Writes the trace of `spec` to `path` as binary (`.tmt`) or CSV (anything else, `-` for
 // stdout), generating it twice (a survey, then the records) so that memory stays with the
 // generator's rounds whatever the trace's length.
@@ -54,10 +31,13 @@ void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spe
   }
   const CsvTimeFormat format = gen::parse_time_format(time_format);
   const Trace header = gen::generated_trace_header(spec);
-  const RecordSurvey records = survey(spec);
+  // The first pass: what the binary header needs from the records, and any error of the spec
+  // (readings beyond year 9999) before a byte is written.
+  BinaryTraceSurvey survey(header.keys.size());
+  gen::generate_events(spec, [&](std::span<const Event> events) { survey.add(events); });
   Output o(path, out);
   if (binary) {
-    BinaryTraceWriter writer(o.stream(), header, records.key_order, records.partitions,
+    BinaryTraceWriter writer(o.stream(), header, survey.key_order(), survey.partitions(),
                              spec.events);
     gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
     writer.finish();

@@ -671,21 +671,23 @@ void BinaryTraceWriter::finish() {
   if (!out_) throw ConfigError("writing the binary trace failed");
 }
 
-void write_binary_trace(std::ostream& out, const Trace& trace) {
-  // Canonical key numbering: order of first appearance, as the CSV reader would intern them.
-  std::vector<KeyId> order;
-  if (trace.has(kColKey)) {
-    std::vector<bool> seen(trace.keys.size(), false);
-    for (const Event& e : trace.records()) {
-      TIDEMARK_ASSERT(e.key < seen.size());
-      if (!seen[e.key]) {
-        seen[e.key] = true;
-        order.push_back(e.key);
-      }
+void BinaryTraceSurvey::add(std::span<const Event> records) {
+  for (const Event& e : records) {
+    partitions_ = std::max(partitions_, e.partition + 1);
+    TIDEMARK_ASSERT(e.key < seen_.size());
+    if (!seen_[e.key]) {
+      seen_[e.key] = true;
+      order_.push_back(e.key);
     }
   }
+}
+
+void write_binary_trace(std::ostream& out, const Trace& trace) {
+  // Canonical key numbering: order of first appearance, as the CSV reader would intern them.
   const std::span<const Event> records = trace.records();
-  BinaryTraceWriter writer(out, trace, order, trace.partition_count(), records.size());
+  BinaryTraceSurvey survey(trace.keys.size());
+  if (trace.has(kColKey)) survey.add(records);
+  BinaryTraceWriter writer(out, trace, survey.key_order(), trace.partition_count(), records.size());
   writer.write(records);
   writer.finish();
 }

@@ -95,11 +95,10 @@ class Distortions {
     for (uint32_t d = 0; d < spec.keys; ++d) partition_[d] = base_.partition_of(d);
   }
 
-  const BaseProcess& base() const { return base_; }
   PartitionId partition_of(uint32_t device) const { return partition_[device]; }
 
-  // The next sent.size() events (a multiple of kBlock, or the rest of the trace) and their
-  // receive times; returns the true time of the last one.
+  // Fills sent and receive with the next sent.size() events (a multiple of kBlock, or the rest
+  // of the trace): the true time of the last one and the range of their receive times.
   struct Round {
     int64_t last_time = INT64_MIN, least_receive = INT64_MAX, greatest_receive = INT64_MIN;
   };
@@ -114,6 +113,7 @@ class Distortions {
         const int64_t send = offline_.send_time(t.device, t.time);
         sent[i + j] = {t.time, send, t.value, t.device};
         const int64_t at = outage_.deliver(partition_[t.device], send + delays_[j]);
+        TIDEMARK_ASSERT(at < INT64_MAX);  // the merge in generate_rounds takes it as "none"
         receive[i + j] = at;
         r.least_receive = std::min(r.least_receive, at);
         r.greatest_receive = std::max(r.greatest_receive, at);
@@ -138,15 +138,17 @@ class Distortions {
 // true time T (its horizon), every event still to come arrives at T or later, and at T after the
 // events already generated (ties arrive in generation order). A round sorts what it generated,
 // writes what arrives by T, merged with the runs earlier rounds held back (each in arrival
-// order; older runs first on ties), and holds back the rest as a run of its own: each held
-// event is copied once, however long it waits. Memory is a round's scratch (reused, mostly in
-// cache) and the held events, where it was scratch for the whole trace.
+// order; older runs first on ties), and holds back the rest as a run of its own: a held event
+// is copied a few times at most (into its run, and when the run is compacted), however long it
+// waits. Memory is a round's scratch and the held events, where it was scratch for the whole
+// trace.
 //
-// Each round's events are appended to `events`, then flush(events) is called, which may empty
-// it. Throws ConfigError at the end when device readings leave the years a trace may hold.
+// Events are appended to `events`; flush(events), which may empty it, is called at the end of
+// each round and whenever it holds `chunk` events. Throws ConfigError at the end when device
+// readings leave the years a trace may hold.
 template <class Flush>
-void generate_rounds(const WorkloadSpec& spec, size_t round_size, std::vector<Event>& events,
-                     Flush&& flush) {
+void generate_rounds(const WorkloadSpec& spec, size_t round_size, size_t chunk,
+                     std::vector<Event>& events, Flush&& flush) {
   TIDEMARK_ASSERT(round_size > 0 && round_size % kBlock == 0);
   Distortions distortions(spec);
   const DeviceClocks clocks(spec);
@@ -164,6 +166,9 @@ void generate_rounds(const WorkloadSpec& spec, size_t round_size, std::vector<Ev
                         distortions.partition_of(s.device));
     lo = std::min({lo, event_time, send_time});
     hi = std::max({hi, event_time, receive_time, send_time});
+    // A backlog released at once (an outage's end) is handed on in pieces.
+    if (events.size() >= chunk) [[unlikely]]
+      flush(events);
   };
   ScratchBuffer<SentEvent> sent(std::min(n, round_size));
   std::vector<HeldRun> held;  // oldest first
@@ -200,12 +205,12 @@ void generate_rounds(const WorkloadSpec& spec, size_t round_size, std::vector<Ev
       run.events.reserve(order.size() - k);
       for (; k < order.size(); ++k) run.events.push_back({sent[order.index(k)], order.receive(k)});
     }
-    // Written runs go, and so do the written halves of the others (so that one long-held event
-    // does not keep its whole run).
+    // Written runs go, and runs more than half written move their rest to a buffer of its size
+    // (so that one long-held event does not keep its whole run's memory).
     std::erase_if(held, [](const HeldRun& r) { return r.next == r.events.size(); });
     for (HeldRun& r : held) {
       if (2 * r.next > r.events.size()) {
-        r.events.erase(r.events.begin(), r.events.begin() + ptrdiff_t(r.next));
+        r.events = ScratchBuffer<HeldEvent>(r.events.begin() + ptrdiff_t(r.next), r.events.end());
         r.next = 0;
       }
     }
@@ -237,8 +242,8 @@ Trace generated_trace_header(const WorkloadSpec& spec) {
 void generate_events(const WorkloadSpec& spec,
                      const std::function<void(std::span<const Event>)>& sink, size_t round_size) {
   std::vector<Event> events;
-  events.reserve(std::min(spec.events, 2 * round_size));
-  generate_rounds(spec, round_size, events, [&](std::vector<Event>& written) {
+  events.reserve(std::min(spec.events, round_size));
+  generate_rounds(spec, round_size, round_size, events, [&](std::vector<Event>& written) {
     if (!written.empty()) sink(written);
     written.clear();
   });
@@ -248,7 +253,7 @@ Trace generate_trace(const WorkloadSpec& spec, size_t round_size) {
   Trace trace = generated_trace_header(spec);
   trace.events.reserve(spec.events);
   advise_huge_pages(trace.events.data(), spec.events * sizeof(Event));
-  generate_rounds(spec, round_size, trace.events, [](std::vector<Event>&) {});
+  generate_rounds(spec, round_size, SIZE_MAX, trace.events, [](std::vector<Event>&) {});
   return trace;
 }
 

@@ -50,11 +50,26 @@ bool is_binary_trace_path(const std::filesystem::path& path);
 // dropped), rows written as record indices. Throws ConfigError when the stream fails.
 void write_binary_trace(std::ostream& out, const Trace& trace);
 
+// What a binary trace's header takes from its records, gathered a chunk at a time: the keys in
+// order of first use (the canonical key table) and 1 + the largest partition id (0 for none).
+class BinaryTraceSurvey {
+ public:
+  explicit BinaryTraceSurvey(size_t key_count) : seen_(key_count, false) {}
+  void add(std::span<const Event> records);
+  std::span<const KeyId> key_order() const { return order_; }
+  PartitionId partitions() const { return partitions_; }
+
+ private:
+  std::vector<bool> seen_;  // by key id
+  std::vector<KeyId> order_;
+  PartitionId partitions_ = 0;
+};
+
 // Writes a binary trace a chunk of records at a time, for traces too long to hold: the same bytes
-// as write_binary_trace, given up front what it finds in the records. `header` gives the
-// columns, the header comment and the key names; `key_order` the ids of the keys the records
-// use, in order of first use (the canonical table; with a key column); `partitions` 1 + their
-// largest partition id; `records` their count.
+// as write_binary_trace, given up front what it finds in the records (see BinaryTraceSurvey).
+// `header` gives the columns, the header comment and the key names; `key_order` the ids of the keys
+// the records use, in order of first use (the canonical table; with a key column); `partitions` 1 +
+// their largest partition id; `records` their count.
 class BinaryTraceWriter {
  public:
   BinaryTraceWriter(std::ostream& out, const Trace& header, std::span<const KeyId> key_order,

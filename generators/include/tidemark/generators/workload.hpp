@@ -10,8 +10,8 @@
 
 namespace tidemark::gen {
 
-// Events generated per round (see workload.cpp): a round's scratch, 48 bytes per event, is
-// reused and stays in L2/L3.
+// Events generated per round (see workload.cpp): a round's scratch, 48 bytes per event, stays
+// in L2/L3.
 inline constexpr size_t kGenerationRound = size_t(1) << 16;
 
 // The trace of `spec`: columns partition, key, event_time, value, send_time, receive_time,

@@ -43,10 +43,8 @@ class FixedWindowStarts {
 
   // The latest start: align_down(t, advance, offset); for tumbling windows the only one.
   Timestamp latest(Timestamp t) {
-    if (t < lo_ || t >= hi_) {
-      lo_ = align_down(t, spec_.advance(), spec_.offset());
-      hi_ = lo_ + spec_.advance();  // saturating: then [lo_, +inf), still within the step
-    }
+    if (t < lo_ || t >= hi_) [[unlikely]]
+      move_to(t);
     return lo_;
   }
   // All of them, ascending.
@@ -58,6 +56,12 @@ class FixedWindowStarts {
   }
 
  private:
+  // Out of line, so that the callers' per-event loops stay small enough to inline.
+  [[gnu::noinline]] void move_to(Timestamp t) {
+    lo_ = align_down(t, spec_.advance(), spec_.offset());
+    hi_ = lo_ + spec_.advance();  // saturating: then [lo_, +inf), still within the step
+  }
+
   WindowSpec spec_;
   Timestamp lo_ = Timestamp::max(), hi_ = Timestamp::min();  // empty: the first call divides
 };

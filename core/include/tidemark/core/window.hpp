@@ -45,16 +45,23 @@ class WindowSpec {
   Duration size_, advance_, offset_;
 };
 
+// (t - offset) mod size for a t - offset beyond int64: the two remainders taken apart. Out of
+// line: it is never taken for the times traces hold.
+[[gnu::noinline]] constexpr int64_t align_remainder_wide(Timestamp t, Duration size,
+                                                         Duration offset) {
+  const int64_t a = t.ms % size.ms, b = offset.ms % size.ms;
+  const int64_t r = (a < 0 ? a + size.ms : a) - (b < 0 ? b + size.ms : b);
+  return r < 0 ? r + size.ms : r;
+}
+
 // How far t lies into the window of `size` (shifted by `offset`) that contains it: (t - offset)
 // mod size, in [0, size); correct for t < 0 and, without forming t - offset, near int64's ends.
 constexpr int64_t align_remainder(Timestamp t, Duration size, Duration offset = {}) {
-  int64_t shifted = 0, r = 0;
-  if (!__builtin_sub_overflow(t.ms, offset.ms, &shifted)) {
-    r = shifted % size.ms;
-  } else {
-    const int64_t a = t.ms % size.ms, b = offset.ms % size.ms;
-    r = (a < 0 ? a + size.ms : a) - (b < 0 ? b + size.ms : b);
+  int64_t shifted = 0;
+  if (__builtin_sub_overflow(t.ms, offset.ms, &shifted)) [[unlikely]] {
+    return align_remainder_wide(t, size, offset);
   }
+  const int64_t r = shifted % size.ms;
   return r < 0 ? r + size.ms : r;
 }
 

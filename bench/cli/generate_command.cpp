@@ -1,9 +1,7 @@
 // `tidemark generate`: a synthetic trace from a workload preset and parameter overrides.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <span>
-#include <vector>
 
 #include "commands.hpp"
 #include "options.hpp"
@@ -31,10 +29,12 @@ void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spe
   }
   const CsvTimeFormat format = gen::parse_time_format(time_format);
   const Trace header = gen::generated_trace_header(spec);
-  // The first pass: what the binary header needs from the records, and any error of the spec
-  // (readings beyond year 9999) before a byte is written.
+  // The first pass: any error of the spec (readings beyond year 9999) before a byte is written,
+  // and for a binary trace what its header needs from the records.
   BinaryTraceSurvey survey(header.keys.size());
-  gen::generate_events(spec, [&](std::span<const Event> events) { survey.add(events); });
+  gen::generate_events(spec, [&](std::span<const Event> events) {
+    if (binary) survey.add(events);
+  });
   Output o(path, out);
   if (binary) {
     BinaryTraceWriter writer(o.stream(), header, survey.key_order(), survey.partitions(),

@@ -26,6 +26,10 @@ class ForwardRangeAggregate {
     hi_ = 0;
   }
 
+  // Index of the first point of the last range, or `otherwise` after reset(): where the next
+  // query starts reading (for a prefetch).
+  uint32_t first_or(uint32_t otherwise) const { return lo_ <= hi_ ? lo_ : otherwise; }
+
   // Points before `first` are dropped, and the ones from `first` on move down by `moved` places
   // (0 if they stay): the range is kept unless it held a dropped point.
   void drop_before(uint32_t first, uint32_t moved) {

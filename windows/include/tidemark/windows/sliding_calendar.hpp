@@ -21,6 +21,7 @@
 
 #include "tidemark/core/event.hpp"
 #include "tidemark/core/time.hpp"
+#include "tidemark/windows/key_sorter.hpp"
 #include "tidemark/windows/keyed_state.hpp"
 
 namespace tidemark {
@@ -59,7 +60,7 @@ class SlidingCalendar {
     CacheLine& c = cache_[line(e.end.ms)];
     if (c.bucket == e.bucket && c.end == e.end.ms) c.bucket = kNone;
     std::vector<KeyId>& keys = buckets_[e.bucket];
-    sort_keys(keys);
+    sorter_.sort(keys);
     out.resize(keys.size());
     if (!keys.empty()) {
       // Not e.end - span_: that saturates at +inf, and plain windows ending at +inf exist.
@@ -139,76 +140,6 @@ class SlidingCalendar {
     return buckets_[it->second];
   }
 
-  // Sorts keys: through a bitmap of the keys' range when they are dense in it (at most a few
-  // words per key; a key of a bucket appears there once, and a repeated one is detected), else
-  // by a byte-wise LSD radix sort (only the bytes the largest key uses) when many.
-  void sort_keys(std::vector<KeyId>& keys) {
-    if (keys.size() < 16) {
-      std::sort(keys.begin(), keys.end());
-      return;
-    }
-    KeyId lo = keys[0], hi = keys[0];
-    for (const KeyId k : keys) {  // not std::minmax_element: this loop vectorizes
-      lo = std::min(lo, k);
-      hi = std::max(hi, k);
-    }
-    const size_t base = lo / 64, words = hi / 64 - base + 1;
-    if (words <= 4 * keys.size() && mark(keys, base, words)) {
-      // A word holds ~1 key or fewer: a loop over its bits would mispredict its exit about once
-      // a word. Its first two keys are written unconditionally instead (garbage when it has
-      // fewer, which the next word overwrites; two spare slots take the last), the rest in a loop.
-      const size_t size = keys.size();
-      keys.resize(size + 2);
-      size_t n = 0;
-      for (size_t w = 0; w < words; ++w) {
-        const uint64_t x = bits_[w];
-        bits_[w] = 0;
-        const KeyId from = KeyId((base + w) * 64);
-        const uint64_t x1 = x & (x - 1), x2 = x1 & (x1 - 1);
-        // The top bit set: no zero input, for which g++ (bsf, without -mbmi) would branch.
-        constexpr uint64_t kTop = uint64_t{1} << 63;
-        keys[n] = from + KeyId(std::countr_zero(x | kTop));
-        keys[n + 1] = from + KeyId(std::countr_zero(x1 | kTop));
-        n += size_t(x != 0) + size_t(x1 != 0);  // not popcount: a library call without -mpopcnt
-        if (x2 != 0) [[unlikely]] {
-          for (uint64_t rest = x2; rest != 0; rest &= rest - 1) {
-            keys[n++] = from + KeyId(std::countr_zero(rest));
-          }
-        }
-      }
-      keys.resize(size);
-      return;
-    }
-    if (keys.size() < 64) {
-      std::sort(keys.begin(), keys.end());
-      return;
-    }
-    const KeyId top = hi;
-    scratch_.resize(keys.size());
-    for (unsigned shift = 0; shift < 32 && (top >> shift) != 0; shift += 8) {
-      std::array<uint32_t, 257> at{};
-      for (const KeyId k : keys) ++at[((k >> shift) & 0xFF) + 1];
-      for (size_t d = 1; d < at.size(); ++d) at[d] += at[d - 1];
-      for (const KeyId k : keys) scratch_[at[(k >> shift) & 0xFF]++] = k;
-      keys.swap(scratch_);
-    }
-  }
-  // Sets the bits of `keys` in bits_[0, words) (all clear before), word 0 holding keys from
-  // 64 * base; false, with the bits cleared again, if a key repeats.
-  bool mark(const std::vector<KeyId>& keys, size_t base, size_t words) {
-    if (bits_.size() < words) bits_.resize(words);
-    uint64_t repeated = 0;
-    for (const KeyId k : keys) {
-      uint64_t& w = bits_[k / 64 - base];
-      const uint64_t bit = uint64_t{1} << (k % 64);
-      repeated |= w & bit;
-      w |= bit;
-    }
-    if (repeated == 0) return true;
-    for (const KeyId k : keys) bits_[k / 64 - base] = 0;
-    return false;
-  }
-
   Duration span_;
   int64_t max_plain_start_ = std::numeric_limits<int64_t>::max() - span_.ms;  // no overflow above
   std::vector<End> heap_;                    // one per distinct pending end
@@ -217,8 +148,7 @@ class SlidingCalendar {
   PooledMap<int64_t, uint32_t> index_;       // end -> bucket id
   std::array<CacheLine, kLines> cache_;      // recently used ends
   std::vector<std::pair<Timestamp, Entry>> odd_;  // windows whose end saturated, with their end
-  std::vector<KeyId> scratch_;               // radix sort buffer
-  std::vector<uint64_t> bits_;               // bitmap sort buffer, all clear between sorts
+  KeySorter sorter_;
   size_t entries_ = 0;
 };
 

@@ -12,8 +12,17 @@
 // keeps them eagerly, in the original order of additions (events inside the window at its
 // creation in time order, then later ones in arrival order), so results are bit-identical
 // either way.
+//
+// While every event arrives at or after the previous one and the clock, no window is stored at
+// all (none that fired can take an event, so grace changes only when windows close, and every
+// window's additions are in time order, so eager aggregates equal a walk of its events):
+// SlidingInOrderLog keeps the pending ones as groups of keys by event time, and each is found from
+// its key's events when it fires. The first other event (or value) hands the pending windows over
+// to the per-key lists and calendars, which take the rest of the run.
 
 #include <algorithm>
+#include <limits>
+#include <span>
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
@@ -24,6 +33,7 @@
 #include "tidemark/windows/dense_table.hpp"
 #include "tidemark/windows/forward_range_aggregate.hpp"
 #include "tidemark/windows/sliding_calendar.hpp"
+#include "tidemark/windows/sliding_in_order_log.hpp"
 
 namespace tidemark {
 
@@ -33,7 +43,8 @@ class SlidingOperator {
       : diff_(difference),
         policy_(policy),
         fires_(Duration{difference.ms + 1}),
-        purges_(Duration{difference.ms + 1}) {}
+        purges_(Duration{difference.ms + 1}),
+        from_log_(true) {}
 
   void fire(Timestamp clock, Emitter& em);
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
@@ -55,6 +66,10 @@ class SlidingOperator {
   }
   // Inline: the Driver asks after every event.
   size_t state_bytes() const {
+    if (from_log_) {
+      return keys_.size() * sizeof(KeyState) + (point_count_ + dead_points_) * sizeof(Point) +
+             log_.bytes();
+    }
     const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
     return keys_.size() * sizeof(KeyState) + aggs_.size() * sizeof(std::vector<Aggregate>) +
            (point_count_ + dead_points_) * sizeof(Point) +
@@ -62,6 +77,8 @@ class SlidingOperator {
   }
   // Whether aggregates are still computed lazily (all values so far were exact integers).
   bool lazy_aggregates() const { return exact_; }
+  // Whether the pending windows are still found from the in-order log (see above).
+  bool windows_from_log() const { return from_log_; }
 
  private:
   struct Point {
@@ -134,6 +151,19 @@ class SlidingOperator {
   static size_t find(const KeyState& k, Timestamp start);
   void erase(KeyId key, KeyState& k, size_t i, Timestamp clock);
   void leave_exact();  // computes every open window's aggregate and keeps them from then on
+  // The in-order log (from_log_): an event's add, the firing of the due ends, and the handover
+  // of the pending windows to the per-key lists and the calendar.
+  bool in_log_order(Timestamp t, Timestamp clock) const {
+    return t.ms >= newest_ms_ && clock <= t && far_from_limits(t);
+  }
+  bool add_to_log(KeyId key, KeyState& k, Timestamp t, double v);
+  static bool has_point_at(const KeyState& k, int64_t t);
+  void fire_from_log(Timestamp clock, Emitter& em);
+  // Emits the windows ending at `end` of the keys in `left` (their left windows) and `right`
+  // (their right windows, if not empty), both sorted, in key order; returns how many.
+  size_t emit_from_log(int64_t end, std::span<const KeyId> left, std::span<const KeyId> right,
+                       Emitter& em);
+  void leave_log();
 
   static constexpr int64_t kLimit = int64_t(1) << 61;  // in_order() keeps far from saturation
 
@@ -152,6 +182,11 @@ class SlidingOperator {
   SlidingCalendar fires_, purges_;  // one entry per unfired / fired open window
   std::vector<Timestamp> starts_;   // reused per event
   std::vector<SlidingCalendar::Entry> batch_;  // reused per fired end
+  bool from_log_;                              // no event out of order yet
+  int64_t newest_ms_ = std::numeric_limits<int64_t>::min();  // of all events, while from_log_
+  SlidingInOrderLog log_;
+  KeySorter sorter_;
+  std::vector<KeyId> left_keys_;  // reused per fired end
 };
 
 }  // namespace tidemark

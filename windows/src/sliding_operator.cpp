@@ -357,7 +357,10 @@ bool SlidingOperator::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) 
     if (newest == before) {
       ++window_count_;  // one window: the newest event's right one is t's left one
     } else {
-      window_count_ += size_t(!has_point_at(k, before)) + size_t(newest > before);
+      // Usually every retained event is after `before` (the older ones were trimmed).
+      const bool shared =
+          k.points[k.phead].time.ms <= before && newest > before && has_point_at(k, before);
+      window_count_ += size_t(!shared) + size_t(newest > before);
     }
     log_.add(t.ms, key);
   }  // else the key's windows are those it had
@@ -366,13 +369,11 @@ bool SlidingOperator::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) 
   return true;
 }
 
-// Whether one of k's retained events (there is one) is at t.
 bool SlidingOperator::has_point_at(const KeyState& k, int64_t t) {
   const Point* const first = k.points.data() + k.phead;
   const Point* const last = k.points.data() + k.points.size();
-  if (first->time.ms > t || (last - 1)->time.ms < t) return false;  // usually: trimmed, or new
   const Point* at = std::lower_bound(first, last, Timestamp{t}, time_less);
-  return at->time.ms == t;  // at < last: the newest is at or after t
+  return at != last && at->time.ms == t;
 }
 
 // The next end due is at the front of the arrivals (left windows) or of the fired groups (right

@@ -163,7 +163,7 @@ class Driver {
     ++lag_pending_;
   }
 
-  void sample_sizes() {
+  [[gnu::always_inline]] void sample_sizes() {
     metrics_.peak_open_windows = std::max<uint64_t>(metrics_.peak_open_windows, op_.open_windows());
     metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, op_.state_bytes());
   }

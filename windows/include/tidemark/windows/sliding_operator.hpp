@@ -157,7 +157,7 @@ class SlidingOperator {
     return t.ms >= newest_ms_ && clock <= t && far_from_limits(t);
   }
   bool add_to_log(KeyId key, KeyState& k, Timestamp t, double v);
-  static bool has_point_at(const KeyState& k, int64_t t);
+  static bool has_point_at(const KeyState& k, int64_t t);  // one of k's retained events is at t
   void fire_from_log(Timestamp clock, Emitter& em);
   // Emits the windows ending at `end` of the keys in `left` (their left windows) and `right`
   // (their right windows, if not empty), both sorted, in key order; returns how many.

@@ -391,9 +391,9 @@ void SlidingOperator::fire_from_log(Timestamp clock, Emitter& em) {
       log_.take_arrivals(left_keys_);
       sorter_.sort(left_keys_);
     }
-    const size_t fired =
-        emit_from_log(end, left_keys_,
-                      right_end == end ? log_.oldest_fired_keys() : std::span<const KeyId>{}, em);
+    const size_t fired = emit_from_log(
+        end, left_keys_, right_end == end ? log_.oldest_fired_keys() : std::span<const KeyId>{},
+        clock, em);
     if (right_end == end) log_.pop_fired();
     if (left_end == end) log_.push_fired(end - 1, left_keys_);
     if (policy_.close_time(Timestamp{end}) <= clock) {
@@ -410,7 +410,7 @@ void SlidingOperator::fire_from_log(Timestamp clock, Emitter& em) {
 }
 
 size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
-                                      std::span<const KeyId> right, Emitter& em) {
+                                      std::span<const KeyId> right, Timestamp clock, Emitter& em) {
   const Window w{Timestamp{end - diff_.ms - 1}, Timestamp{end}};
   // Keys are scattered: fetch their state a few windows ahead, then their events.
   const auto prefetch = [&](std::span<const KeyId> keys, size_t i) {
@@ -418,7 +418,7 @@ size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
     if (i + 8 < keys.size()) {
       const KeyState& ahead = keys_[keys[i + 8]];
       __builtin_prefetch(ahead.points.data() + ahead.next_fired.first_or(ahead.phead));
-      __builtin_prefetch(ahead.points.data() + ahead.points.size() - 1);
+      __builtin_prefetch(ahead.points.data() + std::max<size_t>(ahead.points.size(), 1) - 1);
     }
   };
   size_t i = 0, j = 0, emitted = 0;
@@ -442,6 +442,11 @@ size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
                                : aggregate(k, w);
     if (a.count == 0) {  // a right window with no event in it does not exist
       TIDEMARK_ASSERT(!is_left);
+      // If it is the newest event's, all of the key's windows have ended: an idle key gives
+      // its events back, as erase() does.
+      if (k.points.size() > k.phead && k.points.back().time.ms == w.start.ms - 1) {
+        trim(k, keep_at(clock));
+      }
       continue;
     }
     em.emit(key, w, lower(a), EmissionKind::kOnTime);

@@ -162,7 +162,7 @@ class SlidingOperator {
   // Emits the windows ending at `end` of the keys in `left` (their left windows) and `right`
   // (their right windows, if not empty), both sorted, in key order; returns how many.
   size_t emit_from_log(int64_t end, std::span<const KeyId> left, std::span<const KeyId> right,
-                       Emitter& em);
+                       Timestamp clock, Emitter& em);
   void leave_log();
 
   static constexpr int64_t kLimit = int64_t(1) << 61;  // in_order() keeps far from saturation

@@ -17,9 +17,9 @@ LatenessPolicy policy_arg(int64_t i) {
   return i == 0 ? LatenessPolicy::drop() : LatenessPolicy::grace(Duration{5'000});
 }
 
-// `events`: 1M, or fewer for the kinds whose output per event is large (hopping: up to 60
-// emissions per event; sliding: every event updates all windows within DIFF), so that the
-// whole suite with 5 repetitions stays within scripts/bench.sh's 15 minutes. Rates are per event.
+// `events`: 1M, or fewer where the output per event is large (sliding: ~2 windows per event, and
+// under grace a late event updates every fired window holding it), so that the whole suite with
+// 5 repetitions stays within scripts/bench.sh's 15 minutes. Rates are per event.
 template <class MakeOp>
 void replay(benchmark::State& state, MakeOp make_op, uint64_t events_count = 1'000'000,
             bool fractional = false) {

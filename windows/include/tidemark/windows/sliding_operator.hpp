@@ -17,7 +17,7 @@
 // all (none that fired can take an event, so grace changes only when windows close, and every
 // window's additions are in time order, so eager aggregates equal a walk of its events):
 // SlidingInOrderLog keeps the pending ones as groups of keys by event time, and each is found from
-// its key's events when it fires. The first other event (or value) hands the pending windows over
+// its key's events when it fires. The first event out of that order hands the open windows over
 // to the per-key lists and calendars, which take the rest of the run.
 
 #include <algorithm>

@@ -37,6 +37,12 @@ TEST_CASE("invalid window specs are errors naming the value", "[windows]") {
   CHECK_THROWS_WITH(WindowSpec::parse("tumbling:10s@10s"), Catch::Contains("offset"));
   CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/2s@2s"), Catch::Contains("offset"));
   CHECK_THROWS_WITH(WindowSpec::parse("sliding:0"), Catch::Contains("difference"));
+  // Beyond 2^62 ms, DIFF + 2 would overflow: every event came out late, or windows empty.
+  CHECK(WindowSpec::parse("sliding:4611686018427387904ms").difference() ==
+        WindowSpec::kMaxSlidingDifference);
+  CHECK_THROWS_WITH(WindowSpec::parse("sliding:4611686018427387905ms"),
+                    Catch::Contains("at most") && Catch::Contains("4611686018427387905ms"));
+  CHECK_THROWS_WITH(WindowSpec::parse("sliding:9223372036854775807ms"), Catch::Contains("at most"));
   CHECK_THROWS_WITH(WindowSpec::parse("session:-1s"), Catch::Contains("gap"));
   CHECK_THROWS_WITH(WindowSpec::parse("rolling:1m"), Catch::Contains("unknown kind"));
   CHECK_THROWS_AS(WindowSpec::parse("tumbling"), ConfigError);

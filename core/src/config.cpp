@@ -50,6 +50,11 @@ WindowSpec WindowSpec::sliding(Duration difference) {
   if (difference.ms <= 0) {
     throw ConfigError(fmt::format("window: sliding difference must be > 0, got {}", d(difference)));
   }
+  if (difference > kMaxSlidingDifference) {
+    throw ConfigError(fmt::format(
+        "window: sliding difference must be at most {} (2^62 ms, ~146 million years), got {}",
+        d(kMaxSlidingDifference), d(difference)));
+  }
   return {WindowKind::kSliding, difference, difference, {}};
 }
 

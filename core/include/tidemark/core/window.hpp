@@ -29,6 +29,9 @@ class WindowSpec {
   static WindowSpec sliding(Duration difference);
   static WindowSpec session(Duration gap);
   static WindowSpec parse(std::string_view text);
+  // The largest sliding DIFF (2^62 ms, ~146 million years): window bounds t - DIFF and
+  // t + DIFF + 1 then stay within int64 wherever they do not saturate at the ends of time.
+  static constexpr Duration kMaxSlidingDifference{int64_t{1} << 62};
 
   WindowKind kind() const { return kind_; }
   Duration size() const { return size_; }        // tumbling, hopping

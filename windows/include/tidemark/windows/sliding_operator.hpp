@@ -28,6 +28,7 @@
 #include "tidemark/core/emitter.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
+#include "tidemark/core/window.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/block_pool.hpp"
 #include "tidemark/windows/dense_table.hpp"
@@ -44,7 +45,10 @@ class SlidingOperator {
         policy_(policy),
         fires_(Duration{difference.ms + 1}),
         purges_(Duration{difference.ms + 1}),
-        from_log_(true) {}
+        from_log_(true) {
+    // Beyond it DIFF + 2 overflows (WindowSpec::sliding rejects it with a message).
+    TIDEMARK_ASSERT(difference >= Duration{} && difference <= WindowSpec::kMaxSlidingDifference);
+  }
 
   void fire(Timestamp clock, Emitter& em);
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);

@@ -1,0 +1,167 @@
+// SlidingOperator while its windows come from the in-order log (see the class comment): an
+// event's add, the firing of the ends due, and the handover of the open windows to the per-key
+// lists and calendars (sliding_operator.cpp), which take the rest of the run.
+#include <algorithm>
+#include <limits>
+
+#include "tidemark/windows/sliding_operator.hpp"
+
+namespace tidemark {
+
+// t is the newest time of all events and not behind the clock (in_log_order()), so t's left
+// window is new unless it is the right window of an event at t - DIFF - 1, and the newest
+// event's right window is new if t falls in it.
+bool SlidingOperator::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) {
+  newest_ms_ = t.ms;
+  if (k.points.size() == k.phead) {
+    ++window_count_;
+    log_.add(t.ms, key);
+  } else if (const int64_t newest = k.points.back().time.ms; newest != t.ms) {
+    const int64_t before = t.ms - diff_.ms - 1;  // no saturation: see far_from_limits()
+    if (newest == before) {
+      ++window_count_;  // one window: the newest event's right one is t's left one
+    } else {
+      // Usually every retained event is after `before` (the older ones were trimmed).
+      const bool shared =
+          k.points[k.phead].time.ms <= before && newest > before && has_point_at(k, before);
+      window_count_ += size_t(!shared) + size_t(newest > before);
+    }
+    log_.add(t.ms, key);
+  }  // else the key's windows are those it had
+  k.points.push_back(pool_, Point{t, v});
+  ++point_count_;
+  return true;
+}
+
+bool SlidingOperator::has_point_at(const KeyState& k, int64_t t) {
+  const Point* const first = k.points.data() + k.phead;
+  const Point* const last = k.points.data() + k.points.size();
+  const Point* at = std::lower_bound(first, last, Timestamp{t},
+                                     [](const Point& p, Timestamp u) { return p.time < u; });
+  return at != last && at->time.ms == t;
+}
+
+// The next end due is at the front of the arrivals (left windows) or of the fired groups (right
+// windows, DIFF + 1 later); when both, the groups are merged by key.
+void SlidingOperator::fire_from_log(Timestamp clock, Emitter& em) {
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();  // ends stay below 2^62
+  const int64_t span = diff_.ms + 1;
+  for (;;) {
+    const int64_t left_end = log_.has_arrivals() ? log_.next_arrival_time() + 1 : kNone;
+    const int64_t right_end = log_.has_fired() ? log_.oldest_fired_time() + span + 1 : kNone;
+    const int64_t end = std::min(left_end, right_end);
+    if (end == kNone || policy_.fire_time(Timestamp{end}) > clock) break;
+    left_keys_.clear();
+    if (left_end == end) {
+      log_.take_arrivals(left_keys_);
+      sorter_.sort(left_keys_);
+    }
+    const size_t fired = emit_from_log(
+        end, left_keys_, right_end == end ? log_.oldest_fired_keys() : std::span<const KeyId>{},
+        clock, em);
+    if (right_end == end) log_.pop_fired();
+    if (left_end == end) log_.push_fired(end - 1, left_keys_);
+    if (policy_.close_time(Timestamp{end}) <= clock) {
+      window_count_ -= fired;
+    } else {
+      log_.push_open_fired(end, fired);
+    }
+  }
+  fired_clock_ = clock;
+  while (log_.has_open_fired() &&
+         policy_.close_time(Timestamp{log_.oldest_open_fired_end()}) <= clock) {
+    window_count_ -= log_.pop_open_fired();
+  }
+}
+
+size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
+                                      std::span<const KeyId> right, Timestamp clock, Emitter& em) {
+  const Window w{Timestamp{end - diff_.ms - 1}, Timestamp{end}};
+  // Keys are scattered: fetch their state a few windows ahead, then their events.
+  const auto prefetch = [&](std::span<const KeyId> keys, size_t i) {
+    if (i + 16 < keys.size()) __builtin_prefetch(&keys_[keys[i + 16]]);
+    if (i + 8 < keys.size()) {
+      const KeyState& ahead = keys_[keys[i + 8]];
+      __builtin_prefetch(ahead.points.data() + ahead.next_fired.first_or(ahead.phead));
+      __builtin_prefetch(ahead.points.data() + std::max<size_t>(ahead.points.size(), 1) - 1);
+    }
+  };
+  size_t i = 0, j = 0, emitted = 0;
+  while (i < left.size() || j < right.size()) {
+    prefetch(left, i);
+    prefetch(right, j);
+    KeyId key;
+    bool is_left = false;
+    if (j == right.size() || (i < left.size() && left[i] <= right[j])) {
+      key = left[i++];
+      is_left = true;
+      if (j < right.size() && right[j] == key) ++j;  // the same window
+    } else {
+      key = right[j++];
+    }
+    KeyState& k = keys_[key];
+    // Without exact sums, the window's events in time order: the order in which the eager
+    // aggregates would have added them, as every event arrived in time order.
+    const Aggregate a = exact_ ? k.next_fired.query(k.points.data(), k.phead,
+                                                    uint32_t(k.points.size()), w.start, w.end)
+                               : aggregate(k, w);
+    if (a.count == 0) {  // a right window with no event in it does not exist
+      TIDEMARK_ASSERT(!is_left);
+      // If it is the newest event's, all of the key's windows have ended: an idle key gives
+      // its events back, as erase() does.
+      if (k.points.size() > k.phead && k.points.back().time.ms == w.start.ms - 1) {
+        trim(k, keep_at(clock));
+      }
+      continue;
+    }
+    em.emit(key, w, lower(a), EmissionKind::kOnTime);
+    ++emitted;
+  }
+  return emitted;
+}
+
+// Every open window of a key, from its events as the log found them: t's left window, and the
+// right window of an event p with a later one within DIFF + 1, unless closed. Those that fired
+// (under grace) come first, as the fired prefix.
+void SlidingOperator::leave_log() {
+  from_log_ = false;
+  log_.clear();
+  const int64_t d = diff_.ms;
+  const auto open = [&](int64_t end) { return policy_.close_time(Timestamp{end}) > fired_clock_; };
+  size_t windows = 0;
+  for (size_t key = 0; key < keys_.size(); ++key) {
+    KeyState& k = keys_[key];
+    TIDEMARK_ASSERT(k.starts.empty() && k.head == 0 && k.fired == 0);
+    k.next_fired.reset();
+    starts_.clear();
+    const int64_t none = std::numeric_limits<int64_t>::min();
+    int64_t previous = none;
+    for (size_t i = k.phead; i < k.points.size(); ++i) {
+      const int64_t t = k.points[i].time.ms;
+      if (t == previous) continue;
+      if (previous != none && t <= previous + d + 1 && open(previous + d + 2)) {
+        starts_.push_back(Timestamp{previous + 1});
+      }
+      if (open(t + 1)) starts_.push_back(Timestamp{t - d});
+      previous = t;
+    }
+    std::sort(starts_.begin(), starts_.end());
+    starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+    if (!exact_) aggs_[key].clear();
+    for (const Timestamp s : starts_) {
+      k.starts.push_back(pool_, s);
+      if (!exact_) aggs_[key].push_back(aggregate(k, window_at(s)));  // see emit_from_log()
+      const Timestamp end{s.ms + d + 1};
+      if (policy_.fire_time(end) > fired_clock_) {
+        fires_.add(policy_.fire_time(end), end, KeyId(key), s);
+      } else {
+        ++k.fired;
+        purges_.add(policy_.close_time(end), end, KeyId(key), s);
+      }
+    }
+    windows += starts_.size();
+  }
+  TIDEMARK_ASSERT(windows == window_count_);
+}
+
+}  // namespace tidemark

@@ -34,6 +34,13 @@ TEST_CASE("invalid window specs are errors naming the value", "[windows]") {
   CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/12s"),
                     Catch::Contains("advance must be in (0, 10s], got 12s"));
   CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/0"), Catch::Contains("got 0"));
+  // At most a million windows per event: hopping:100d/1s asked for 8.64M of them.
+  CHECK(WindowSpec::parse("hopping:1000s/1ms").size() == Duration{1'000'000});
+  CHECK_THROWS_WITH(WindowSpec::parse("hopping:1000001ms/1ms"),
+                    Catch::Contains("1000001 windows") && Catch::Contains("at most 1000000"));
+  CHECK_THROWS_WITH(WindowSpec::parse("hopping:100d/1s"), Catch::Contains("8640000 windows"));
+  CHECK_THROWS_WITH(WindowSpec::parse("hopping:9223372036854775807ms/1d"),
+                    Catch::Contains("106751991168 windows"));
   CHECK_THROWS_WITH(WindowSpec::parse("tumbling:10s@10s"), Catch::Contains("offset"));
   CHECK_THROWS_WITH(WindowSpec::parse("hopping:10s/2s@2s"), Catch::Contains("offset"));
   CHECK_THROWS_WITH(WindowSpec::parse("sliding:0"), Catch::Contains("difference"));

@@ -43,6 +43,13 @@ WindowSpec WindowSpec::hopping(Duration size, Duration advance, Duration offset)
     throw ConfigError(fmt::format("window: hopping offset must be in ({}, {}), got {}",
                                   d(Duration{-advance.ms}), d(advance), d(offset)));
   }
+  if (const int64_t per_event = size.ms / advance.ms + (size.ms % advance.ms != 0);
+      per_event > kMaxHoppingWindowsPerEvent) {
+    throw ConfigError(fmt::format(
+        "window: hopping {}/{} puts every event in {} windows; at most {} (a longer advance, or "
+        "sliding:DIFF)",
+        d(size), d(advance), per_event, kMaxHoppingWindowsPerEvent));
+  }
   return {WindowKind::kHopping, size, advance, offset};
 }
 

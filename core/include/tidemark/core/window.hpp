@@ -29,6 +29,9 @@ class WindowSpec {
   static WindowSpec sliding(Duration difference);
   static WindowSpec session(Duration gap);
   static WindowSpec parse(std::string_view text);
+  // The most hopping windows an event may fall in (SIZE / ADVANCE, rounded up): each is updated
+  // or emitted for it, so 8.64M (hopping:100d/1s) meant hours and gigabytes for a small trace.
+  static constexpr int64_t kMaxHoppingWindowsPerEvent = 1'000'000;
   // The largest sliding DIFF (2^62 ms, ~146 million years): window bounds t - DIFF and
   // t + DIFF + 1 then stay within int64 wherever they do not saturate at the ends of time.
   static constexpr Duration kMaxSlidingDifference{int64_t{1} << 62};

@@ -258,7 +258,9 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
   std::string idle_timeout, schedule = "arrival", csv_path, json_path;
   std::optional<uint32_t> partitions;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  app.add_option("trace", trace_path, "Trace file (DESIGN §6); read once")->required();
+  app.add_option("trace", trace_path,
+                 "Trace file: CSV with a header (DESIGN §6), or binary (.tmt); read once")
+      ->required();
   app.add_option("--window,-w", window,
                  "Window spec (required). tumbling:SIZE[@OFFSET] | hopping:SIZE/ADVANCE[@OFFSET]"
                  " | sliding:DIFF | session:GAP. Example: --window tumbling:10s")
@@ -318,6 +320,13 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     const std::vector<RunConfig> configs = grid.configurations();
 
     const Trace trace = load_trace(trace_path, threads);
+    // Checked here too, so that the message names this command's option.
+    for (const TimestampSource s : grid.timestamps) {
+      if (const std::string_view name = missing_column(s, trace.columns); !name.empty()) {
+        throw ConfigError(fmt::format("--timestamps {} needs column \"{}\", which {} does not have",
+                                      to_string(s), name, trace.source));
+      }
+    }
     std::optional<Output> csv_out, json_out;
     if (!csv_path.empty()) csv_out.emplace(csv_path, out);
     if (!json_path.empty()) json_out.emplace(json_path, out);

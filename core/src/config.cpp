@@ -213,6 +213,14 @@ std::string_view to_string(Schedule s) { return enum_name(s, kSchedules); }
 std::string_view to_string(EndMode e) { return enum_name(e, kEnds); }
 std::string_view to_string(TimestampSource s) { return enum_name(s, kSources); }
 
+std::string_view missing_column(TimestampSource s, uint32_t columns) {
+  const uint32_t missing = required_columns(s) & ~columns;
+  if (missing & kColSendTime) return "send_time";
+  if (missing & kColReceiveTime) return "receive_time";
+  if (missing & kColTrueTime) return "true_time";
+  return {};
+}
+
 uint32_t required_columns(TimestampSource s) {
   switch (s) {
     case TimestampSource::kEvent: return 0;

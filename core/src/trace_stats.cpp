@@ -35,11 +35,8 @@ Quantiles quantiles(std::vector<int64_t>& v) {
 namespace {
 
 void require(const Trace& trace, TimestampSource s) {
-  const uint32_t missing = required_columns(s) & ~trace.columns;
-  if (missing == 0) return;
-  const char* name = (missing & kColSendTime)      ? "send_time"
-                     : (missing & kColReceiveTime) ? "receive_time"
-                                                   : "true_time";
+  const std::string_view name = missing_column(s, trace.columns);
+  if (name.empty()) return;
   throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
                                 to_string(s), name, trace.source));
 }

@@ -34,15 +34,6 @@ AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
   throw ConfigError("window: unknown kind");
 }
 
-std::string_view column_name(uint32_t bit) {
-  switch (bit) {
-    case kColSendTime: return "send_time";
-    case kColReceiveTime: return "receive_time";
-    case kColTrueTime: return "true_time";
-  }
-  return "?";
-}
-
 }  // namespace
 
 namespace {
@@ -52,12 +43,10 @@ namespace {
 // partition beyond --partitions is reported at its first record.
 PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& config,
                     std::span<const Event> events = {}) {
-  const uint32_t missing = required_columns(config.timestamp) & ~header.columns;
-  for (uint32_t bit = 1; bit != 0 && bit <= missing; bit <<= 1) {
-    if (missing & bit) {
-      throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
-                                    to_string(config.timestamp), column_name(bit), header.source));
-    }
+  if (const std::string_view name = missing_column(config.timestamp, header.columns);
+      !name.empty()) {
+    throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
+                                  to_string(config.timestamp), name, header.source));
   }
   if (config.watermark.kind == WatermarkSpec::Kind::kPunctuated && !header.has(kColKind) &&
       config.clock == ClockMode::kWatermark) {

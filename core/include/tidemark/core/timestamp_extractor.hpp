@@ -13,6 +13,8 @@ TimestampSource parse_timestamp_source(std::string_view text);
 std::string_view to_string(TimestampSource s);
 // The Column bits the source needs (kColSendTime | kColReceiveTime for corrected).
 uint32_t required_columns(TimestampSource s);
+// The name of the first column the source needs that `columns` (Column bits) lacks; empty if none.
+std::string_view missing_column(TimestampSource s, uint32_t columns);
 
 // event: device event time; receive: server time; corrected: event time shifted by the
 // device-to-server offset seen at send, event + (receive - send); true: ground truth.

@@ -2,7 +2,13 @@
 # Installs what is missing, builds tidemark (Release) and runs the main job: generate the default
 # `mixed` workload, compare drop / wait / grace at a few delays against the oracle (the complete
 # answer from true_time), print the table, and plot completeness against emission latency.
+#   TIDEMARK_DEMO_OUT=DIR  where the trace, results and plot go (default out/demo)
 set -euo pipefail
+case "${1:-}" in  # no arguments: --help prints the comment above
+  "") ;;
+  -h | --help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+  *) echo "$(basename "$0"): unknown argument \"$1\" (it takes none; see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 scripts/setup.sh python3-matplotlib
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -7,7 +7,7 @@ goes to RESULTS/<sorted parameters>.json, written atomically, so a rerun skips t
 are already there and an interrupted sweep resumes where it stopped. Plotting is separate
 (scripts/plot.py). Needs only Debian's python3.
 
-    scripts/sweep.py scripts/grids/demo.json --results results/demo
+    scripts/sweep.py scripts/grids/mixed.json --results results/mixed
 """
 import argparse
 import itertools
@@ -103,7 +103,7 @@ def write_atomically(path, text):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("grid", help="grid file (JSON), e.g. scripts/grids/demo.json")
+    parser.add_argument("grid", help="grid file (JSON), e.g. scripts/grids/mixed.json")
     parser.add_argument("--results", help="results directory (default: results/GRID-NAME)")
     parser.add_argument("--tidemark", default=str(ROOT / "build" / "bench" / "cli" / "tidemark"),
                         help="the tidemark binary (default: build/bench/cli/tidemark)")

@@ -2,6 +2,11 @@
 # Installs what is missing, builds, and runs every test through ctest: once in a Release build
 # (with a smoke run of each benchmark), once under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
+case "${1:-}" in  # no arguments: --help prints the comment above
+  "") ;;
+  -h | --help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+  *) echo "$(basename "$0"): unknown argument \"$1\" (it takes none; see --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 scripts/setup.sh python3-matplotlib  # the plot test needs it
 jobs=$(nproc)

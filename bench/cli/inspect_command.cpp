@@ -182,7 +182,8 @@ int inspect(const Args& args, std::ostream& out, std::ostream& err) {
   app.add_option("--partitions", partitions,
                  "Partitions the watermark waits for (default: 1 + largest id, as replay). "
                  "Example: --partitions 8");
-  app.add_option("--limit", limit, "Rows of silences and device clocks in the table")
+  app.add_option("--limit", limit,
+                 "Rows of silences and device clocks in the table. Example: --limit 3")
       ->capture_default_str();
   app.footer(
       "\nExamples:\n"

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "commands.hpp"
+#include "distinct_files.hpp"
 #include "options.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/windows/compare.hpp"
@@ -134,7 +135,7 @@ std::string to_json(const std::string& trace_path, const Trace& trace, Partition
     }
     j["configurations"].push_back(std::move(o));
   }
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string percent(double x) {
@@ -319,6 +320,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     grid.clocks = parse_list("--clocks", clocks, parse_clock_mode);
     const std::vector<RunConfig> configs = grid.configurations();
 
+    require_distinct_files({"trace", trace_path}, {{"--csv", csv_path}, {"--json", json_path}});
     const Trace trace = load_trace(trace_path, threads);
     // Checked here too, so that the message names this command's option.
     for (const TimestampSource s : grid.timestamps) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "distinct_files.hpp"
 #include "options.hpp"
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_writer.hpp"
@@ -29,6 +30,7 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
       "  tidemark convert trace.csv trace.tmt\n"
       "  tidemark convert trace.tmt trace.csv --time-format iso:America/New_York\n");
   return run_app(app, args, out, err, [&] {
+    require_distinct_files({"input", input}, {{"output", output}});
     const bool binary = is_binary_trace_path(output);
     if (binary && time_format != "epoch") {
       throw ConfigError(

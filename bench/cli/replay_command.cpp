@@ -1,9 +1,10 @@
 // `tidemark replay TRACE`: one configuration, results as JSON Lines, a summary.
-#include <chrono>
-
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "commands.hpp"
+#include "distinct_files.hpp"
 #include "options.hpp"
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/outputs.hpp"
@@ -38,6 +39,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "The summary table goes to stdout, or to stderr when results or late events are on stdout.");
 
   return run_app(app, args, out, err, [&] {
+    require_distinct_files(
+        {"trace", trace_path},
+        {{"--output", output}, {"--late-output", late_output}, {"--summary", summary_path}});
     const RunConfig config = to_config(o);
     // Binary traces stream through the run (memory grows with window state, not trace length);
     // CSV traces are read whole.
@@ -49,6 +53,10 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       loaded.emplace(load_trace(trace_path));
     }
     const KeyTable& keys = reader ? reader->header().keys : loaded->keys;
+    // The summary is opened first, so that one that cannot be written fails before an hour's
+    // results are.
+    std::optional<Output> summary_out;
+    if (!summary_path.empty()) summary_out.emplace(summary_path, out);
     Output results_out(output, out);
     Output late_out(late_output, out);
     NullSink discard;
@@ -73,10 +81,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                          config.watermark.to_string(), to_string(config.clock),
                          config.lateness.to_string())
           << summary_table(r.metrics, timing);
-    if (!summary_path.empty()) {
-      Output s(summary_path, out);
-      s.stream() << summary_json(config, trace_path, r.metrics, timing);
-      s.close();
+    if (summary_out) {
+      summary_out->stream() << summary_json(config, trace_path, r.metrics, timing);
+      summary_out->close();
     }
     return 0;
   });

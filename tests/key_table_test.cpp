@@ -30,21 +30,54 @@ TEST_CASE("keys get dense ids in order of first appearance", "[key_table]") {
   CHECK(keys.name(2).empty());
 }
 
-TEST_CASE("a key's JSON spelling is nlohmann::json's, for any bytes", "[key_table]") {
-  std::vector<std::string> cases = {"", "dev-044", "a\"b", "back\\slash", "tab\there", "new\nline",
-                                    "/slash", "\x7f", "caf\xc3\xa9", "bad \xff utf-8", "\x01",
-                                    "emoji \xf0\x9f\x98\x80", "trunc \xe2\x82"};
+TEST_CASE("a key's JSON spelling is nlohmann::json's; keys that are not UTF-8 are refused",
+          "[key_table]") {
+  std::vector<std::string> cases = {"",
+                                    "dev-044",
+                                    "a\"b",
+                                    "back\\slash",
+                                    "tab\there",
+                                    "new\nline",
+                                    "/slash",
+                                    "\x7f",
+                                    "caf\xc3\xa9",
+                                    "bad \xff utf-8",
+                                    "\x01",
+                                    "emoji \xf0\x9f\x98\x80",
+                                    "trunc \xe2\x82",
+                                    "\xc0\xaf",
+                                    "\xed\xa0\x80",
+                                    "\xf4\x90\x80\x80",
+                                    "\xf4\x8f\xbf\xbf"};
   for (int c = 0; c < 256; ++c) cases.emplace_back(1, char(c));
   std::mt19937_64 rng(7);  // fixed seed: the same cases on every run
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < 4000; ++i) {
     std::string s(rng() % 12, '\0');
-    // Half the strings plain ASCII, half any bytes.
-    for (char& ch : s) ch = char(i % 2 == 0 ? 0x20 + rng() % 0x5f : rng() % 256);
+    // A third plain ASCII, a third any bytes, a third bytes from UTF-8's lead and tail ranges.
+    for (char& ch : s) {
+      ch = char(i % 3 == 0 ? 0x20 + rng() % 0x5f : i % 3 == 1 ? rng() % 256 : 0x80 + rng() % 0x78);
+    }
     cases.push_back(s);
   }
   KeyTable keys;
+  size_t valid = 0, invalid = 0;
   for (const std::string& s : cases) {
     INFO("key bytes: " << nlohmann_json(s));
-    CHECK(keys.json(keys.intern(s)) == nlohmann_json(s));
+    // nlohmann::json's strict dump is the reference for what is UTF-8.
+    bool utf8 = true;
+    try {
+      (void)nlohmann::json(s).dump();
+    } catch (const nlohmann::json::type_error&) {
+      utf8 = false;
+    }
+    if (utf8) {
+      ++valid;
+      CHECK(keys.json(keys.intern(s)) == nlohmann_json(s));
+    } else {
+      ++invalid;
+      CHECK_THROWS_AS(keys.intern(s), InvalidKey);
+    }
   }
+  CHECK(valid > 1500);
+  CHECK(invalid > 1500);
 }

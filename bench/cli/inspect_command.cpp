@@ -88,7 +88,7 @@ std::string json(const Trace& trace, const TraceStats& s) {
   j["event_error_ms"] = s.event_error ? to_json(*s.event_error) : nlohmann::ordered_json(nullptr);
   j["corrected_error_ms"] =
       s.corrected_error ? to_json(*s.corrected_error) : nlohmann::ordered_json(nullptr);
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string table(const Trace& trace, const TraceStats& s, const StatsOptions& o, size_t limit) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
@@ -29,6 +31,11 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
     err << fmt::format("{}: {}\n", name, e.what());
   } catch (const std::bad_alloc&) {
     err << fmt::format("{}: out of memory\n", name);
+    return 1;
+  } catch (const std::exception& e) {  // a bug, still one line and an exit code, never an abort
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    err << fmt::format("{}: internal error: {}\n", name, what);
     return 1;
   }
   return 2;

@@ -525,9 +525,13 @@ class Reader {
           get<uint32_t>(reinterpret_cast<const unsigned char*>(table.data() + pos));
       pos += 4;
       if (len > bytes - pos) fail(fmt::format("key table: entry {} is truncated", i));
-      if (header_.keys.intern(std::string_view(table).substr(pos, len)) != i) {
-        fail(fmt::format("key table: entry {} duplicates an earlier key", i));
+      KeyId id;
+      try {
+        id = header_.keys.intern(std::string_view(table).substr(pos, len));
+      } catch (const InvalidKey& bad) {
+        fail(fmt::format("key table: entry {}: {}", i, bad.what()));
       }
+      if (id != i) fail(fmt::format("key table: entry {} duplicates an earlier key", i));
       pos += len;
     }
     if (pos != bytes) fail("key table: bytes left over after the last key");

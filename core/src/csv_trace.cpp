@@ -195,7 +195,13 @@ class Parser {
           e.partition = PartitionId(*p);
           break;
         }
-        case Field::kKey: e.key = trace_.keys.intern(s); break;
+        case Field::kKey:
+          try {
+            e.key = trace_.keys.intern(s);
+          } catch (const InvalidKey& bad) {
+            fail(column, bad.what());
+          }
+          break;
         case Field::kValue: {
           if (s.empty()) break;
           const auto v = parse_number<double>(s);
@@ -239,9 +245,18 @@ Trace parse_csv_trace(std::string_view text, std::string source) {
 }
 
 Trace read_csv_trace(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(EISDIR)));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {  // libstdc++'s filebuf throws on a read error
+    throw InputError(fmt::format("{}: read error: {}", path.string(), std::strerror(errno)));
+  }
   if (in.bad()) throw InputError(fmt::format("{}: read error", path.string()));
   return parse_csv_trace(text, path.string());
 }

@@ -76,7 +76,7 @@ std::string summary_json(const RunConfig& c, const std::string& trace, const Met
     j["wall_seconds"] = t->wall_seconds;
     j["events_per_second"] = t->wall_seconds > 0 ? double(m.events) / t->wall_seconds : 0.0;
   }
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace tidemark

@@ -6,13 +6,22 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tidemark/core/error.hpp"
 #include "tidemark/core/event.hpp"
 
 namespace tidemark {
 
 // Maps key strings to dense ids and back; also keeps each key's JSON spelling, made once.
+// A key that is not valid UTF-8: results are JSON text, where distinct invalid bytes would all
+// become U+FFFD and two keys one. The message says where; the reader adds file and line.
+class InvalidKey : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 class KeyTable {
  public:
+  // Throws InvalidKey for a new key that is not valid UTF-8.
   KeyId intern(std::string_view key);
   // Room for `n` keys in all, so that interning them moves and rehashes nothing.
   void reserve(size_t n);

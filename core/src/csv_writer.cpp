@@ -43,7 +43,10 @@ class TimeWriter {
       return;
     }
     int64_t offset = f_.offset_seconds ? f_.offset_seconds(t) : 0;
-    if (offset % 60 != 0) offset = 0;
+    // In UTC instead: an offset of seconds cannot be written, and a local time outside the
+    // years 0000..9999 (the first and last hours of that range) could not be read back.
+    const Timestamp local = t + Duration{offset * 1000};
+    if (offset % 60 != 0 || local < kEarliestTime || local > kLatestTime) offset = 0;
     const std::string s = format_iso8601(t, int(offset / 60));
     out.append(s.data(), s.data() + s.size());
   }

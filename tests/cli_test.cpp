@@ -185,3 +185,143 @@ TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column 
     CHECK_THAT(r.err, Catch::StartsWith("tidemark") && Catch::Contains(c.expect));
   }
 }
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("an output that is the input trace or another output is refused before any write",
+          "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "key,event_time\na,1\nb,2\na,1500\n");
+  const std::string tmt = dir / "t.tmt";
+  REQUIRE(tidemark_cmd({"convert", csv, tmt}).code == 0);
+  const std::string csv_bytes = read_file(csv), tmt_bytes = read_file(tmt);
+  const std::string x = dir / "x", other = dir / "sub/../t.tmt";  // another spelling of t.tmt
+  struct Case {
+    Args args;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {{"replay", tmt, "-w", "tumbling:1s", "-o", tmt}, "--output " + tmt + ": is the input"},
+      {{"replay", csv, "-w", "tumbling:1s", "-o", csv}, "--output " + csv + ": is the input"},
+      {{"replay", tmt, "-w", "tumbling:1s", "--late-output", other}, "--late-output"},
+      {{"replay", csv, "-w", "tumbling:1s", "--summary", csv}, "--summary"},
+      {{"convert", tmt, other}, "output " + other + ": is the input"},
+      {{"compare", tmt, "-w", "tumbling:1s", "--json", tmt}, "--json"},
+      {{"replay", csv, "-w", "tumbling:1s", "-o", x, "--late-output", x, "--summary", x},
+       "--late-output " + x + ": the same file as --output " + x},
+      {{"compare", csv, "-w", "tumbling:1s", "--csv", x, "--json", x}, "--json " + x},
+  };
+  fs::create_directories(dir.path / "sub");
+  for (const Case& c : cases) {
+    INFO(c.args[0] << " " << c.expect);
+    const Result r = tidemark_cmd(c.args);
+    CHECK(r.code == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK_THAT(r.err, Catch::Contains(c.expect));
+    CHECK(read_file(csv) == csv_bytes);
+    CHECK(read_file(tmt) == tmt_bytes);
+    CHECK_FALSE(fs::exists(x));
+  }
+  // Devices and stdout may take several outputs.
+  CHECK(tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "/dev/null", "--late-output",
+                      "/dev/null", "--summary", "/dev/null"})
+            .code == 0);
+  const Result both =
+      tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "-", "--late-output", "-"});
+  CHECK(both.code == 0);
+  CHECK(line_count(both.out) == 3);  // three windows, no late event
+  // A summary that cannot be written fails before the results are written.
+  const Result r = tidemark_cmd(
+      {"replay", csv, "-w", "tumbling:1s", "-o", x, "--summary", dir / "missing/s.json"});
+  CHECK(r.code == 2);
+  CHECK_FALSE(fs::exists(x));
+}
+
+TEST_CASE("a directory as a trace is an error, not an abort", "[cli]") {
+  TempDir dir;
+  const std::string d = dir / "d";
+  fs::create_directories(d);
+  for (const Args& args :
+       {Args{"replay", d, "-w", "tumbling:1s"}, Args{"inspect", d},
+        Args{"convert", d, dir / "o.csv"}, Args{"compare", d, "-w", "tumbling:1s"}}) {
+    INFO(args[0]);
+    const Result r = tidemark_cmd(args);
+    CHECK(r.code == 2);
+    CHECK(r.err == "tidemark " + args[0] + ": " + d + ": cannot open: Is a directory\n");
+  }
+}
+
+TEST_CASE("keys must be UTF-8: invalid bytes would make distinct keys one in JSON", "[cli]") {
+  TempDir dir;
+  // Two keys differing only in an invalid byte; an overlong '/'; a lone surrogate; truncated.
+  for (const std::string key : {"\xff", "a\xfe", "\xc0\xaf", "\xed\xa0\x80", "\xe6\x97"}) {
+    INFO(nlohmann::json(key).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
+    const std::string csv = dir.file("k.csv", "key,event_time\nok,1\n" + key + ",2\n");
+    const Result r = tidemark_cmd({"replay", csv, "-w", "tumbling:1s"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains(csv + ":3:1: key: not valid UTF-8"));
+  }
+  // The same key in a binary trace's key table: made valid, converted, then patched.
+  const std::string csv = dir.file("v.csv", "key,event_time\nz\xc3\xa9z,1\n");
+  const std::string tmt = dir / "v.tmt";
+  REQUIRE(tidemark_cmd({"convert", csv, tmt}).code == 0);
+  std::string bytes = read_file(tmt);
+  const size_t at = bytes.find("z\xc3\xa9z");
+  REQUIRE(at != std::string::npos);
+  bytes[at + 1] = '\xff';
+  const std::string bad = dir.file("bad.tmt", bytes);
+  const Result r = tidemark_cmd({"inspect", bad});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err,
+             Catch::Contains("key table: entry 0: key: not valid UTF-8 (byte 0xFF at offset 1)"));
+  // Valid multi-byte keys go through, each its own key.
+  const std::string good =
+      dir.file("g.csv", "key,event_time\ncaf\xc3\xa9,1\n\xe6\x97\xa5,2\n\xf0\x9f\x8e\x89,3\n");
+  const Result ok = tidemark_cmd({"replay", good, "-w", "tumbling:1s"});
+  REQUIRE(ok.code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("\"key\":\"caf\xc3\xa9\"") &&
+                         Catch::Contains("\"key\":\"\xe6\x97\xa5\"") &&
+                         Catch::Contains("\"key\":\"\xf0\x9f\x8e\x89\""));
+}
+
+TEST_CASE("JSON outputs replace invalid UTF-8 in paths and header comments instead of aborting",
+          "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("c\xff.csv", "# \xfe comment\nevent_time\n1\n");
+  const Result inspect = tidemark_cmd({"inspect", csv, "--json"});
+  REQUIRE(inspect.code == 0);
+  CHECK(nlohmann::json::parse(inspect.out)["header"] == "\xef\xbf\xbd comment");
+  const std::string summary = dir / "s.json";
+  REQUIRE(
+      tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "/dev/null", "--summary", summary})
+          .code == 0);
+  CHECK(nlohmann::json::parse(read_file(summary)).contains("events"));
+  const std::string json = dir / "c.json";
+  REQUIRE(tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--json", json}).code == 0);
+  CHECK(nlohmann::json::parse(read_file(json))["configurations"].size() == 1);
+}
+
+TEST_CASE("ISO times whose local time leaves the years 0000..9999 are written in UTC", "[cli]") {
+  TempDir dir;
+  const std::string epoch = "event_time\n253402300799999\n-62167219200000\n0\n";
+  const std::string csv = dir.file("e.csv", epoch);
+  for (const std::string zone : {"iso:+14:00", "iso:-12:00", "iso:Pacific/Kiritimati"}) {
+    INFO(zone);
+    const std::string iso = dir / "iso.csv", back = dir / "back.csv";
+    REQUIRE(tidemark_cmd({"convert", csv, iso, "--time-format", zone}).code == 0);
+    REQUIRE(tidemark_cmd({"convert", iso, back}).code == 0);  // reads back
+    CHECK(read_file(back) == epoch);
+  }
+  const std::string iso = dir / "iso.csv";
+  REQUIRE(tidemark_cmd({"convert", csv, iso, "--time-format", "iso:+14:00"}).code == 0);
+  CHECK(read_file(iso) ==
+        "event_time\n9999-12-31T23:59:59.999Z\n0000-01-01T14:00:00+14:00\n1970-01-01T14:00:00+14:"
+        "00\n");
+}

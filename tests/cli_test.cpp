@@ -325,3 +325,18 @@ TEST_CASE("ISO times whose local time leaves the years 0000..9999 are written in
         "event_time\n9999-12-31T23:59:59.999Z\n0000-01-01T14:00:00+14:00\n1970-01-01T14:00:00+14:"
         "00\n");
 }
+
+TEST_CASE("compare reports the partitions its runs use", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("p.csv", "partition,event_time\n0,1\n2,5\n");
+  const std::string json = dir / "c.json";
+  const Result given =
+      tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--partitions", "10", "--json", json});
+  REQUIRE(given.code == 0);
+  CHECK_THAT(given.out, Catch::Contains("10 partitions"));
+  CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 10);
+  const Result present = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--json", json});
+  REQUIRE(present.code == 0);
+  CHECK_THAT(present.out, Catch::Contains("3 partitions"));
+  CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 3);
+}

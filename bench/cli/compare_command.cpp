@@ -338,6 +338,9 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
           .count();
     };
     const PartitionId partitions = trace.partition_count();  // scans every event: only once
+    // What the runs use: --partitions, else 1 + the largest id (at least one).
+    const PartitionId run_partitions =
+        grid.base.partitions.value_or(std::max<PartitionId>(partitions, 1));
     const double start = now();
     const std::vector<ConfigurationResult> rows =
         tidemark::compare(trace, partitions, configs, threads, now);
@@ -361,7 +364,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     out << fmt::format(
         "{} events, {} keys, {} partitions; oracle: {}; {} configurations on {} "
         "thread{} in {:.2f} s\n\n",
-        events, trace.keys.size(), partitions, oracle, rows.size(), threads,
+        events, trace.keys.size(), run_partitions, oracle, rows.size(), threads,
         threads == 1 ? "" : "s", wall);
     out << table(grid, rows);
     if (csv_out) {
@@ -369,7 +372,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       csv_out->close();
     }
     if (json_out) {
-      json_out->stream() << to_json(trace_path, trace, partitions, threads, wall, rows);
+      json_out->stream() << to_json(trace_path, trace, run_partitions, threads, wall, rows);
       json_out->close();
     }
     return 0;

@@ -340,3 +340,14 @@ TEST_CASE("compare reports the partitions its runs use", "[cli]") {
   CHECK_THAT(present.out, Catch::Contains("3 partitions"));
   CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 3);
 }
+
+TEST_CASE("arguments a command does not take are listed in the order typed", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n");
+  const Result r = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--lateness", "grace:5s"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("these arguments were not expected: --lateness grace:5s"));
+  const Result one = tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "extra"});
+  CHECK(one.code == 2);
+  CHECK_THAT(one.err, Catch::Contains("this argument was not expected: extra"));
+}

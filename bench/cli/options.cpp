@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -19,6 +20,13 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
   } catch (const CLI::CallForHelp&) {
     out << app.help();
     return 0;
+  } catch (const CLI::ExtrasError&) {
+    // In the order typed: CLI11's own message lists them in its reversed parse order.
+    const std::vector<std::string> rest = app.remaining();
+    err << fmt::format("{}: {} not expected: {} (see {} --help)\n", name,
+                       rest.size() == 1 ? "this argument was" : "these arguments were",
+                       fmt::join(rest, " "), name);
+    return 2;
   } catch (const CLI::ParseError& e) {
     err << fmt::format("{}: {} (see {} --help)\n", name, e.what(), name);
     return 2;

@@ -354,9 +354,38 @@ TEST_CASE("bad workload parameters are one-line errors naming the value", "[gene
   CHECK_THROWS_AS(make_workload_spec("mixed", {{"outage-partitions", "7"}}), ConfigError);
   CHECK_THROWS_AS(make_workload_spec("mixed", {{"colour", "red"}}), ConfigError);
 
+  // Values are rounded to 0.01, exact only well inside 2^53 / 100: parameters beyond 1e13 are
+  // refused, and a draw beyond it (a heavy tail) is an error, never an inf in the trace.
+  for (const char* v :
+       {"fixed:1e307", "fixed:-1e14", "normal:0,1e308", "uniform:-1e308,1e308", "uniform:0,2e13",
+        "exponential:1e308", "lognormal:1e14,1", "pareto:1e300,2"}) {
+    INFO(v);
+    CHECK_THROWS_WITH(
+        make_workload_spec("out-of-order", {{"values", v}}),
+        Catch::StartsWith(std::string("--values ") + v + ": ") && Catch::Contains("1e+13"));
+  }
+  CHECK_NOTHROW(make_workload_spec("out-of-order", {{"values", "uniform:-1e13,1e13"}}));
+  for (const char* v : {"lognormal:1,100", "pareto:1,0.01", "normal:0,1e13"}) {
+    INFO(v);
+    const WorkloadSpec spec =
+        make_workload_spec("out-of-order", {{"values", v}, {"events", "1000"}});
+    CHECK_THROWS_WITH(generate_trace(spec), Catch::StartsWith("--values ") &&
+                                                Catch::Contains("drew a value beyond +-1e+13"));
+    BaseProcess base(spec);
+    CHECK_THROWS_AS(
+        [&] {
+          for (int i = 0; i < 1000; ++i) base.next();
+        }(),
+        ConfigError);
+  }
+
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"generate", "--workload", "mixed", "--events", "10", "--seed", "1",
                                  "-o", "-", "--rate", "-5"},
+        {"generate", "--workload", "out-of-order", "--events", "3", "--seed", "1", "-o", "-",
+         "--values", "fixed:1e307"},
+        {"generate", "--workload", "out-of-order", "--events", "1000", "--seed", "1", "-o", "-",
+         "--values", "lognormal:1,100"},
         {"generate", "--workload", "bogus", "--events", "10", "--seed", "1", "-o", "-"},
         {"generate", "--workload", "mixed", "--events", "10", "--seed", "1", "-o", "-",
          "--offline-fraction", "2"},

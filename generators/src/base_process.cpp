@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+
+#include "tidemark/core/error.hpp"
 
 namespace tidemark::gen {
 
@@ -35,10 +38,22 @@ void BaseProcess::fill(std::span<TrueEvent> out) {
   for (size_t i = 0; i < out.size(); i += values.size()) {
     const std::span<double> v = std::span(values).first(std::min(values.size(), out.size() - i));
     values_.fill(value_rng_, normal_, v);
+    bool in_range = true;  // one check per block, not a branch per value
     for (size_t j = 0; j < v.size(); ++j) {
-      out[i + j].value = nearbyint_exact(v[j] * 100.0) / 100.0;
+      const double r = nearbyint_exact(v[j] * 100.0) / 100.0;
+      in_range &= std::fabs(r) <= kMaxValueMagnitude;  // false for inf and NaN too
+      out[i + j].value = r;
     }
+    if (!in_range) [[unlikely]]
+      throw_value_out_of_range();
   }
+}
+
+void BaseProcess::throw_value_out_of_range() const {
+  throw ConfigError(fmt::format(
+      "--values {}: drew a value beyond +-{:g} (values are rounded to 0.01); narrow the "
+      "distribution",
+      values_.to_string(), kMaxValueMagnitude));
 }
 
 std::string BaseProcess::device_name(uint32_t device) const {

@@ -110,6 +110,15 @@ constexpr WorkloadParam kParams[] = {
      "uniform:0,100",
      [](WorkloadSpec& s, std::string_view v) {
        s.values = Distribution::parse(v, "values", false);
+       // A, B, MEAN, SD, MEDIAN and SCALE are values; SIGMA and SHAPE are not.
+       const bool b_is_value = s.values.kind == Distribution::Kind::kUniform ||
+                               s.values.kind == Distribution::Kind::kNormal;
+       if (!(std::fabs(s.values.a) <= kMaxValueMagnitude) ||
+           (b_is_value && !(std::fabs(s.values.b) <= kMaxValueMagnitude))) {
+         bad("values", v,
+             fmt::format("parameters must be within +-{:g} (values are rounded to 0.01)",
+                         kMaxValueMagnitude));
+       }
      },
      [](const WorkloadSpec& s) { return s.values.to_string(); }},
     {"delay",

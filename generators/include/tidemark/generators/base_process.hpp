@@ -1,6 +1,7 @@
 #pragma once
 // The base process: true events of devices (= keys) in true-time order, before any distortion.
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -38,12 +39,18 @@ class BaseProcess {
     e.time = start_ms_ + int64_t(elapsed_ms_);  // elapsed_ms_ >= 0: truncation is floor
     e.device = zipf_ ? (*zipf_)(key_rng_) : uint32_t(key_rng_.below(keys_));
     e.value = nearbyint_exact(values_.sample(value_rng_, normal_) * 100.0) / 100.0;
+    if (!(std::fabs(e.value) <= kMaxValueMagnitude)) [[unlikely]]
+      throw_value_out_of_range();
     return e;
   }
   // out[i] = next() for each i in order, drawn a component at a time: each component's stream
   // sees the same draws, and independent samples overlap in the CPU instead of waiting on each
   // other's log, sqrt and division.
   void fill(std::span<TrueEvent> out);
+
+  // Throws the ConfigError for a drawn value beyond kMaxValueMagnitude (or not finite), which
+  // rounding to 0.01 cannot represent and no trace may hold.
+  [[noreturn]] void throw_value_out_of_range() const;
 
   // Device names, dev-0 .. dev-(keys-1), zero-padded to one width.
   std::string device_name(uint32_t device) const;

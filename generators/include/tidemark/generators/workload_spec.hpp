@@ -19,6 +19,11 @@ namespace tidemark::gen {
 
 enum class Partitioning { kHash, kDevice };
 
+// The largest magnitude of a generated value. Values are rounded to 0.01, which is exact only
+// while |value| * 100 stays well inside the integers a double holds exactly (2^53 ~ 9e15); past
+// that, rounding misbehaves and overflows to inf, which no trace may hold.
+inline constexpr double kMaxValueMagnitude = 1e13;
+
 // Every parameter of a workload, with the units the generator works in.
 struct WorkloadSpec {
   std::string workload = "out-of-order";

@@ -66,8 +66,12 @@ int generate(const Args& args, std::ostream& out, std::ostream& err) {
                  "Preset: out-of-order | offline-device | clock-skew | producer-outage | mixed "
                  "(see below). Example: --workload mixed")
       ->required();
-  app.add_option("--events", events, "Number of events. Example: --events 1000000")->required();
-  app.add_option("--seed", seed, "Random seed (any 64-bit integer). Example: --seed 42")
+  check_unsigned(app.add_option("--events", events, "Number of events. Example: --events 1000000"),
+                 UINT64_MAX)
+      ->required();
+  check_unsigned(
+      app.add_option("--seed", seed, "Random seed (any 64-bit integer). Example: --seed 42"),
+      UINT64_MAX)
       ->required();
   app.add_option("--output,-o", output,
                  "Output file: .tmt = binary, anything else CSV, - = CSV on stdout. Example: "

@@ -5,15 +5,69 @@
 
 #include <algorithm>
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
 
 namespace tidemark::cli {
 
+namespace {
+
+constexpr std::string_view kUnsignedCheck = "tidemark-unsigned";
+
+// The check of check_unsigned; `known` false: the option's own bound is unknown, so only text
+// beyond any uint64_t is out of range (CLI11 rejects the rest of what its type cannot hold).
+CLI::Validator unsigned_check(std::string option, uint64_t max, bool known) {
+  return CLI::Validator(
+      [option = std::move(option), max, known](std::string& text) -> std::string {
+        // CLI11 reads the text with strtoull (base 0, leading blanks allowed): read it the same.
+        size_t i = 0;
+        while (i < text.size() && std::isspace(uint8_t(text[i]))) ++i;
+        if (i < text.size() && text[i] == '-') {
+          throw ConfigError(fmt::format("{} {}: must be >= 0", option, text));
+        }
+        errno = 0;
+        char* end = nullptr;
+        const unsigned long long v = std::strtoull(text.c_str(), &end, 0);
+        if (end != text.c_str() + text.size() || end == text.c_str()) return "";  // CLI11's error
+        if (errno == ERANGE || v > max) {
+          throw ConfigError(known
+                                ? fmt::format("{} {}: out of range (at most {})", option, text, max)
+                                : fmt::format("{} {}: out of range", option, text));
+        }
+        return "";
+      },
+      "", std::string(kUnsignedCheck));
+}
+
+bool has_unsigned_check(CLI::Option* option) {
+  try {
+    option->get_validator(std::string(kUnsignedCheck));
+    return true;
+  } catch (const CLI::OptionNotFound&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+CLI::Option* check_unsigned(CLI::Option* option, uint64_t max) {
+  return option->check(unsigned_check(option->get_name(), max, true));
+}
+
 int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
             const std::function<int()>& body) {
   const std::string name = "tidemark " + app.get_name();
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_type_name() == "UINT" && !has_unsigned_check(option)) {
+      option->check(unsigned_check(option->get_name(), UINT64_MAX, false));
+    }
+  }
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
     app.parse(reversed);
@@ -29,6 +83,9 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
     return 2;
   } catch (const CLI::ParseError& e) {
     err << fmt::format("{}: {} (see {} --help)\n", name, e.what(), name);
+    return 2;
+  } catch (const ConfigError& e) {  // an unsigned option's check
+    err << fmt::format("{}: {}\n", name, e.what());
     return 2;
   }
   try {
@@ -71,9 +128,12 @@ void add_run_options(CLI::App& app, RunOptions& o, bool with_policy) {
   app.add_option("--idle-timeout", o.idle_timeout,
                  "A partition silent for longer than this (processing time) leaves the min. "
                  "Default: never. Example: --idle-timeout 1m");
-  app.add_option("--partitions", o.partitions,
-                 "Number of partitions (default: 1 + largest id in the trace); one that never "
-                 "sends holds the clock at -inf unless --idle-timeout. Example: --partitions 4");
+  check_unsigned(
+      app.add_option(
+          "--partitions", o.partitions,
+          "Number of partitions (default: 1 + largest id in the trace); one that never "
+          "sends holds the clock at -inf unless --idle-timeout. Example: --partitions 4"),
+      UINT32_MAX);
   app.add_option("--schedule", o.schedule,
                  "Processing order: arrival (trace order) or event-time (merge partitions by "
                  "head time). Example: --schedule event-time")

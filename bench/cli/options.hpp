@@ -1,14 +1,14 @@
 #pragma once
 // Plumbing shared by the subcommands: error handling, run options, trace loading, outputs.
 
+#include <CLI/CLI.hpp>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "tidemark/core/run_config.hpp"
@@ -20,6 +20,12 @@ namespace tidemark::cli {
 // input prints one line `tidemark NAME: ...` to `err` and returns 2.
 int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
             const std::function<int()>& body);
+
+// Makes an unsigned integer option reject, with a ConfigError `--NAME TEXT: ...`, a negative
+// number (which CLI11 would wrap around) and one beyond `max` (which CLI11 would clamp to the
+// largest uint64_t, or report without the bound). run_app gives every unsigned option of an app
+// this check with no known bound; register an option's own bound with this.
+CLI::Option* check_unsigned(CLI::Option* option, uint64_t max);
 
 // The options that shape one run (DESIGN §2-§5), as the user typed them.
 struct RunOptions {

@@ -24,6 +24,9 @@ T integer(std::string_view name, std::string_view v, T lo, T hi) {
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (ec != std::errc{} || p != v.data() + v.size()) {
     if (!v.empty() && v.front() == '-') bad(name, v, fmt::format("must be >= {}", lo));
+    if (ec == std::errc::result_out_of_range && p == v.data() + v.size()) {
+      bad(name, v, fmt::format("must be in [{}, {}]", lo, hi));
+    }
     bad(name, v, "not an integer");
   }
   if (out < lo || out > hi) bad(name, v, fmt::format("must be in [{}, {}]", lo, hi));

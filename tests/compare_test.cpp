@@ -212,6 +212,26 @@ TEST_CASE("completeness counts (event, window) contributions for hopping windows
   CHECK(r.evaluation.exact_windows == 3);   // [0,10) emitted {1} instead of {1, 9}
 }
 
+TEST_CASE("hopping completeness pairs each event's run and true windows by start", "[compare]") {
+  // hopping 50/10: five windows an event. A contribution (event, true window) is delivered when
+  // the run put the event in that window too, and the window's last emission counted it. The
+  // true windows lie on either side of the run's, overlapping by 5, 4, 2, 0, 1, 1 and 2 starts.
+  const Trace trace = test::csv(
+      "event_time,true_time\n"
+      "100,100\n"    // run = true: [60..100] both
+      "200,210\n"    // true [170..210]: 170..200 shared
+      "300,275\n"    // true [230..270]: 260, 270 shared
+      "400,455\n"    // true [410..450]: none
+      "500,467\n"    // true [420..460]: 460
+      "600,640\n"    // true [600..640]: 600
+      "575,575\n");  // same starts, but [530,580) .. [550,600) closed at 600: 560, 570 only
+  const ConfigurationResult r = compare_one(trace, config("hopping:50ms/10ms", "drop"));
+  CHECK(r.oracle_source == TimestampSource::kTrue);
+  CHECK(r.metrics.late == 0);
+  CHECK(r.evaluation.completeness.contributions == 35);
+  CHECK(r.evaluation.completeness.delivered == 5 + 4 + 2 + 0 + 1 + 1 + 2);
+}
+
 TEST_CASE("against true_time, an event windowed by a wrong clock is not delivered", "[compare]") {
   // The device clock is 5 ms behind: event_time = true_time - 5; corrected = true.
   const Trace trace = test::csv(

@@ -205,9 +205,12 @@ Completeness completeness(const Trace& trace, const RunConfig& config,
       }
       oracle_windows.all(extract(e, oracle_source), oracle_starts);
       c.contributions += oracle_starts.size();
+      // Both lists ascend without repeats: one merge pass finds the starts they share.
+      size_t i = 0;
       for (const Timestamp s : oracle_starts) {
-        const auto it = std::find(run_starts.begin(), run_starts.end(), s);
-        if (it != run_starts.end() && in_final[size_t(it - run_starts.begin())]) ++c.delivered;
+        while (i < run_starts.size() && run_starts[i] < s) ++i;
+        if (i == run_starts.size()) break;
+        if (run_starts[i] == s && in_final[i]) ++c.delivered;
       }
     };
     auto visit_all = [&](auto&& visit) {

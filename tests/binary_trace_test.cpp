@@ -381,3 +381,61 @@ TEST_CASE("time formats reject unknown zones and malformed offsets", "[binary_tr
   CHECK(gen::parse_time_format("iso:Asia/Seoul").offset_seconds(Timestamp{1'767'225'600'000}) ==
         9 * 3600);
 }
+
+TEST_CASE("the header's partition count must be 1 + the records' largest partition id",
+          "[binary_trace]") {
+  // Replay sizes the clock from the header before it reads a record: a larger count would hold
+  // it at -inf for partitions that never send, so every reader checks the count once it has seen
+  // the records (the streaming one at the end of the stream).
+  constexpr size_t n = 20'485;  // five chunks: several threads share the mapped check
+  const std::string good = to_binary(synthetic(n, true));  // partitions 0..3
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("tidemark-partitions-" + std::to_string(::getpid()) + ".tmt");
+  auto with_count = [&](uint32_t partitions) {
+    std::string bytes = good;
+    for (int i = 0; i < 4; ++i) bytes[20 + size_t(i)] = char((partitions >> (8 * i)) & 0xFF);
+    std::ofstream(path, std::ios::binary) << bytes;
+    return bytes;
+  };
+  auto stream_all = [&] {
+    BinaryTraceReader reader(path);
+    size_t seen = 0;
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) seen += chunk.size();
+    return seen;
+  };
+
+  SECTION("a correct count loads everywhere") {
+    const std::string bytes = with_count(4);
+    CHECK(parse_binary_trace(bytes, "good.tmt").partition_count() == 4);
+    CHECK(map_binary_trace(path, 1).partition_count() == 4);
+    CHECK(map_binary_trace(path, 4).partition_count() == 4);
+    CHECK(read_binary_trace(path).partition_count() == 4);
+    CHECK(stream_all() == n);
+  }
+  SECTION("a larger count is rejected once the records are seen") {
+    const std::string bytes = with_count(6);
+    const auto mismatch = Catch::Contains(
+        "the header's partition count 6 does not match the "
+        "records' 4 (1 + their largest partition id)");
+    CHECK_THROWS_WITH(parse_binary_trace(bytes, "bad.tmt"),
+                      Catch::StartsWith("bad.tmt: ") && mismatch);
+    CHECK_THROWS_WITH(map_binary_trace(path, 1), Catch::StartsWith(path.string()) && mismatch);
+    CHECK_THROWS_WITH(map_binary_trace(path, 4), mismatch);
+    CHECK_THROWS_WITH(read_binary_trace(path), mismatch);
+    BinaryTraceReader reader(path);
+    CHECK(reader.partitions() == 6);  // the header's word, until the records are read
+    CHECK_THROWS_WITH(stream_all(), mismatch);
+  }
+  SECTION("a smaller count is rejected at the first record beyond it") {
+    const std::string bytes = with_count(3);
+    // Record 4 is the first of partition 3.
+    const auto beyond = Catch::Contains(
+        "record 4 (byte offset " + std::to_string(bytes.size() - (n - 3) * kBinaryRecordSize) +
+        "): partition 3 is out of range (the header's partition count is 3)");
+    CHECK_THROWS_WITH(parse_binary_trace(bytes, "bad.tmt"), beyond);
+    CHECK_THROWS_WITH(map_binary_trace(path, 1), beyond);
+    CHECK_THROWS_WITH(map_binary_trace(path, 4), beyond);
+    CHECK_THROWS_WITH(stream_all(), beyond);
+  }
+  std::filesystem::remove(path);
+}

@@ -3,7 +3,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -393,4 +396,39 @@ TEST_CASE("arguments a command does not take are listed in the order typed", "[c
   const Result one = tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "extra"});
   CHECK(one.code == 2);
   CHECK_THAT(one.err, Catch::Contains("this argument was not expected: extra"));
+}
+
+TEST_CASE("a .tmt whose header miscounts its partitions fails every command", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("p.csv", "partition,event_time\n0,1\n0,20\n0,5\n");
+  REQUIRE(tidemark_cmd({"convert", csv, dir / "p.tmt"}).code == 0);
+  std::string bytes;
+  {
+    std::ifstream in(dir / "p.tmt", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[20] = 5;  // the header's partition count: 5, for records of partition 0 alone
+  const std::string bad = dir.file("p5.tmt", bytes);
+  const std::string mismatch =
+      "p5.tmt: the header's partition count 5 does not match the "
+      "records' 1 (1 + their largest partition id)";
+  for (const Args& args : std::vector<Args>{
+           {"replay", bad, "-w", "tumbling:10ms", "-o", dir / "r.jsonl"},
+           {"replay", bad, "-w", "tumbling:10ms", "--schedule", "event-time", "-o",
+            dir / "r.jsonl"},
+           {"compare", bad, "-w", "tumbling:10ms"},
+           {"inspect", bad},
+           {"convert", bad, dir / "out.csv"},
+       }) {
+    INFO(args[0]);
+    const Result r = tidemark_cmd(args);
+    CHECK(r.code == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK_THAT(r.err, Catch::Contains(mismatch));
+  }
+  // Streamed, the header is all replay has before the run: it must not claim ids as the records'.
+  const Result few = tidemark_cmd({"replay", bad, "-w", "tumbling:10ms", "--partitions", "1"});
+  CHECK(few.code == 2);
+  CHECK_THAT(few.err, Catch::Contains("--partitions 1: the header of ") &&
+                          Catch::Contains("p5.tmt gives 5 partitions"));
 }

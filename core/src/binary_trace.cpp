@@ -247,8 +247,8 @@ struct RecordLimits {
                          key_hi == 0 && keys > 0 ? ", or the key column is absent" : "");
     }
     if (e.partition > partition_hi) {
-      return fmt::format("partition {} is out of range (the header says at most {})", e.partition,
-                         partition_hi);
+      return fmt::format("partition {} is out of range (the header's partition count is {})",
+                         e.partition, partition_hi + 1);
     }
     if (uint8_t(e.kind) > kind_hi) return fmt::format("kind byte {} is invalid", uint8_t(e.kind));
     if (e.row != row) return fmt::format("row field {} should be the record index {}", e.row, row);
@@ -332,6 +332,7 @@ class Reader {
     if (threads > 1 && records_ >= 2 * kChunkRecords) {
       if (all_ok_in_parallel(raw, partitions, threads)) {
         done_ = records_;
+        check_partitions(partitions);
         return {reinterpret_cast<const Event*>(raw), size_t(records_)};
       }
     }
@@ -347,6 +348,7 @@ class Reader {
       partitions = std::max(partitions, largest + 1);
     }
     done_ = records_;
+    check_partitions(partitions);
     return {reinterpret_cast<const Event*>(raw), size_t(records_)};
   }
 
@@ -402,6 +404,8 @@ class Reader {
       report(reinterpret_cast<const Event*>(chunk), chunk, k);
     }
     done_ += k;
+    found_partitions_ = std::max(found_partitions_, largest + 1);
+    if (done_ == records_) check_partitions(found_partitions_);
     return {reinterpret_cast<const Event*>(chunk), k};
   }
   uint64_t records_done() const { return done_; }
@@ -414,9 +418,9 @@ class Reader {
     const unsigned char* raw = reinterpret_cast<const unsigned char*>(raw_.get() + used_);
     const Event* recs;
     bool ok;
+    PartitionId largest = 0;
     if constexpr (kNativeLayout) {
       recs = reinterpret_cast<const Event*>(raw);  // implicit-lifetime, trivially copyable
-      PartitionId largest;
       ok = limits_->all_ok(raw, k, done_ + 1, largest);
     } else {
       if (decoded_.empty()) decoded_.resize(kChunkRecords);
@@ -424,12 +428,15 @@ class Reader {
       for (size_t i = 0; i < k; ++i) {
         decoded_[i] = decode(raw + i * kBinaryRecordSize);
         ok &= limits_->ok(decoded_[i], raw + i * kBinaryRecordSize, done_ + i + 1);
+        largest = std::max(largest, decoded_[i].partition);
       }
       recs = decoded_.data();
     }
     if (!ok) report(recs, raw, k);
     used_ += k;
     done_ += k;
+    found_partitions_ = std::max(found_partitions_, largest + 1);
+    if (done_ == records_) check_partitions(found_partitions_);
     return {recs, k};
   }
 
@@ -496,6 +503,17 @@ class Reader {
     partitions_ = partitions;
     limits_.emplace(columns, key_count, partitions);
     records_offset_ = offset_;
+  }
+
+  // After the last record: `found` (1 + the largest partition id of the records) must be the
+  // header's count, which replay trusts to size the clock before it has seen a record.
+  void check_partitions(PartitionId found) const {
+    if (found != partitions_) {
+      fail(
+          fmt::format("the header's partition count {} does not match the records' {} "
+                      "(1 + their largest partition id)",
+                      partitions_, found));
+    }
   }
 
   [[noreturn]] void fail(std::string_view what) const {
@@ -566,7 +584,8 @@ class Reader {
   std::string source_;  // names the trace in messages
   Trace header_;
   uint64_t records_ = 0, done_ = 0;
-  PartitionId partitions_ = 0;
+  PartitionId partitions_ = 0;        // as the header says
+  PartitionId found_partitions_ = 0;  // 1 + the largest partition id handed out by next()
   std::optional<RecordLimits> limits_;
   uint64_t records_offset_ = 0;  // of the first record
   // Records as read, cache-line aligned; filled_ of them read, used_ of those handed out.

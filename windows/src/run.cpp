@@ -68,8 +68,10 @@ PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& c
                                       e.row, e.partition));
       }
     }
-    throw ConfigError(fmt::format("--partitions {}: {} has partition ids up to {}",
-                                  *config.partitions, header.source, present - 1));
+    // Streamed: no record read yet, only the header's count, checked against the records at
+    // the end of the stream.
+    throw ConfigError(fmt::format("--partitions {}: the header of {} gives {} partitions",
+                                  *config.partitions, header.source, present));
   }
   return *config.partitions;
 }

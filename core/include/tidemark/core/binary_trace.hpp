@@ -114,7 +114,8 @@ class BinaryTraceReader {
   // Source, columns, keys and header comment; its `events` stay empty.
   const Trace& header() const;
   uint64_t records() const;
-  // 1 + the largest partition id, as the header records it.
+  // 1 + the largest partition id, as the header records it; next() throws InputError after the
+  // last record if the records' largest id disagrees.
   PartitionId partitions() const;
   // The next validated records (at most 4096), valid until the next call; empty at the end.
   std::span<const Event> next();

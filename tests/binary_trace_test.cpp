@@ -439,3 +439,27 @@ TEST_CASE("the header's partition count must be 1 + the records' largest partiti
   }
   std::filesystem::remove(path);
 }
+
+TEST_CASE("a header comment over 1 MiB is refused when written and when read", "[binary_trace]") {
+  Trace t = synthetic(3, false);
+  t.header_comment = "  " + std::string(kMaxBinaryCommentBytes, 'x') + " ";  // trimmed: the limit
+  const std::string at_limit = to_binary(t);
+  CHECK(parse_binary_trace(at_limit, "limit.tmt").header_comment.size() == kMaxBinaryCommentBytes);
+
+  t.header_comment = std::string(kMaxBinaryCommentBytes + 1, 'x');
+  CHECK_THROWS_AS(binary_header_comment(t), ConfigError);
+  std::ostringstream out;
+  CHECK_THROWS_WITH(write_binary_trace(out, t),
+                    "header comment is 1048577 bytes; a binary trace holds at most 1048576 "
+                    "bytes (1 MiB)");
+  CHECK(out.str().empty());  // refused before the first byte
+
+  std::string over = to_binary(synthetic(3, false));
+  set_u64(over, 48, kMaxBinaryCommentBytes + 1);
+  CHECK_THROWS_WITH(parse_binary_trace(over, "bad.tmt"),
+                    "bad.tmt: header comment length 1048577 exceeds the limit of 1048576 bytes");
+  std::string beyond_file = to_binary(synthetic(3, false));
+  set_u64(beyond_file, 48, 4096);
+  CHECK_THROWS_WITH(parse_binary_trace(beyond_file, "bad.tmt"),
+                    "bad.tmt: header comment length 4096 exceeds the file");
+}

@@ -432,3 +432,17 @@ TEST_CASE("a .tmt whose header miscounts its partitions fails every command", "[
   CHECK_THAT(few.err, Catch::Contains("--partitions 1: the header of ") &&
                           Catch::Contains("p5.tmt gives 5 partitions"));
 }
+
+TEST_CASE("convert refuses a header comment a .tmt cannot hold, before creating the file",
+          "[cli]") {
+  TempDir dir;
+  const std::string csv =
+      dir.file("bc.csv", "# " + std::string(size_t(1) << 21, 'x') + "\nevent_time\n1\n");
+  const Result r = tidemark_cmd({"convert", csv, dir / "bc.tmt"});
+  CHECK(r.code == 2);
+  CHECK(line_count(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains("header comment is 2097152 bytes; a binary trace holds at "
+                                    "most 1048576 bytes (1 MiB)"));
+  CHECK_FALSE(fs::exists(dir / "bc.tmt"));
+  CHECK(tidemark_cmd({"convert", csv, dir / "bc.csv.out"}).code == 0);  // CSV has no such limit
+}

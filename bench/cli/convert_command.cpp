@@ -38,6 +38,7 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
     }
     const CsvTimeFormat format = gen::parse_time_format(time_format);
     const Trace trace = load_trace(input);
+    if (binary) binary_header_comment(trace);  // a comment it cannot hold: before the file exists
     Output o(output, out);
     if (binary) {
       write_binary_trace(o.stream(), trace);

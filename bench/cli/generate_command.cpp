@@ -31,6 +31,7 @@ void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spe
   const Trace header = gen::generated_trace_header(spec);
   // The first pass: any error of the spec (readings beyond year 9999) before a byte is written,
   // and for a binary trace what its header needs from the records.
+  if (binary) binary_header_comment(header);
   BinaryTraceSurvey survey(header.keys.size());
   gen::generate_events(spec, [&](std::span<const Event> events) {
     if (binary) survey.add(events);

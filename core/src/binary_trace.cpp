@@ -63,8 +63,6 @@ constexpr size_t kChunkRecords = 4096;
 // into the same 256 KiB again and again (measured here; 256 KiB reads into four rotating buffers
 // are as fast, so it is the reuse of the destination that costs, not the number of calls).
 constexpr size_t kBlockRecords = 4 * kChunkRecords;
-// Longest header comment and key accepted (a guard against garbage counts, not a format limit).
-constexpr uint64_t kMaxCommentBytes = 1u << 20;
 
 template <class T>
 void put(unsigned char* p, T v) {
@@ -470,7 +468,11 @@ class Reader {
     }
     // Every count is checked against the file size before anything is allocated from it.
     const uint64_t body = size_ - kBinaryHeaderSize;
-    if (comment_bytes > kMaxCommentBytes || comment_bytes > body) {
+    if (comment_bytes > kMaxBinaryCommentBytes) {
+      fail(fmt::format("header comment length {} exceeds the limit of {} bytes", comment_bytes,
+                       kMaxBinaryCommentBytes));
+    }
+    if (comment_bytes > body) {
       fail(fmt::format("header comment length {} exceeds the file", comment_bytes));
     }
     if (key_bytes > body - comment_bytes || key_count > key_bytes / 4) {
@@ -624,6 +626,22 @@ bool is_binary_trace_path(const std::filesystem::path& path) {
   return path.extension() == kBinaryTraceExtension;
 }
 
+std::string_view binary_header_comment(const Trace& header) {
+  std::string_view comment = header.header_comment;
+  while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t'))
+    comment.remove_suffix(1);
+  comment.remove_prefix(std::min(comment.find_first_not_of(" \t"), comment.size()));
+  if (comment.find_first_of("\r\n") != std::string_view::npos) {
+    throw ConfigError("header comment holds a line break; it must be a single line");
+  }
+  if (comment.size() > kMaxBinaryCommentBytes) {
+    throw ConfigError(
+        fmt::format("header comment is {} bytes; a binary trace holds at most {} bytes (1 MiB)",
+                    comment.size(), kMaxBinaryCommentBytes));
+  }
+  return comment;
+}
+
 BinaryTraceWriter::BinaryTraceWriter(std::ostream& out, const Trace& header,
                                      std::span<const KeyId> key_order, PartitionId partitions,
                                      uint64_t records)
@@ -642,12 +660,7 @@ BinaryTraceWriter::BinaryTraceWriter(std::ostream& out, const Trace& header,
     names.push_back("");
     std::fill(remap_.begin(), remap_.end(), 0);
   }
-  std::string comment = header.header_comment;
-  while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.pop_back();
-  comment.erase(0, std::min(comment.find_first_not_of(" \t"), comment.size()));
-  if (comment.find_first_of("\r\n") != std::string::npos) {
-    throw ConfigError("header comment holds a line break; it must be a single line");
-  }
+  const std::string_view comment = binary_header_comment(header);
 
   std::string head(kBinaryHeaderSize, '\0');
   auto* h = reinterpret_cast<unsigned char*>(head.data());

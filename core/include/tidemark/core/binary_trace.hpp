@@ -11,7 +11,7 @@
 //  24  u64      event count N
 //  32  u64      key count K
 //  40  u64      key table bytes
-//  48  u64      header comment bytes (the generator's spec, UTF-8, no line break)
+//  48  u64      header comment bytes (the generator's spec, UTF-8, no line break, at most 1 MiB)
 //  56  header comment, then the key table (K times: u32 length + bytes), then (version 2) zero
 //      bytes up to the next multiple of 64, so that a mapped file's records are aligned like
 //      Events; then N records:
@@ -42,9 +42,16 @@ inline constexpr size_t kBinaryRecordSize = 64;
 inline constexpr size_t kBinaryHeaderSize = 56;
 // Version 2 records start at a multiple of this file offset.
 inline constexpr size_t kBinaryRecordAlignment = 64;
+// Longest header comment a binary trace holds (read and write): 1 MiB.
+inline constexpr uint64_t kMaxBinaryCommentBytes = uint64_t(1) << 20;
 
 // True when the path names a binary trace (by its extension, `.tmt`).
 bool is_binary_trace_path(const std::filesystem::path& path);
+
+// The header comment as a binary trace stores it: trimmed of blanks at both ends. Throws
+// ConfigError when it cannot be stored (a line break, or longer than kMaxBinaryCommentBytes);
+// call it before creating the output file so that a bad comment leaves no file behind.
+std::string_view binary_header_comment(const Trace& header);
 
 // Writes the trace in canonical form: keys renumbered in order of first appearance (unused keys
 // dropped), rows written as record indices. Throws ConfigError when the stream fails.

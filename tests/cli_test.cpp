@@ -446,3 +446,12 @@ TEST_CASE("convert refuses a header comment a .tmt cannot hold, before creating 
   CHECK_FALSE(fs::exists(dir / "bc.tmt"));
   CHECK(tidemark_cmd({"convert", csv, dir / "bc.csv.out"}).code == 0);  // CSV has no such limit
 }
+
+TEST_CASE("inspect --partitions 0 is an error, as in replay and compare", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n");
+  const Result r = tidemark_cmd({"inspect", csv, "--partitions", "0"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--partitions must be in [1, "));
+  CHECK(tidemark_cmd({"inspect", csv, "--partitions", "2"}).code == 0);
+}

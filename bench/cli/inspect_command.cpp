@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.hpp"
 #include "options.hpp"
@@ -167,7 +168,7 @@ int inspect(const Args& args, std::ostream& out, std::ostream& err) {
       "inspect");
   std::string trace_path, timestamp = "event", silence = "1m";
   bool as_json = false;
-  uint32_t partitions = 0;
+  std::optional<uint32_t> partitions;
   size_t limit = 10;
   app.add_option("trace", trace_path, "Trace file: CSV, or binary (.tmt)")->required();
   app.add_flag("--json", as_json, "Print JSON (every silence and key) instead of the table");
@@ -197,10 +198,11 @@ int inspect(const Args& args, std::ostream& out, std::ostream& err) {
     if (o.silence_threshold.ms < 0) {
       throw ConfigError(fmt::format("--silence {}: must be >= 0", silence));
     }
-    if (partitions > kMaxPartitions) {
-      throw ConfigError(fmt::format("--partitions {}: at most {}", partitions, kMaxPartitions));
+    if (partitions && (*partitions == 0 || *partitions > kMaxPartitions)) {
+      throw ConfigError(
+          fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions, *partitions));
     }
-    o.partitions = partitions;
+    o.partitions = partitions.value_or(0);  // 0: 1 + the largest id
     const Trace trace = load_trace(trace_path);
     const TraceStats s = compute_trace_stats(trace, o);
     out << (as_json ? json(trace, s) : table(trace, s, o, limit));

@@ -455,3 +455,22 @@ TEST_CASE("inspect --partitions 0 is an error, as in replay and compare", "[cli]
   CHECK_THAT(r.err, Catch::Contains("--partitions must be in [1, "));
   CHECK(tidemark_cmd({"inspect", csv, "--partitions", "2"}).code == 0);
 }
+
+TEST_CASE("CSV errors write control bytes as \\xHH; a binary trace named otherwise is named so",
+          "[cli]") {
+  TempDir dir;
+  const std::string nul = dir.file("n.csv", std::string("event_time\n10\x00"
+                                                        "00\n",
+                                                        17));
+  const Result r = tidemark_cmd({"replay", nul, "-w", "tumbling:1s"});
+  CHECK(r.code == 2);
+  CHECK(line_count(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains("event_time: \"10\\x0000\" is not a time"));
+  const std::string csv = dir.file("t.csv", "event_time\n1\n");
+  REQUIRE(tidemark_cmd({"convert", csv, dir / "t.tmt"}).code == 0);
+  fs::copy_file(dir / "t.tmt", dir / "t.bin");
+  const Result bin = tidemark_cmd({"inspect", dir / "t.bin"});
+  CHECK(bin.code == 2);
+  CHECK(line_count(bin.err) == 1);
+  CHECK_THAT(bin.err, Catch::Contains("t.bin: a binary trace (it starts with TIDEMARK)"));
+}

@@ -127,9 +127,19 @@ class Parser {
     return true;
   }
 
+  // The message quotes the offending text: control bytes in it are written as \xHH, so that a
+  // NUL does not cut the message short nor a line break split it.
   [[noreturn]] void fail(size_t column, std::string_view what) const {
-    if (column == 0) throw InputError(fmt::format("{}:{}: {}", trace_.source, line_no_, what));
-    throw InputError(fmt::format("{}:{}:{}: {}", trace_.source, line_no_, column, what));
+    std::string text;
+    for (const char c : what) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
+        text += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
+      } else {
+        text += c;
+      }
+    }
+    if (column == 0) throw InputError(fmt::format("{}:{}: {}", trace_.source, line_no_, text));
+    throw InputError(fmt::format("{}:{}:{}: {}", trace_.source, line_no_, column, text));
   }
 
   void read_header() {
@@ -258,6 +268,12 @@ Trace read_csv_trace(const std::filesystem::path& path) {
     throw InputError(fmt::format("{}: read error: {}", path.string(), std::strerror(errno)));
   }
   if (in.bad()) throw InputError(fmt::format("{}: read error", path.string()));
+  if (text.starts_with("TIDEMARK")) {  // the binary format's magic: read as CSV it is garbage
+    throw InputError(fmt::format(
+        "{}: a binary trace (it starts with TIDEMARK), read as CSV: binary traces are recognised "
+        "by the extension .tmt",
+        path.string()));
+  }
   return parse_csv_trace(text, path.string());
 }
 

@@ -627,13 +627,7 @@ bool is_binary_trace_path(const std::filesystem::path& path) {
 }
 
 std::string_view binary_header_comment(const Trace& header) {
-  std::string_view comment = header.header_comment;
-  while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t'))
-    comment.remove_suffix(1);
-  comment.remove_prefix(std::min(comment.find_first_not_of(" \t"), comment.size()));
-  if (comment.find_first_of("\r\n") != std::string_view::npos) {
-    throw ConfigError("header comment holds a line break; it must be a single line");
-  }
+  const std::string_view comment = single_line_header_comment(header);
   if (comment.size() > kMaxBinaryCommentBytes) {
     throw ConfigError(
         fmt::format("header comment is {} bytes; a binary trace holds at most {} bytes (1 MiB)",

@@ -67,13 +67,7 @@ CsvTraceWriter::CsvTraceWriter(std::ostream& out, const Trace& header, CsvTimeFo
       has_receive_(header.has(kColReceiveTime)),
       has_true_(header.has(kColTrueTime)),
       has_kind_(header.has(kColKind)) {
-  std::string comment = header.header_comment;
-  if (comment.find_first_of("\r\n") != std::string::npos) {
-    throw ConfigError("header comment holds a line break; it must be a single line");
-  }
-  // The reader trims the comment, so write it trimmed.
-  while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\t')) comment.pop_back();
-  comment.erase(0, std::min(comment.find_first_not_of(" \t"), comment.size()));
+  const std::string_view comment = single_line_header_comment(header);
 
   auto it = std::back_inserter(buf_);
   if (!comment.empty()) fmt::format_to(it, "# {}\n", comment);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tidemark/core/event.hpp"
@@ -40,5 +41,9 @@ struct Trace {
     return n;
   }
 };
+
+// The header comment as a trace file stores it: trimmed of blanks at both ends, as the readers
+// trim it. Throws ConfigError when it holds a line break (a file's comment is one line).
+std::string_view single_line_header_comment(const Trace& trace);
 
 }  // namespace tidemark

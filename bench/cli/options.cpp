@@ -18,8 +18,6 @@ namespace tidemark::cli {
 
 namespace {
 
-constexpr std::string_view kUnsignedCheck = "tidemark-unsigned";
-
 // The check of check_unsigned; `known` false: the option's own bound is unknown, so only text
 // beyond any uint64_t is out of range (CLI11 rejects the rest of what its type cannot hold).
 CLI::Validator unsigned_check(std::string option, uint64_t max, bool known) {
@@ -42,16 +40,7 @@ CLI::Validator unsigned_check(std::string option, uint64_t max, bool known) {
         }
         return "";
       },
-      "", std::string(kUnsignedCheck));
-}
-
-bool has_unsigned_check(CLI::Option* option) {
-  try {
-    option->get_validator(std::string(kUnsignedCheck));
-    return true;
-  } catch (const CLI::OptionNotFound&) {
-    return false;
-  }
+      "");
 }
 
 }  // namespace
@@ -63,8 +52,10 @@ CLI::Option* check_unsigned(CLI::Option* option, uint64_t max) {
 int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
             const std::function<int()>& body) {
   const std::string name = "tidemark " + app.get_name();
+  // CLI11 runs an option's checks in the order they were added: an option's own bound
+  // (check_unsigned, added with the option) speaks before this one, which rejects only a subset.
   for (CLI::Option* option : app.get_options()) {
-    if (option->get_type_name() == "UINT" && !has_unsigned_check(option)) {
+    if (option->get_type_name() == "UINT") {
       option->check(unsigned_check(option->get_name(), UINT64_MAX, false));
     }
   }

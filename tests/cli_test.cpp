@@ -136,7 +136,7 @@ TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column 
       {"bad ISO date",
        {"replay", dir.file("f.csv", "event_time\n2026-11-31T00:00:00Z\n"), "-w", "tumbling:1s"},
        "f.csv:2:1: event_time: \"2026-11-31T00:00:00Z\" is not a time"},
-      {"empty file", {"replay", dir.file("g.csv", ""), "-w", "tumbling:1s"}, "g.csv:0: empty file"},
+      {"empty file", {"replay", dir.file("g.csv", ""), "-w", "tumbling:1s"}, "g.csv: empty file"},
       {"missing file", {"replay", dir / "nope.csv", "-w", "tumbling:1s"}, "nope.csv: cannot open"},
       {"unknown option", {"replay", good, "-w", "tumbling:1s", "--frobnicate"}, "--frobnicate"},
       {"missing window", {"replay", good}, "--window"},

@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
+#include <limits>
 
-#include "tidemark/core/error.hpp"
 #include "test_support.hpp"
+#include "tidemark/core/error.hpp"
 
 using namespace tidemark;
 
@@ -38,29 +39,43 @@ TEST_CASE("CSV traces: a trace without key column has the empty key", "[csv]") {
   CHECK(t.events[1].event_time == Timestamp{-7});
 }
 
+TEST_CASE("CSV traces: values down to a double's least subnormal are read", "[csv]") {
+  const Trace t = test::csv("event_time,value\n1,1e-310\n2,+4.9e-324\n3,-1.7e308\n");
+  REQUIRE(t.events.size() == 3);
+  CHECK(t.events[0].value == 1e-310);
+  CHECK(t.events[1].value == std::numeric_limits<double>::denorm_min());
+  CHECK(t.events[2].value == -1.7e308);
+}
+
 TEST_CASE("CSV traces: malformed input names file, line and column", "[csv]") {
   struct Case {
     const char* text;
     const char* message;
   };
   const Case cases[] = {
-      {"", "test.csv:0: empty file"},
-      {"# only a comment\n", "no header line"},
+      {"", "test.csv: empty file"},
+      {"# only a comment\n\n", "test.csv: no header line, only comments or blank lines"},
       {"0,k,100\n", "test.csv:1:1: header: unknown column \"0\""},
-      {"partition,key,value\n0,k,1\n", "test.csv:1: header: required column \"event_time\" is missing"},
+      {"partition,key,value\n0,k,1\n",
+       "test.csv:1: header: required column \"event_time\" is missing"},
       {"event_time,event_time\n1,2\n", "appears twice"},
       {"key,event_time\nk,1\nk\n", "test.csv:3: expected 2 fields as in the header, got 1"},
       {"key,event_time\nk,1,2\n", "test.csv:2: expected 2 fields as in the header, got 3"},
       {"key,event_time\nk,abc\n", "test.csv:2:2: event_time: \"abc\" is not a time"},
       {"key,event_time\nk,\n", "test.csv:2:2: event_time: empty"},
-      {"event_time\n99999999999999999\n", "test.csv:2:1: event_time: \"99999999999999999\" is not a time"},
+      {"event_time\n99999999999999999\n",
+       "test.csv:2:1: event_time: \"99999999999999999\" is not a time"},
       {"event_time\n99999999999999999999999\n", "is not a time"},
       {"event_time\n2026-02-30T00:00:00Z\n", "test.csv:2:1: event_time: \"2026-02-30T00:00:00Z\""},
       {"event_time,receive_time\n1,2026-11-21T10:00:00\n", "test.csv:2:2: receive_time:"},
       {"event_time,value\n1,x\n", "test.csv:2:2: value: \"x\" is not a finite number"},
       {"event_time,value\n1,inf\n", "value: \"inf\" is not a finite number"},
       {"event_time,value\n1,nan\n", "not a finite number"},
-      {"partition,event_time\n-1,1\n", "test.csv:2:1: partition: \"-1\" is not a non-negative integer"},
+      {"event_time,value\n1,1e-330\n",
+       "test.csv:2:2: value: \"1e-330\" is beyond the range of a double"},
+      {"event_time,value\n1,-1e400\n", "value: \"-1e400\" is beyond the range of a double"},
+      {"partition,event_time\n-1,1\n",
+       "test.csv:2:1: partition: \"-1\" is not a non-negative integer"},
       {"partition,event_time\n99999999999,1\n", "partition: 99999999999 is too large"},
       {"kind,event_time\nX,1\n", "test.csv:2:1: kind: \"X\" is not E or W"},
       {"key,event_time\n\"unterminated,1\n", "test.csv:2: unbalanced double quotes"},

@@ -91,6 +91,19 @@ std::optional<T> parse_number(std::string_view s) {
   return v;
 }
 
+// Why `s` is not a value: a number whose magnitude a double cannot hold is told apart from text
+// that is not a finite number.
+std::string value_error(std::string_view s) {
+  double v;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc::result_out_of_range && p == s.data() + s.size()) {
+    return fmt::format(
+        "value: \"{}\" is beyond the range of a double (magnitudes 4.9e-324 to 1.8e308, or 0)", s);
+  }
+  return fmt::format("value: \"{}\" is not a finite number", s);
+}
+
 class Parser {
  public:
   Parser(std::string_view text, std::string source) : text_(text) {
@@ -146,9 +159,12 @@ class Parser {
     if (text_.size() >= 3 && std::memcmp(text_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
     while (true) {
       if (!next_line()) {
-        fail(0, line_no_ == 0 ? "empty file: expected a header line such as "
-                                "\"partition,key,event_time,value\""
-                              : "no header line after the comments");
+        // Not at a line: the file has none, or none but comments and blank lines.
+        throw InputError(fmt::format("{}: {}", trace_.source,
+                                     line_no_ == 0
+                                         ? "empty file: expected a header line such as "
+                                           "\"partition,key,event_time,value\""
+                                         : "no header line, only comments or blank lines"));
       }
       if (line_.starts_with("#")) {
         if (trace_.header_comment.empty()) trace_.header_comment = std::string(trim(line_.substr(1)));
@@ -215,7 +231,7 @@ class Parser {
         case Field::kValue: {
           if (s.empty()) break;
           const auto v = parse_number<double>(s);
-          if (!v || !std::isfinite(*v)) fail(column, fmt::format("value: \"{}\" is not a finite number", s));
+          if (!v || !std::isfinite(*v)) fail(column, value_error(s));
           e.value = *v;
           break;
         }

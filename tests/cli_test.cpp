@@ -387,6 +387,21 @@ TEST_CASE("compare reports the partitions its runs use", "[cli]") {
   CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 3);
 }
 
+TEST_CASE("compare reports the threads that ran, not the count asked for", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n");
+  const std::string json = dir / "c.json";
+  // One configuration is four tasks (its oracle, run, completeness and evaluation).
+  const Result many =
+      tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--threads", "100000", "--json", json});
+  REQUIRE(many.code == 0);
+  CHECK_THAT(many.out, Catch::Contains("1 configuration on 4 threads"));
+  CHECK(nlohmann::json::parse(read_file(json))["threads"] == 4);
+  const Result one = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "-j", "1"});
+  REQUIRE(one.code == 0);
+  CHECK_THAT(one.out, Catch::Contains("1 configuration on 1 thread in"));
+}
+
 TEST_CASE("arguments a command does not take are listed in the order typed", "[cli]") {
   TempDir dir;
   const std::string csv = dir.file("t.csv", "event_time\n1\n");

@@ -44,9 +44,12 @@ using Stopwatch = std::function<double()>;
 // configuration the trace cannot run, before running anything.
 std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const RunConfig> configs,
                                          unsigned threads, const Stopwatch& now);
-// Same, with the trace's partition_count() already at hand (it scans every record).
+// Same, with the trace's partition_count() already at hand (it scans every record), and, where
+// `threads_run` is given, how many threads ran there: fewer than `threads` when there are fewer
+// tasks (an oracle, and a run, completeness and evaluation per configuration) or the system
+// would start no more.
 std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
                                          std::span<const RunConfig> configs, unsigned threads,
-                                         const Stopwatch& now);
+                                         const Stopwatch& now, unsigned* threads_run);
 
 }  // namespace tidemark

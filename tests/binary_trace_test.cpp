@@ -463,3 +463,42 @@ TEST_CASE("a header comment over 1 MiB is refused when written and when read", "
   CHECK_THROWS_WITH(parse_binary_trace(beyond_file, "bad.tmt"),
                     "bad.tmt: header comment length 4096 exceeds the file");
 }
+
+namespace {
+
+// Takes `room` bytes, then fails every write (a disk that fills up), counting what was offered.
+class FillingBuffer : public std::streambuf {
+ public:
+  explicit FillingBuffer(size_t room) : room_(room) {}
+  size_t offered = 0;
+
+ protected:
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    offered += size_t(n);
+    if (size_t(n) > room_) return 0;
+    room_ -= size_t(n);
+    return n;
+  }
+  int overflow(int c) override { return xsputn(nullptr, 1) == 1 ? c : traits_type::eof(); }
+
+ private:
+  size_t room_;
+};
+
+}  // namespace
+
+TEST_CASE("trace writers stop at the first failed write with a WriteError", "[binary_trace]") {
+  const Trace t = small_mixed(100'000);  // ~6 MB binary, ~9 MB CSV: several buffers
+  for (const bool binary : {true, false}) {
+    INFO((binary ? "binary" : "CSV"));
+    FillingBuffer disk(1 << 16);
+    std::ostream out(&disk);
+    if (binary) {
+      CHECK_THROWS_AS(write_binary_trace(out, t), WriteError);
+    } else {
+      CHECK_THROWS_AS(write_csv_trace(out, t), WriteError);
+    }
+    // One buffer past the failure at most, not the whole trace.
+    CHECK(disk.offered < 2 * (size_t(1) << 20) + (1 << 16));
+  }
+}

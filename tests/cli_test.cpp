@@ -402,6 +402,21 @@ TEST_CASE("compare reports the threads that ran, not the count asked for", "[cli
   CHECK_THAT(one.out, Catch::Contains("1 configuration on 1 thread in"));
 }
 
+TEST_CASE("a full disk is named in the error: the file, or stdout", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n");
+  const Result generated = tidemark_cmd(
+      {"generate", "--workload", "mixed", "--seed", "1", "--events", "100000", "-o", "/dev/full"});
+  CHECK(generated.code == 2);
+  CHECK(generated.err == "tidemark generate: /dev/full: write failed: No space left on device\n");
+  const Result converted = tidemark_cmd({"convert", csv, "/dev/full"});
+  CHECK(converted.code == 2);
+  CHECK_THAT(converted.err, Catch::StartsWith("tidemark convert: /dev/full: write failed"));
+  const Result replayed = tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "/dev/full"});
+  CHECK(replayed.code == 2);
+  CHECK_THAT(replayed.err, Catch::StartsWith("tidemark replay: /dev/full: write failed"));
+}
+
 TEST_CASE("arguments a command does not take are listed in the order typed", "[cli]") {
   TempDir dir;
   const std::string csv = dir.file("t.csv", "event_time\n1\n");

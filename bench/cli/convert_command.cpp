@@ -39,13 +39,13 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
     const CsvTimeFormat format = gen::parse_time_format(time_format);
     const Trace trace = load_trace(input);
     if (binary) binary_header_comment(trace);  // a comment it cannot hold: before the file exists
-    Output o(output, out);
-    if (binary) {
-      write_binary_trace(o.stream(), trace);
-    } else {
-      write_csv_trace(o.stream(), trace, format);
-    }
-    o.close();
+    Output(output, out).write([&](std::ostream& s) {
+      if (binary) {
+        write_binary_trace(s, trace);
+      } else {
+        write_csv_trace(s, trace, format);
+      }
+    });
     (output == "-" ? err : out) << fmt::format("tidemark convert: {} records {} -> {}\n",
                                                trace.records().size(), input, output);
     return 0;

@@ -36,18 +36,17 @@ void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spe
   gen::generate_events(spec, [&](std::span<const Event> events) {
     if (binary) survey.add(events);
   });
-  Output o(path, out);
-  if (binary) {
-    BinaryTraceWriter writer(o.stream(), header, survey.key_order(), survey.partitions(),
-                             spec.events);
-    gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
-    writer.finish();
-  } else {
-    CsvTraceWriter writer(o.stream(), header, format);
-    gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
-    writer.finish();
-  }
-  o.close();
+  Output(path, out).write([&](std::ostream& s) {
+    if (binary) {
+      BinaryTraceWriter writer(s, header, survey.key_order(), survey.partitions(), spec.events);
+      gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
+      writer.finish();
+    } else {
+      CsvTraceWriter writer(s, header, format);
+      gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
+      writer.finish();
+    }
+  });
 }
 
 }  // namespace

@@ -4,10 +4,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 #include "tidemark/core/binary_trace.hpp"
@@ -170,10 +170,32 @@ Output::Output(const std::string& path, std::ostream& fallback) : path_(path), f
   if (!*file_) throw ConfigError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
 }
 
+namespace {
+
+// errno as the failed write left it, where it did.
+[[noreturn]] void write_failed(const std::string& name) {
+  const int error = errno;
+  throw ConfigError(error == 0 ? fmt::format("{}: write failed", name)
+                               : fmt::format("{}: write failed: {}", name, std::strerror(error)));
+}
+
+}  // namespace
+
 void Output::close() {
+  errno = 0;
   stream().flush();
-  if (!stream()) throw ConfigError(fmt::format("write to {} failed", path_.empty() ? "-" : path_));
+  if (!stream()) write_failed(name());
   if (file_) file_->close();
+}
+
+void Output::write(const std::function<void(std::ostream&)>& body) {
+  try {
+    errno = 0;
+    body(stream());
+  } catch (const WriteError&) {
+    write_failed(name());
+  }
+  close();
 }
 
 }  // namespace tidemark::cli

@@ -55,8 +55,13 @@ class Output {
   Output(const std::string& path, std::ostream& fallback);
   std::ostream& stream() { return file_ ? *file_ : fallback_; }
   bool is_fallback() const { return !file_; }
+  // "stdout", or the file's path: for messages.
+  std::string name() const { return file_ ? path_ : "stdout"; }
   // Flushes and reports a write failure (disk full) as a ConfigError naming the file.
   void close();
+  // Runs `body` on the stream, then close(); a WriteError from `body` (a trace writer's) is
+  // reported as close() reports one.
+  void write(const std::function<void(std::ostream&)>& body);
 
  private:
   std::string path_;

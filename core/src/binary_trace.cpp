@@ -690,6 +690,7 @@ void BinaryTraceWriter::write(std::span<const Event> records) {
     if (fill_ == buf_.size()) {
       out_.write(reinterpret_cast<const char*>(buf_.data()), std::streamsize(fill_));
       fill_ = 0;
+      if (!out_) throw WriteError("writing the binary trace failed");  // stop at the first
     }
   }
 }
@@ -698,7 +699,7 @@ void BinaryTraceWriter::finish() {
   TIDEMARK_ASSERT(written_ == records_);
   out_.write(reinterpret_cast<const char*>(buf_.data()), std::streamsize(fill_));
   fill_ = 0;
-  if (!out_) throw ConfigError("writing the binary trace failed");
+  if (!out_) throw WriteError("writing the binary trace failed");
 }
 
 void BinaryTraceSurvey::add(std::span<const Event> records) {

@@ -141,6 +141,8 @@ void CsvTraceWriter::write(std::span<const Event> records) {
     if (buf.size() > (1u << 20)) {
       out_.write(buf.data(), std::streamsize(buf.size()));
       buf.clear();
+      // Stop at the first failed write: a generator would otherwise run on to its end.
+      if (!out_) throw WriteError("writing the CSV trace failed");
     }
   }
 }
@@ -148,7 +150,7 @@ void CsvTraceWriter::write(std::span<const Event> records) {
 void CsvTraceWriter::finish() {
   out_.write(buf_.data(), std::streamsize(buf_.size()));
   buf_.clear();
-  if (!out_) throw ConfigError("writing the CSV trace failed");
+  if (!out_) throw WriteError("writing the CSV trace failed");
 }
 
 void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format) {

@@ -13,6 +13,13 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An output stream that failed (a full disk, a closed pipe); the message does not name the file,
+// which only the caller knows.
+class WriteError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
+
 // Malformed input data; the message names file, line and column.
 class InputError : public std::runtime_error {
  public:

@@ -184,6 +184,8 @@ TEST_CASE("keys with line breaks cannot become CSV", "[binary_trace]") {
   t.keys.intern("line\nbreak");
   t.events.push_back(Event{});
   CHECK_THROWS_AS(to_csv(t), ConfigError);
+  // One line, the break written out.
+  CHECK_THROWS_WITH(to_csv(t), Catch::StartsWith("key \"line\\x0Abreak\" holds a line break"));
 }
 
 TEST_CASE("damaged binary traces give clear errors", "[binary_trace]") {

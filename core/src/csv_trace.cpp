@@ -140,17 +140,9 @@ class Parser {
     return true;
   }
 
-  // The message quotes the offending text: control bytes in it are written as \xHH, so that a
-  // NUL does not cut the message short nor a line break split it.
+  // The message quotes the offending text, made one line.
   [[noreturn]] void fail(size_t column, std::string_view what) const {
-    std::string text;
-    for (const char c : what) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
-        text += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
-      } else {
-        text += c;
-      }
-    }
+    const std::string text = one_line(what);
     if (column == 0) throw InputError(fmt::format("{}:{}: {}", trace_.source, line_no_, text));
     throw InputError(fmt::format("{}:{}:{}: {}", trace_.source, line_no_, column, text));
   }

@@ -19,7 +19,7 @@ std::string csv_field(std::string_view key) {
     throw ConfigError(
         fmt::format("key \"{}\" holds a line break, which CSV cannot carry; keep "
                     "the binary format",
-                    key));
+                    one_line(key)));
   }
   const bool quote = key.find_first_of(",\"") != std::string_view::npos ||
                      (!key.empty() && (key.front() == ' ' || key.front() == '\t' ||

@@ -1,10 +1,8 @@
 #include "tidemark/core/time.hpp"
 
-#include <charconv>
-#include <cstdio>
-#include <cstdlib>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/iso_time.hpp"
@@ -20,11 +18,6 @@ struct Unit {
 constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000},
                            {"d", 86'400'000}};
 }  // namespace
-
-void invariant_failed(const char* expr, const char* file, int line) {
-  std::fprintf(stderr, "tidemark: internal error: %s failed at %s:%d\n", expr, file, line);
-  std::abort();
-}
 
 Duration parse_duration(std::string_view text, std::string_view what) {
   auto fail = [&](std::string_view why) -> Duration {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace tidemark {
 
@@ -25,6 +26,10 @@ class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// `text` fit for a one-line message: control bytes (a NUL, a line break) written as \xHH, so that
+// quoted input neither cuts the message short nor splits it.
+std::string one_line(std::string_view text);
 
 // Internal invariant violated: a bug in tidemark, reported with file and line.
 [[noreturn]] void invariant_failed(const char* expr, const char* file, int line);

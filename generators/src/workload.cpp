@@ -233,6 +233,7 @@ Trace generated_trace_header(const WorkloadSpec& spec) {
   trace.columns =
       kColPartition | kColKey | kColValue | kColSendTime | kColReceiveTime | kColTrueTime;
   const BaseProcess base(spec);
+  trace.keys.reserve(spec.keys);
   for (uint32_t d = 0; d < spec.keys; ++d) {
     trace.keys.intern(base.device_name(d));  // key id = device index
   }

@@ -82,10 +82,19 @@ bool split_line(std::string_view line, std::vector<std::string_view>& out,
   }
 }
 
+// from_chars takes a '-' but not a '+': a leading '+' is dropped, unless a sign follows it, so
+// that "+-5" stays an error.
+std::string_view without_plus(std::string_view s) {
+  if (s.starts_with('+') && !s.substr(1).starts_with('-') && !s.substr(1).starts_with('+')) {
+    s.remove_prefix(1);
+  }
+  return s;
+}
+
 template <class T>
 std::optional<T> parse_number(std::string_view s) {
   T v{};
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  s = without_plus(s);
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
   return v;
@@ -95,9 +104,9 @@ std::optional<T> parse_number(std::string_view s) {
 // that is not a finite number.
 std::string value_error(std::string_view s) {
   double v;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc::result_out_of_range && p == s.data() + s.size()) {
+  const std::string_view number = without_plus(s);
+  const auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (ec == std::errc::result_out_of_range && p == number.data() + number.size()) {
     return fmt::format(
         "value: \"{}\" is beyond the range of a double (magnitudes 4.9e-324 to 1.8e308, or 0)", s);
   }

@@ -387,7 +387,7 @@ TEST_CASE("compare reports the partitions its runs use", "[cli]") {
   CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 3);
 }
 
-TEST_CASE("compare reports the threads that ran, not the count asked for", "[cli]") {
+TEST_CASE("compare reports the threads it started, not the count asked for", "[cli]") {
   TempDir dir;
   const std::string csv = dir.file("t.csv", "event_time\n1\n5\n");
   const std::string json = dir / "c.json";

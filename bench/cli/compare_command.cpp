@@ -291,10 +291,11 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
   app.add_option("--schedule", schedule,
                  "Processing order: arrival | event-time. Example: --schedule event-time")
       ->capture_default_str();
-  app.add_option("--threads,-j", threads,
-                 "Configurations run in parallel on up to this many threads (no more than there "
-                 "is work for; the report says how many ran); the output is the same for any "
-                 "count. Default: the number of cores. Example: --threads 2");
+  app.add_option(
+      "--threads,-j", threads,
+      "Configurations run in parallel on up to this many threads (no more than there "
+      "are tasks; the report says how many were started); the output is the same for any "
+      "count. Default: the number of cores. Example: --threads 2");
   app.add_option("--csv", csv_path,
                  "Also write every metric of every row as CSV. Example: --csv out.csv");
   app.add_option("--json", json_path,
@@ -343,9 +344,9 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     const PartitionId run_partitions =
         grid.base.partitions.value_or(std::max<PartitionId>(partitions, 1));
     const double start = now();
-    unsigned threads_run = 0;
+    unsigned threads_started = 0;
     const std::vector<ConfigurationResult> rows =
-        tidemark::compare(trace, partitions, configs, threads, now, &threads_run);
+        tidemark::compare(trace, partitions, configs, threads, now, &threads_started);
     const double wall = now() - start;
 
     std::string title = fmt::format("tidemark compare {}  window {}", trace_path, window);
@@ -367,14 +368,14 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
         "{} events, {} keys, {} partitions; oracle: {}; {} configuration{} on {} "
         "thread{} in {:.2f} s\n\n",
         events, trace.keys.size(), run_partitions, oracle, rows.size(), rows.size() == 1 ? "" : "s",
-        threads_run, threads_run == 1 ? "" : "s", wall);
+        threads_started, threads_started == 1 ? "" : "s", wall);
     out << table(grid, rows);
     if (csv_out) {
       csv_out->stream() << to_csv(rows);
       csv_out->close();
     }
     if (json_out) {
-      json_out->stream() << to_json(trace_path, trace, run_partitions, threads_run, wall, rows);
+      json_out->stream() << to_json(trace_path, trace, run_partitions, threads_started, wall, rows);
       json_out->close();
     }
     return 0;

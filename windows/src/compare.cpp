@@ -109,9 +109,9 @@ class Comparison {
   }
 
   // Runs every task on up to `threads` threads; rethrows the first task's exception, if any.
-  // `*threads_run`, where given: how many ran (no more than there are tasks, nor than the system
-  // would start).
-  std::vector<ConfigurationResult> results(unsigned threads, unsigned* threads_run) {
+  // `*threads_started`, where given: how many were started (no more than there are tasks, nor than
+  // the system would start).
+  std::vector<ConfigurationResult> results(unsigned threads, unsigned* threads_started) {
     const size_t n = std::max<size_t>(threads, 1);
     const size_t lag = std::min(n, std::max<size_t>(configs_.size(), 1)) - 1;
     const std::vector<Task> order = task_order(sources_.size(), configs_.size(), lag);
@@ -135,7 +135,7 @@ class Comparison {
         break;
       }
     }
-    if (threads_run) *threads_run = unsigned(pool.size() + 1);
+    if (threads_started) *threads_started = unsigned(pool.size() + 1);
     work();
     for (std::thread& t : pool) t.join();
     for (const std::exception_ptr& e : errors) {
@@ -222,8 +222,8 @@ std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const Run
 
 std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
                                          std::span<const RunConfig> configs, unsigned threads,
-                                         const Stopwatch& now, unsigned* threads_run) {
-  return Comparison(trace, present, configs, now).results(threads, threads_run);
+                                         const Stopwatch& now, unsigned* threads_started) {
+  return Comparison(trace, present, configs, now).results(threads, threads_started);
 }
 
 }  // namespace tidemark

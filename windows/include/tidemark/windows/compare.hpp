@@ -45,11 +45,11 @@ using Stopwatch = std::function<double()>;
 std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const RunConfig> configs,
                                          unsigned threads, const Stopwatch& now);
 // Same, with the trace's partition_count() already at hand (it scans every record), and, where
-// `threads_run` is given, how many threads ran there: fewer than `threads` when there are fewer
-// tasks (an oracle, and a run, completeness and evaluation per configuration) or the system
+// `threads_started` is given, how many threads it started: fewer than `threads` when there are
+// fewer tasks (an oracle, and a run, completeness and evaluation per configuration) or the system
 // would start no more.
 std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
                                          std::span<const RunConfig> configs, unsigned threads,
-                                         const Stopwatch& now, unsigned* threads_run);
+                                         const Stopwatch& now, unsigned* threads_started);
 
 }  // namespace tidemark

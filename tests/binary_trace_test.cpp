@@ -468,15 +468,13 @@ TEST_CASE("a header comment over 1 MiB is refused when written and when read", "
 
 namespace {
 
-// Takes `room` bytes, then fails every write (a disk that fills up), counting what was offered.
+// Takes `room` bytes, then fails every write (a disk that fills up).
 class FillingBuffer : public std::streambuf {
  public:
   explicit FillingBuffer(size_t room) : room_(room) {}
-  size_t offered = 0;
 
  protected:
   std::streamsize xsputn(const char*, std::streamsize n) override {
-    offered += size_t(n);
     if (size_t(n) > room_) return 0;
     room_ -= size_t(n);
     return n;
@@ -487,20 +485,44 @@ class FillingBuffer : public std::streambuf {
   size_t room_;
 };
 
+// How many batches of 1,000 events `writer` took before it threw WriteError; every batch, and
+// finish(), when it never did.
+template <class Writer>
+size_t batches_before_write_error(Writer& writer, std::span<const Event> events) {
+  size_t batches = 0;
+  try {
+    for (; batches * 1000 < events.size(); ++batches) {
+      writer.write(
+          events.subspan(batches * 1000, std::min<size_t>(1000, events.size() - batches * 1000)));
+    }
+    writer.finish();
+  } catch (const WriteError&) {
+    return batches;
+  }
+  return SIZE_MAX;
+}
+
 }  // namespace
 
 TEST_CASE("trace writers stop at the first failed write with a WriteError", "[binary_trace]") {
-  const Trace t = small_mixed(100'000);  // ~6 MB binary, ~9 MB CSV: several buffers
-  for (const bool binary : {true, false}) {
-    INFO((binary ? "binary" : "CSV"));
+  const Trace t = small_mixed(100'000);  // 100 batches: ~6.4 MB binary, ~9 MB CSV
+  const std::span<const Event> events(t.events);
+  {
     FillingBuffer disk(1 << 16);
     std::ostream out(&disk);
-    if (binary) {
-      CHECK_THROWS_AS(write_binary_trace(out, t), WriteError);
-    } else {
-      CHECK_THROWS_AS(write_csv_trace(out, t), WriteError);
-    }
-    // One buffer past the failure at most, not the whole trace.
-    CHECK(disk.offered < 2 * (size_t(1) << 20) + (1 << 16));
+    BinaryTraceSurvey survey(t.keys.size());
+    survey.add(events);
+    BinaryTraceWriter writer(out, t, survey.key_order(), survey.partitions(), events.size());
+    // Its buffer is 256 KiB: the first flush fails, at the fifth batch of 64,000 bytes.
+    CHECK(batches_before_write_error(writer, events) == 4);
+  }
+  {
+    FillingBuffer disk(1 << 16);
+    std::ostream out(&disk);
+    CsvTraceWriter writer(out, t);
+    // Its buffer is 1 MiB, ~90 bytes a row: the first flush fails in the twelfth batch or so.
+    const size_t batches = batches_before_write_error(writer, events);
+    CHECK(batches >= 5);
+    CHECK(batches <= 20);
   }
 }

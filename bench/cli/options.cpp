@@ -182,8 +182,10 @@ namespace {
 }  // namespace
 
 void Output::close() {
-  errno = 0;
-  stream().flush();
+  if (stream()) {  // a stream that failed before keeps the errno of its failed write
+    errno = 0;
+    stream().flush();
+  }
   if (!stream()) write_failed(name());
   if (file_) file_->close();
 }

@@ -65,12 +65,28 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     if (!late_output.empty()) late.emplace(late_out.stream(), keys);
     LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
 
+    // A failed write stops the run (WriteError); the output it went to names itself in close(),
+    // with the errno its write left.
+    const auto named = [&](auto&& step) {
+      try {
+        return step();
+      } catch (const WriteError&) {
+        for (Output* o : {&results_out, &late_out}) {
+          if (!o->stream()) o->close();
+        }
+        throw;
+      }
+    };
     const auto start = std::chrono::steady_clock::now();
-    const RunResult r = reader ? run(*reader, config, results, late_sink)
-                               : run(*loaded, config, results, late_sink);
+    const RunResult r = named([&] {
+      return reader ? run(*reader, config, results, late_sink)
+                    : run(*loaded, config, results, late_sink);
+    });
     const Timing timing{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
-    results.flush();
-    if (late) late->flush();
+    named([&] {
+      results.flush();
+      if (late) late->flush();
+    });
     results_out.close();
     late_out.close();
 

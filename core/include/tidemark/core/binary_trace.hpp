@@ -54,7 +54,7 @@ bool is_binary_trace_path(const std::filesystem::path& path);
 std::string_view binary_header_comment(const Trace& header);
 
 // Writes the trace in canonical form: keys renumbered in order of first appearance (unused keys
-// dropped), rows written as record indices. Throws ConfigError when the stream fails.
+// dropped), rows written as record indices. Throws WriteError when the stream fails.
 void write_binary_trace(std::ostream& out, const Trace& trace);
 
 // What a binary trace's header takes from its records, gathered a chunk at a time: the keys in
@@ -81,9 +81,10 @@ class BinaryTraceWriter {
  public:
   BinaryTraceWriter(std::ostream& out, const Trace& header, std::span<const KeyId> key_order,
                     PartitionId partitions, uint64_t records);
-  // The next records, in order; rows are written as record indices.
+  // The next records, in order; rows are written as record indices. Throws WriteError as soon
+  // as a buffered write fails.
   void write(std::span<const Event> records);
-  // After the last record. Throws ConfigError when the stream failed.
+  // After the last record. Throws WriteError when the stream failed.
   void finish();
 
  private:

@@ -29,7 +29,7 @@ struct CsvTimeFormat {
 };
 
 // Writes the whole trace. Throws ConfigError when a key or the header comment holds a line break
-// (CSV cannot carry it) or when the stream fails.
+// (CSV cannot carry it), and WriteError when the stream fails.
 void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format = {});
 
 // Writes a CSV trace a chunk of records at a time, for traces too long to hold: the same bytes as
@@ -37,9 +37,9 @@ void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat&
 class CsvTraceWriter {
  public:
   CsvTraceWriter(std::ostream& out, const Trace& header, CsvTimeFormat format = {});
-  // The next records, in order.
+  // The next records, in order. Throws WriteError as soon as a buffered write fails.
   void write(std::span<const Event> records);
-  // After the last record. Throws ConfigError when the stream failed.
+  // After the last record. Throws WriteError when the stream failed.
   void finish();
 
  private:

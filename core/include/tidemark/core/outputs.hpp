@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tidemark/core/emission.hpp"
+#include "tidemark/core/error.hpp"
 #include "tidemark/core/key_table.hpp"
 
 namespace tidemark {
@@ -14,23 +15,29 @@ namespace tidemark {
 void append_json(std::string& out, const Emission& e, const KeyTable& keys);
 void append_json(std::string& out, const LateEvent& e, const KeyTable& keys);
 
-// Writes one JSON object per line to a stream, flushing in large blocks.
+// Writes one JSON object per line to a stream, flushing in large blocks. A failed write (a full
+// disk) throws WriteError at once, so that a run does not go on to its end writing nothing.
 template <class Record>
 class JsonLinesWriter {
  public:
   JsonLinesWriter(std::ostream& out, const KeyTable& keys) : out_(out), keys_(keys) {}
-  ~JsonLinesWriter() { flush(); }
+  ~JsonLinesWriter() { write_buffer(); }  // never throws: the owner's flush() reports
   void write(const Record& r) {
     append_json(buffer_, r, keys_);
     buffer_.push_back('\n');
     if (buffer_.size() >= kFlushBytes) flush();
   }
   void flush() {
-    out_.write(buffer_.data(), std::streamsize(buffer_.size()));
-    buffer_.clear();
+    write_buffer();
+    if (!out_) throw WriteError("writing JSON Lines failed");
   }
 
  private:
+  void write_buffer() {
+    if (out_) out_.write(buffer_.data(), std::streamsize(buffer_.size()));
+    buffer_.clear();
+  }
+
   static constexpr size_t kFlushBytes = 1 << 16;
   std::ostream& out_;
   const KeyTable& keys_;

@@ -327,8 +327,8 @@ TEST_CASE("Zipf key popularity gives the expected key shares", "[generators]") {
                                         {"key-dist", "zipf:1.1"}});
   std::vector<double> count(keys, 0);
   for (const Event& e : t.events) {
-    const std::string& name = t.keys.name(e.key);  // dev-NN: device NN has Zipf rank NN
-    count[std::stoul(name.substr(4))] += 1;
+    const std::string_view name = t.keys.name(e.key);  // dev-NN: device NN has Zipf rank NN
+    count[std::stoul(std::string(name.substr(4)))] += 1;
   }
   double h = 0;
   for (uint32_t i = 1; i <= keys; ++i) h += std::pow(double(i), -s);

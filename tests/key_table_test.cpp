@@ -81,3 +81,22 @@ TEST_CASE("a key's JSON spelling is nlohmann::json's; keys that are not UTF-8 ar
   CHECK(valid > 1500);
   CHECK(invalid > 1500);
 }
+
+TEST_CASE("the table grows without reserve: ids stay dense, every key is found again",
+          "[key_table]") {
+  KeyTable keys;
+  const int n = 200'000;  // many doublings of the lookup table from its first 16 slots
+  for (int i = 0; i < n; ++i) REQUIRE(keys.intern("k" + std::to_string(i * 7919 % n)) == KeyId(i));
+  CHECK(keys.size() == size_t(n));
+  for (int i = n - 1; i >= 0; --i) {
+    const std::string name = "k" + std::to_string(i * 7919 % n);
+    REQUIRE(keys.intern(name) == KeyId(i));
+    REQUIRE(keys.name(KeyId(i)) == name);
+    REQUIRE(keys.json(KeyId(i)) == "\"" + name + "\"");
+  }
+  CHECK(keys.size() == size_t(n));
+  // Keys that differ only past a shared prefix, or by length, are distinct.
+  CHECK(keys.intern("k1") != keys.intern("k10"));
+  CHECK(keys.intern("") == KeyId(n));
+  CHECK(keys.name(KeyId(n)).empty());
+}

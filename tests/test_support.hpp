@@ -44,9 +44,10 @@ struct Output {
   std::vector<std::string> lines() const {
     std::vector<std::string> out;
     for (const Emission& e : sink.emissions) {
-      out.push_back(trace.keys.name(e.key) + " [" + std::to_string(e.window.start.ms) + "," +
-                    std::to_string(e.window.end.ms) + ") " + std::to_string(e.stats.count) + " " +
-                    std::to_string(int64_t(e.stats.sum)) + " " + std::string(to_string(e.kind)));
+      out.push_back(std::string(trace.keys.name(e.key)) + " [" + std::to_string(e.window.start.ms) +
+                    "," + std::to_string(e.window.end.ms) + ") " + std::to_string(e.stats.count) +
+                    " " + std::to_string(int64_t(e.stats.sum)) + " " +
+                    std::string(to_string(e.kind)));
     }
     return out;
   }

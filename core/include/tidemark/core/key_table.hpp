@@ -1,9 +1,9 @@
 #pragma once
 // Interned keys: each distinct key string gets a dense id in order of first appearance.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tidemark/core/error.hpp"
@@ -19,25 +19,38 @@ class InvalidKey : public InputError {
   using InputError::InputError;
 };
 
+// The keys' characters lie back to back in one buffer per spelling, found by offsets, and the
+// lookup is an open-addressing table of ids: 32-48 bytes per key besides its characters, where a
+// hash map of strings, with a string and a JSON string per key, took ~136.
 class KeyTable {
  public:
-  // Throws InvalidKey for a new key that is not valid UTF-8.
+  // Throws InvalidKey for a new key that is not valid UTF-8, or beyond 2^32 - 2 keys.
   KeyId intern(std::string_view key);
-  // Room for `n` keys in all, so that interning them moves and rehashes nothing.
+  // Room for `n` keys in all, so that interning them rehashes nothing.
   void reserve(size_t n);
-  const std::string& name(KeyId id) const { return names_[id]; }
-  // The key as a quoted, escaped JSON string.
-  const std::string& json(KeyId id) const { return json_[id]; }
-  size_t size() const { return names_.size(); }
+  // Valid until the next intern().
+  std::string_view name(KeyId id) const { return slice(names_, name_ends_, id); }
+  // The key as a quoted, escaped JSON string; valid until the next intern().
+  std::string_view json(KeyId id) const { return slice(json_, json_ends_, id); }
+  size_t size() const { return name_ends_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Key i's characters end at chars[ends[i]] and begin where key i - 1's end.
+  static std::string_view slice(const std::string& chars, const std::vector<uint64_t>& ends,
+                                KeyId id) {
+    const uint64_t begin = id == 0 ? 0 : ends[id - 1];
+    return {chars.data() + begin, size_t(ends[id] - begin)};
+  }
+  // A slot holds id + 1 (0: empty) and the high half of the key's hash, compared before the key.
+  struct Slot {
+    uint32_t id_plus_one = 0;
+    uint32_t tag = 0;
   };
-  std::unordered_map<std::string, KeyId, Hash, std::equal_to<>> ids_;
-  std::vector<std::string> names_;
-  std::vector<std::string> json_;
+  void rehash(size_t slots);
+
+  std::string names_, json_;
+  std::vector<uint64_t> name_ends_, json_ends_;
+  std::vector<Slot> slots_;  // a power of two, at most half full
 };
 
 }  // namespace tidemark

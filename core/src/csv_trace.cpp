@@ -82,12 +82,10 @@ bool split_line(std::string_view line, std::vector<std::string_view>& out,
   }
 }
 
-// from_chars takes a '-' but not a '+': a leading '+' is dropped, unless a sign follows it, so
-// that "+-5" stays an error.
+// from_chars takes a '-' but not a '+': a leading '+' is dropped, unless a '-' follows it, so
+// that "+-5" stays an error (as "++5" does: from_chars rejects the '+' left).
 std::string_view without_plus(std::string_view s) {
-  if (s.starts_with('+') && !s.substr(1).starts_with('-') && !s.substr(1).starts_with('+')) {
-    s.remove_prefix(1);
-  }
+  if (s.starts_with('+') && !s.substr(1).starts_with('-')) s.remove_prefix(1);
   return s;
 }
 

@@ -263,6 +263,11 @@ TEST_CASE("an output that is the input trace or another output is refused before
       {{"replay", csv, "-w", "tumbling:1s", "-o", x, "--late-output", x, "--summary", x},
        "--late-output " + x + ": the same file as --output " + x},
       {{"compare", csv, "-w", "tumbling:1s", "--csv", x, "--json", x}, "--json " + x},
+      // One file in two spellings, neither existing yet.
+      {{"replay", csv, "-w", "tumbling:1s", "-o", x, "--late-output", dir / "./x"},
+       "--late-output " + dir / "./x" + ": the same file as --output " + x},
+      {{"replay", csv, "-w", "tumbling:1s", "-o", x, "--summary", dir / "sub/../x"}, "--summary"},
+      {{"compare", csv, "-w", "tumbling:1s", "--csv", x, "--json", dir / "./x"}, "--json"},
   };
   fs::create_directories(dir.path / "sub");
   for (const Case& c : cases) {
@@ -283,6 +288,21 @@ TEST_CASE("an output that is the input trace or another output is refused before
       tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "-", "--late-output", "-"});
   CHECK(both.code == 0);
   CHECK(line_count(both.out) == 3);  // three windows, no late event
+  // Relative to the working directory: `x` and `./x` are one file.
+  {
+    const fs::path cwd = fs::current_path();
+    fs::current_path(dir.path);
+    const Result relative = tidemark_cmd(
+        {"replay", csv, "-w", "tumbling:1s", "-o", "r.jsonl", "--late-output", "./r.jsonl"});
+    const Result summary =
+        tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "s.json", "--summary", "./s.json"});
+    fs::current_path(cwd);
+    CHECK(relative.code == 2);
+    CHECK_THAT(relative.err, Catch::Contains("the same file as --output r.jsonl"));
+    CHECK(summary.code == 2);
+    CHECK_FALSE(fs::exists(dir / "r.jsonl"));
+    CHECK_FALSE(fs::exists(dir / "s.json"));
+  }
   // A summary that cannot be written fails before the results are written.
   const Result r = tidemark_cmd(
       {"replay", csv, "-w", "tumbling:1s", "-o", x, "--summary", dir / "missing/s.json"});
@@ -466,6 +486,10 @@ TEST_CASE("a .tmt whose header miscounts its partitions fails every command", "[
     CHECK(r.code == 2);
     CHECK(line_count(r.err) == 1);
     CHECK_THAT(r.err, Catch::Contains(mismatch));
+    // Found at the end of the stream, after results were written: none reach their path.
+    CHECK_FALSE(fs::exists(dir / "r.jsonl"));
+    CHECK_FALSE(fs::exists(dir / "out.csv"));
+    CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 3);
   }
   // Streamed, the header is all replay has before the run: it must not claim ids as the records'.
   const Result few = tidemark_cmd({"replay", bad, "-w", "tumbling:10ms", "--partitions", "1"});
@@ -514,4 +538,14 @@ TEST_CASE("CSV errors write control bytes as \\xHH; a binary trace named otherwi
   CHECK(bin.code == 2);
   CHECK(line_count(bin.err) == 1);
   CHECK_THAT(bin.err, Catch::Contains("t.bin: a binary trace (it starts with TIDEMARK)"));
+}
+
+TEST_CASE("replay puts the summary table on stderr when the summary JSON is on stdout", "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n");
+  const Result r =
+      tidemark_cmd({"replay", csv, "-w", "tumbling:1s", "-o", "/dev/null", "--summary", "-"});
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["events"] == 2);
+  CHECK_THAT(r.err, Catch::Contains("events/s"));
 }

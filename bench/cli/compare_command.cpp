@@ -370,14 +370,11 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
         events, trace.keys.size(), run_partitions, oracle, rows.size(), rows.size() == 1 ? "" : "s",
         threads_started, threads_started == 1 ? "" : "s", wall);
     out << table(grid, rows);
-    if (csv_out) {
-      csv_out->stream() << to_csv(rows);
-      csv_out->close();
-    }
+    if (csv_out) csv_out->stream() << to_csv(rows);
     if (json_out) {
       json_out->stream() << to_json(trace_path, trace, run_partitions, threads_started, wall, rows);
-      json_out->close();
     }
+    commit_outputs(out, {csv_out ? &*csv_out : nullptr, json_out ? &*json_out : nullptr});
     return 0;
   });
 }

@@ -39,7 +39,8 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
     const CsvTimeFormat format = gen::parse_time_format(time_format);
     const Trace trace = load_trace(input);
     if (binary) binary_header_comment(trace);  // a comment it cannot hold: before the file exists
-    Output(output, out).write([&](std::ostream& s) {
+    Output written(output, out);
+    written.write([&](std::ostream& s) {
       if (binary) {
         write_binary_trace(s, trace);
       } else {
@@ -48,6 +49,7 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
     });
     (output == "-" ? err : out) << fmt::format("tidemark convert: {} records {} -> {}\n",
                                                trace.records().size(), input, output);
+    commit_outputs(out, {&written});
     return 0;
   });
 }

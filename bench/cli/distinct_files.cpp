@@ -21,13 +21,22 @@ bool checked(const std::string& path) {
   return !fs::exists(s) || fs::is_regular_file(s);
 }
 
+// The path with its relative parts and links resolved as far as it exists: `x`, `./x` and
+// `d/../x` are one path.
+fs::path resolved(const std::string& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec) return fs::path(path).lexically_normal();
+  fs::path r = fs::weakly_canonical(absolute, ec);
+  return ec ? absolute.lexically_normal() : r;
+}
+
 // Links and relative paths included; a file that does not exist yet is the same as another only
-// by its path.
+// by its resolved path.
 bool same_file(const std::string& a, const std::string& b) {
   std::error_code ec;
   if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
-  return !fs::exists(a, ec) && !fs::exists(b, ec) &&
-         fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+  return resolved(a) == resolved(b);
 }
 
 }  // namespace

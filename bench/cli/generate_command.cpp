@@ -1,6 +1,7 @@
 // `tidemark generate`: a synthetic trace from a workload preset and parameter overrides.
 #include <fmt/format.h>
 
+#include <optional>
 #include <span>
 
 #include "commands.hpp"
@@ -19,7 +20,8 @@ namespace {
 // stdout), generating it twice (a survey, then the records) so that memory stays with the
 // generator's rounds whatever the trace's length.
 void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spec,
-                           const std::string& time_format, std::ostream& out) {
+                           const std::string& time_format, std::optional<Output>& written,
+                           std::ostream& out) {
   const bool binary = is_binary_trace_path(path);
   if (binary && time_format != "epoch") {
     throw ConfigError(
@@ -36,7 +38,8 @@ void write_generated_trace(const std::string& path, const gen::WorkloadSpec& spe
   gen::generate_events(spec, [&](std::span<const Event> events) {
     if (binary) survey.add(events);
   });
-  Output(path, out).write([&](std::ostream& s) {
+  written.emplace(path, out);
+  written->write([&](std::ostream& s) {
     if (binary) {
       BinaryTraceWriter writer(s, header, survey.key_order(), survey.partitions(), spec.events);
       gen::generate_events(spec, [&](std::span<const Event> events) { writer.write(events); });
@@ -108,9 +111,11 @@ int generate(const Args& args, std::ostream& out, std::ostream& err) {
       if (options[i]->count() > 0) overrides.emplace_back(std::string(params[i].name), values[i]);
     }
     const gen::WorkloadSpec spec = gen::make_workload_spec(workload, overrides);
-    write_generated_trace(output, spec, time_format, out);
+    std::optional<Output> written;
+    write_generated_trace(output, spec, time_format, written, out);
     (output == "-" ? err : out) << fmt::format("tidemark generate: {} events -> {}\n  {}\n",
                                                spec.events, output, spec.to_string());
+    commit_outputs(out, {&*written});
     return 0;
   });
 }

@@ -43,6 +43,31 @@ CLI::Validator unsigned_check(std::string option, uint64_t max, bool known) {
       "");
 }
 
+// Runs `body` and checks that what it wrote to `out` was written; reports what it throws.
+int finished(const std::string& name, std::ostream& out, std::ostream& err,
+             const std::function<int()>& body) {
+  try {
+    const int code = body();
+    check_written(out);
+    return code;
+  } catch (const BrokenPipe&) {
+    return kBrokenPipeExit;
+  } catch (const ConfigError& e) {
+    err << fmt::format("{}: {}\n", name, e.what());
+  } catch (const InputError& e) {
+    err << fmt::format("{}: {}\n", name, e.what());
+  } catch (const std::bad_alloc&) {
+    err << fmt::format("{}: out of memory\n", name);
+    return 1;
+  } catch (const std::exception& e) {  // a bug, still one line and an exit code, never an abort
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    err << fmt::format("{}: internal error: {}\n", name, what);
+    return 1;
+  }
+  return 2;
+}
+
 }  // namespace
 
 CLI::Option* check_unsigned(CLI::Option* option, uint64_t max) {
@@ -63,8 +88,10 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    out << app.help();
-    return 0;
+    return finished(name, out, err, [&] {
+      out << app.help();
+      return 0;
+    });
   } catch (const CLI::ExtrasError&) {
     // In the order typed: CLI11's own message lists them in its reversed parse order.
     const std::vector<std::string> rest = app.remaining();
@@ -79,22 +106,7 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
     err << fmt::format("{}: {}\n", name, e.what());
     return 2;
   }
-  try {
-    return body();
-  } catch (const ConfigError& e) {
-    err << fmt::format("{}: {}\n", name, e.what());
-  } catch (const InputError& e) {
-    err << fmt::format("{}: {}\n", name, e.what());
-  } catch (const std::bad_alloc&) {
-    err << fmt::format("{}: out of memory\n", name);
-    return 1;
-  } catch (const std::exception& e) {  // a bug, still one line and an exit code, never an abort
-    std::string what = e.what();
-    std::replace(what.begin(), what.end(), '\n', ' ');
-    err << fmt::format("{}: internal error: {}\n", name, what);
-    return 1;
-  }
-  return 2;
+  return finished(name, out, err, body);
 }
 
 void add_run_options(CLI::App& app, RunOptions& o, bool with_policy) {
@@ -162,42 +174,6 @@ RunConfig to_config(const RunOptions& o) {
 
 Trace load_trace(const std::string& path, unsigned threads) {
   return is_binary_trace_path(path) ? map_binary_trace(path, threads) : read_csv_trace(path);
-}
-
-Output::Output(const std::string& path, std::ostream& fallback) : path_(path), fallback_(fallback) {
-  if (path.empty() || path == "-") return;
-  file_ = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*file_) throw ConfigError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-}
-
-namespace {
-
-// errno as the failed write left it, where it did.
-[[noreturn]] void write_failed(const std::string& name) {
-  const int error = errno;
-  throw ConfigError(error == 0 ? fmt::format("{}: write failed", name)
-                               : fmt::format("{}: write failed: {}", name, std::strerror(error)));
-}
-
-}  // namespace
-
-void Output::close() {
-  if (stream()) {  // a stream that failed before keeps the errno of its failed write
-    errno = 0;
-    stream().flush();
-  }
-  if (!stream()) write_failed(name());
-  if (file_) file_->close();
-}
-
-void Output::write(const std::function<void(std::ostream&)>& body) {
-  try {
-    errno = 0;
-    body(stream());
-  } catch (const WriteError&) {
-    write_failed(name());
-  }
-  close();
 }
 
 }  // namespace tidemark::cli

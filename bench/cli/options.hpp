@@ -3,7 +3,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,13 +10,16 @@
 #include <string>
 
 #include "commands.hpp"
+#include "output.hpp"
 #include "tidemark/core/run_config.hpp"
 #include "tidemark/core/trace.hpp"
 
 namespace tidemark::cli {
 
 // Parses `args` into `app` and runs `body`. --help prints and returns 0; a bad option, value or
-// input prints one line `tidemark NAME: ...` to `err` and returns 2.
+// input, or a failed write, prints one line `tidemark NAME: ...` to `err` and returns 2. A closed
+// pipe on stdout returns kBrokenPipeExit without a word.
+inline constexpr int kBrokenPipeExit = 128 + 13;  // as a process killed by SIGPIPE
 int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
             const std::function<int()>& body);
 
@@ -48,25 +50,5 @@ RunConfig to_config(const RunOptions& o);
 // Reads a CSV trace, or a binary one (.tmt) whole, mapped where it can be and its records
 // checked on up to `threads` threads. Throws InputError.
 Trace load_trace(const std::string& path, unsigned threads = 1);
-
-// An output file, or `fallback` for "-" or "". Throws ConfigError when it cannot be opened.
-class Output {
- public:
-  Output(const std::string& path, std::ostream& fallback);
-  std::ostream& stream() { return file_ ? *file_ : fallback_; }
-  bool is_fallback() const { return !file_; }
-  // "stdout", or the file's path: for messages.
-  std::string name() const { return file_ ? path_ : "stdout"; }
-  // Flushes and reports a write failure (disk full) as a ConfigError naming the file.
-  void close();
-  // Runs `body` on the stream, then close(); a WriteError from `body` (a trace writer's) is
-  // reported as close() reports one.
-  void write(const std::function<void(std::ostream&)>& body);
-
- private:
-  std::string path_;
-  std::ostream& fallback_;
-  std::unique_ptr<std::ofstream> file_;
-};
 
 }  // namespace tidemark::cli

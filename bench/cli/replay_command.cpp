@@ -36,7 +36,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "--lateness grace:1m --late-output late.jsonl\n"
       "  tidemark replay trace.csv --window hopping:1m/10s --clock stream-time --lateness wait:30s "
       "-o results.jsonl --summary summary.json\n\n"
-      "The summary table goes to stdout, or to stderr when results or late events are on stdout.");
+      "The summary table goes to stdout, or to stderr when results, late events or the summary are "
+      "on stdout. Output files appear only when the run succeeds: each is written beside its "
+      "target under a temporary name and moved into place at the end.");
 
   return run_app(app, args, out, err, [&] {
     require_distinct_files(
@@ -90,17 +92,16 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     results_out.close();
     late_out.close();
 
-    // The table must not interleave with JSON Lines on stdout.
-    const bool stdout_busy = results_out.is_fallback() || (late && late_out.is_fallback());
+    // The table must not interleave with JSON on stdout.
+    const bool stdout_busy = results_out.is_fallback() || (late && late_out.is_fallback()) ||
+                             (summary_out && summary_out->is_fallback());
     std::ostream& table = stdout_busy ? err : out;
     table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path, config.window.to_string(),
                          config.watermark.to_string(), to_string(config.clock),
                          config.lateness.to_string())
           << summary_table(r.metrics, timing);
-    if (summary_out) {
-      summary_out->stream() << summary_json(config, trace_path, r.metrics, timing);
-      summary_out->close();
-    }
+    if (summary_out) summary_out->stream() << summary_json(config, trace_path, r.metrics, timing);
+    commit_outputs(out, {&results_out, &late_out, summary_out ? &*summary_out : nullptr});
     return 0;
   });
 }

@@ -150,3 +150,21 @@ TEST_CASE("FdStreamBuf writes small and large pieces in order", "[output]") {
   }
   CHECK(contents(p) == expected);
 }
+
+TEST_CASE("/dev/stdout names a descriptor: written directly, even onto a regular file",
+          "[output]") {
+  Scratch dir;
+  const fs::path p = dir.path / "redirected";
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  REQUIRE(fd >= 0);
+  const std::string via = "/proc/self/fd/" + std::to_string(fd);
+  std::ostringstream fallback;
+  {
+    Output out(via, fallback);
+    out.stream() << "direct";
+    out.close();  // no commit: a descriptor has nothing to move into place
+  }
+  ::close(fd);
+  CHECK(contents(p) == "direct");
+  CHECK(dir.entries() == 1);
+}

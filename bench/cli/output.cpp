@@ -38,9 +38,12 @@ Output::Output(const std::string& path, std::ostream& fallback) : path_(path), f
   if (ec) cannot_write(path, ec.value());
   struct stat st;
   int fd = -1;
-  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    if (S_ISDIR(st.st_mode)) cannot_write(path, EISDIR);
-    fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);  // a device or a pipe: written directly
+  if (::stat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) cannot_write(path, EISDIR);
+  // /dev/stdout and its kin name a descriptor, whatever it leads to: written directly.
+  const bool descriptor = path == "/dev/stdout" || path == "/dev/stderr" ||
+                          path.starts_with("/dev/fd/") || path.starts_with("/proc/self/fd/");
+  if (descriptor || (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) {
+    fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);  // a device or a pipe
     if (fd < 0) cannot_write(path, errno);
   } else {
     if (::access(target.c_str(), F_OK) == 0 && ::access(target.c_str(), W_OK) != 0) {

@@ -126,22 +126,32 @@ TEST_CASE("a closed pipe ends the command quietly, as SIGPIPE ends Unix tools", 
   CHECK(dir.entries() == std::vector<std::string>{"err"});  // no late file, no temporary one
 }
 
+namespace {
+
+// Sends `sig` to a replay that is writing its late output to a file: its results go to a pipe
+// nobody reads, so the run blocks on its first full block with the late output's temporary
+// file open. Returns the wait status.
+int signal_blocked_replay(const Scratch& dir, int sig) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  Process p({"replay", kDemo, "-w", "tumbling:10s", "--late-output", dir / "late.jsonl"}, fds[1],
+            dir / "err");
+  REQUIRE(appears(dir, ".late.jsonl.tidemark-"));
+  p.signal(sig);
+  const int status = p.wait();
+  ::close(fds[0]);
+  ::close(fds[1]);
+  return status;
+}
+
+}  // namespace
+
 TEST_CASE("SIGINT and SIGTERM remove unfinished outputs and exit 128 + the signal",
           "[cli][process]") {
   for (int sig : {SIGINT, SIGTERM}) {
     INFO(sig);
     Scratch dir;
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    // Results on a pipe nobody reads: the run blocks on its first full block, with the late
-    // output's temporary file open.
-    Process p({"replay", kDemo, "-w", "tumbling:10s", "--late-output", dir / "late.jsonl"}, fds[1],
-              dir / "err");
-    REQUIRE(appears(dir, ".late.jsonl.tidemark-"));
-    p.signal(sig);
-    const int status = p.wait();
-    ::close(fds[0]);
-    ::close(fds[1]);
+    const int status = signal_blocked_replay(dir, sig);
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 128 + sig);
     CHECK_THAT(read_all(dir / "err"), Catch::Contains("unfinished output files removed"));
@@ -151,15 +161,7 @@ TEST_CASE("SIGINT and SIGTERM remove unfinished outputs and exit 128 + the signa
 
 TEST_CASE("a killed run leaves no file at its target", "[cli][process]") {
   Scratch dir;
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  Process p({"replay", kDemo, "-w", "tumbling:10s", "--late-output", dir / "late.jsonl"}, fds[1],
-            dir / "err");
-  REQUIRE(appears(dir, ".late.jsonl.tidemark-"));
-  p.signal(SIGKILL);
-  const int status = p.wait();
-  ::close(fds[0]);
-  ::close(fds[1]);
+  const int status = signal_blocked_replay(dir, SIGKILL);
   CHECK(WIFSIGNALED(status));
   CHECK_FALSE(fs::exists(dir / "late.jsonl"));
 }

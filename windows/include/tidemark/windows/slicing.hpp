@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "tidemark/core/lateness.hpp"
 #include "tidemark/core/time.hpp"
 
 namespace tidemark::slicing {
@@ -33,19 +34,34 @@ constexpr int64_t gcd(int64_t a, int64_t b) {
   return b == 0 ? a : gcd(b, a % b);
 }
 
-// The window indexes a clock bounds, window m being [offset + m*advance, +size) and firing and
-// closing fire_delay and close_delay after its end: the newest whose fire time is <= the clock,
-// and the oldest not closed. Exact for every clock and delay (128-bit intermediates), as
-// decide() is with its saturating times.
+// A grid of fixed-size windows: window m is [offset + m*advance, offset + m*advance + size).
+struct WindowGrid {
+  int64_t offset, size, advance;
+};
+
+// What a lateness policy adds to a window's end, as index arithmetic needs it: the window fires
+// at end + fire and closes at end + close. The policy's own fire_time() and close_time() are
+// the only source; decide() reads the same two.
+struct PolicyDelays {
+  int64_t fire, close;
+};
+constexpr PolicyDelays delays_of(const LatenessPolicy& p) {
+  return {(p.fire_time(Timestamp{0}) - Timestamp{0}).ms,
+          (p.close_time(Timestamp{0}) - Timestamp{0}).ms};
+}
+
+// The window indexes clock `c` bounds: the newest window that has fired (decide() no longer
+// accepts into it silently) and the oldest not closed (decide() does not reject). Exact for
+// every clock and delay (128-bit intermediates), as decide() is with its saturating times;
+// tests/slicing_test.cpp checks the two against each other.
 struct ClockBounds {
   int64_t fired_max, alive_min;
 };
-constexpr ClockBounds clock_bounds(Timestamp c, int64_t offset, int64_t size, int64_t advance,
-                                   int64_t fire_delay, int64_t close_delay) {
+constexpr ClockBounds clock_bounds(Timestamp c, const WindowGrid& g, const PolicyDelays& d) {
   if (c == Timestamp::max()) return {kIndexLimit, kIndexLimit};
   if (c == Timestamp::min()) return {-kIndexLimit, -kIndexLimit};
-  const Int128 base = Int128(c.ms) - offset - size;
-  return {floor_div(base - fire_delay, advance), floor_div(base - close_delay, advance) + 1};
+  const Int128 base = Int128(c.ms) - g.offset - g.size;
+  return {floor_div(base - d.fire, g.advance), floor_div(base - d.close, g.advance) + 1};
 }
 
 }  // namespace tidemark::slicing

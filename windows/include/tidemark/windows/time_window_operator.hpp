@@ -107,8 +107,7 @@ class TimeWindowOperator {
         g_(slicing::gcd(size_, advance_)),
         a_(advance_ / g_),
         n_(size_ / g_),
-        fire_delay_((policy.fire_time(Timestamp{0}) - Timestamp{0}).ms),
-        close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms),
+        delays_(slicing::delays_of(policy)),
         dense_(kScans && layout == slicing::Layout::kColumnsWhileInOrder),
         columns_(n_) {
     if (size_ >= slicing::kDurationLimit) {
@@ -280,7 +279,7 @@ class TimeWindowOperator {
   void set_clock(Timestamp c) {
     clock_ms_ = c.ms;
     const slicing::ClockBounds b =
-        slicing::clock_bounds(c, offset_, size_, advance_, fire_delay_, close_delay_);
+        slicing::clock_bounds(c, {offset_, size_, advance_}, delays_);
     fired_max_ = b.fired_max;
     alive_min_ = b.alive_min;
     alive_slice_min_ = int64_t(std::clamp<slicing::Int128>(slicing::Int128(alive_min_) * a_,
@@ -302,7 +301,7 @@ class TimeWindowOperator {
     cache_newest_ = newest_window_of(j);
     // Saturated: a fire time past the int64 limit is never reached by a finite clock.
     cache_first_fire_ = int64_t(
-        std::min<slicing::Int128>(slicing::Int128(offset_ + (oldest * a_ + n_) * g_) + fire_delay_,
+        std::min<slicing::Int128>(slicing::Int128(offset_ + (oldest * a_ + n_) * g_) + delays_.fire,
                                   std::numeric_limits<int64_t>::max()));
     return j;
   }
@@ -953,7 +952,7 @@ class TimeWindowOperator {
   LatenessPolicy policy_;
   int64_t size_, advance_, offset_;
   int64_t g_, a_, n_;                  // slice length; window advance and size in slices
-  int64_t fire_delay_, close_delay_;  // fire and close time minus window end
+  slicing::PolicyDelays delays_;
 
   std::vector<KeyState, ZeroedHugePageAllocator<KeyState>> keys_;  // by KeyId
   std::vector<Newest, ZeroedHugePageAllocator<Newest>> newest_table_;  // by KeyId

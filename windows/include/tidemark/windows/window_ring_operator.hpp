@@ -40,8 +40,7 @@ class WindowRingOperator {
         size_(assigner.size().ms),
         advance_(assigner.advance().ms),
         offset_(assigner.offset().ms),
-        fire_delay_((policy.fire_time(Timestamp{0}) - Timestamp{0}).ms),
-        close_delay_((policy.close_time(Timestamp{0}) - Timestamp{0}).ms) {
+        delays_(slicing::delays_of(policy)) {
     if (size_ >= slicing::kDurationLimit) generic_ = std::make_unique<Generic>(assigner_, policy_);
     set_clock(clock);
   }
@@ -143,7 +142,7 @@ class WindowRingOperator {
   void set_clock(Timestamp c) {
     clock_ = c;
     const slicing::ClockBounds b =
-        slicing::clock_bounds(c, offset_, size_, advance_, fire_delay_, close_delay_);
+        slicing::clock_bounds(c, {offset_, size_, advance_}, delays_);
     fired_max_ = b.fired_max;
     alive_min_ = b.alive_min;
   }
@@ -200,7 +199,7 @@ class WindowRingOperator {
   Assigner assigner_;
   LatenessPolicy policy_;
   int64_t size_, advance_, offset_;
-  int64_t fire_delay_, close_delay_;  // fire and close time minus window end
+  slicing::PolicyDelays delays_;
   Timestamp clock_;
   int64_t fired_max_ = 0, alive_min_ = 0;      // slicing::clock_bounds() of clock_
   int64_t next_fire_ = -slicing::kIndexLimit;  // windows before it have fired

@@ -1,6 +1,6 @@
 #pragma once
-// A brute-force reference for tidemark, written from DESIGN §2, §4 and §5 only (not from the
-// window operators): it recomputes every window from the whole trace, or replays the trace one
+// A brute-force reference for tidemark, written from docs/design.md §2, §4 and §5 only (not from
+// the window operators): it recomputes every window from the whole trace, or replays the trace one
 // event at a time with a deliberately naive model of the clock and the lateness policy. O(n²) is
 // fine; clarity beats speed here. Times are plain int64 ms; the tests keep them far from the
 // limits, so no saturation is needed apart from the -inf/+inf clock sentinels.
@@ -42,7 +42,7 @@ inline int64_t policy_end(const Spec& spec, int64_t end) {
   return spec.kind == Kind::kSession ? end + 1 : end;
 }
 
-// Lateness policy of DESIGN §5 for a window ending at e.
+// Lateness policy of docs/design.md §5 for a window ending at e.
 struct Policy {
   enum class Kind { kDrop, kWait, kGrace };
   Kind kind = Kind::kDrop;
@@ -51,7 +51,7 @@ struct Policy {
   int64_t close_time(int64_t e) const { return kind == Kind::kDrop ? e : e + amount; }
 };
 
-// The clock of DESIGN §4: min over `partitions` of (max seen on p - delay), or stream time.
+// The clock of docs/design.md §4: min over `partitions` of (max seen on p - delay), or stream time.
 struct ClockSpec {
   bool stream_time = false;
   int64_t delay = 0;
@@ -87,7 +87,8 @@ inline int64_t floor_mod(int64_t a, int64_t m) {
   return r < 0 ? r + m : r;
 }
 
-// The starts of the tumbling or hopping windows holding t, straight from the DESIGN §2 table.
+// The starts of the tumbling or hopping windows holding t, straight from the table of
+// docs/design.md §2.
 inline std::vector<int64_t> fixed_window_starts(const Spec& s, int64_t t) {
   std::vector<int64_t> starts;
   if (s.kind == Kind::kTumbling) {
@@ -101,7 +102,7 @@ inline std::vector<int64_t> fixed_window_starts(const Spec& s, int64_t t) {
   return starts;
 }
 
-// C after each event's update (step 1 of DESIGN §5), in arrival order.
+// C after each event's update (step 1 of docs/design.md §5), in arrival order.
 inline std::vector<int64_t> clock_at_arrival(const std::vector<Ev>& events, const ClockSpec& c) {
   std::vector<int64_t> out(events.size());
   std::vector<int64_t> max_seen(c.partitions, kNegInf);  // per partition; -inf until it sends
@@ -121,8 +122,9 @@ inline std::vector<int64_t> clock_at_arrival(const std::vector<Ev>& events, cons
   return out;
 }
 
-// The `--schedule event-time` order of DESIGN §4: repeatedly the head of the partition whose
-// next record has the smallest time, ties by partition id; a partition keeps its arrival order.
+// The `--schedule event-time` order of docs/design.md §4: repeatedly the head of the partition
+// whose next record has the smallest time, ties by partition id; a partition keeps its own
+// arrival order.
 inline std::vector<Ev> event_time_order(const std::vector<Ev>& events) {
   std::vector<Ev> out;
   std::vector<bool> taken(events.size(), false);
@@ -216,7 +218,7 @@ struct Replay {
   std::vector<int64_t> clock;   // C at each event's arrival
 };
 
-// Replays the trace in arrival order (DESIGN §5): an event is accepted into a window iff
+// Replays the trace in arrival order (docs/design.md §5): an event is accepted into a window iff
 // C < close_time(end) at its arrival; a window's content is the events accepted into it.
 //  - tumbling, hopping: exactly that, per (event, window) pair.
 //  - sliding: the windows that exist are the candidate starts derived from accepted events

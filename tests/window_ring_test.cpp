@@ -192,8 +192,8 @@ TEST_CASE("window rings: random streams, windows, policies and values match the 
 
 TEST_CASE("time windows at the ends of int64 match the general operator, with no overflow",
           "[windows]") {
-  // Windows there start at -inf or end at +inf (saturated, DESIGN §1); the sanitizer build runs
-  // this for overflow in assignment, firing and handover.
+  // Windows there start at -inf or end at +inf (saturated, docs/design.md §1); the sanitizer build
+  // runs this for overflow in assignment, firing and handover.
   constexpr int64_t lo = std::numeric_limits<int64_t>::min();
   constexpr int64_t hi = std::numeric_limits<int64_t>::max();
   Counts counts;

@@ -29,7 +29,7 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
 // this check with no known bound; register an option's own bound with this.
 CLI::Option* check_unsigned(CLI::Option* option, uint64_t max);
 
-// The options that shape one run (DESIGN §2-§5), as the user typed them.
+// The options that shape one run (docs/design.md §2-§5), as the user typed them.
 struct RunOptions {
   std::string window;
   std::string timestamp = "event";

@@ -19,7 +19,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                "mean, kind, clock, proc_time, seq), one per emission, in emission order.",
                "replay");
   std::string trace_path, output = "-", late_output, summary_path;
-  app.add_option("trace", trace_path, "Trace file: CSV with a header (DESIGN §6), or binary (.tmt)")
+  app.add_option("trace", trace_path,
+                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt)")
       ->required();
   RunOptions o;
   add_run_options(app, o);

@@ -34,9 +34,9 @@ struct KeyWindowHash {
   }
 };
 
-// The starts of the tumbling or hopping windows containing t (DESIGN §2). A trace's consecutive
-// times mostly share their latest window, so the division of align_down is done only when t
-// leaves the one of the previous call.
+// The starts of the tumbling or hopping windows containing t (docs/design.md §2). A trace's
+// consecutive times mostly share their latest window, so the division of align_down is done only
+// when t leaves the one of the previous call.
 class FixedWindowStarts {
  public:
   explicit FixedWindowStarts(const WindowSpec& spec) : spec_(spec) {}

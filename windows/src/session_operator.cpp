@@ -43,8 +43,8 @@ void SessionOperator::erase(KeyId key, const Session* s) {
 }
 
 // Timers pop in (due, end, key) order and a session's pending timer is never later than its true
-// one, so re-arming an early timer keeps the firing order of DESIGN §5 (no two sessions of a key
-// share an end, so the start never decides). A stale timer that finds a session armed for its
+// one, so re-arming an early timer keeps the firing order of docs/design.md §5 (no two sessions of
+// a key share an end, so the start never decides). A stale timer that finds a session armed for its
 // end stands at that session's own timer's place in the order, and whichever comes first
 // handles it: the other then finds the session changed.
 void SessionOperator::fire(Timestamp clock, Emitter& em) {

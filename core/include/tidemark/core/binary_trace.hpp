@@ -1,6 +1,7 @@
 #pragma once
-// The binary trace format (`.tmt`): the same fields as the CSV format (DESIGN §6) in fixed-width
-// little-endian records that load with bulk reads, plus the key table and the header comment.
+// The binary trace format (`.tmt`): the same fields as the CSV format (docs/design.md §6) in
+// fixed-width little-endian records that load with bulk reads, plus the key table and the
+// header comment.
 //
 // Layout (all integers little-endian):
 //   0  char[8]  magic "TIDEMARK"

@@ -1,6 +1,6 @@
 #pragma once
-// The clock C that closes windows (DESIGN §4): per-partition watermarks combined as the minimum
-// over active partitions (with idleness), or stream time. C never decreases.
+// The clock C that closes windows (docs/design.md §4): per-partition watermarks combined as the
+// minimum over active partitions (with idleness), or stream time. C never decreases.
 
 #include <algorithm>
 #include <array>

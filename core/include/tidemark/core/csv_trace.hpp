@@ -1,6 +1,6 @@
 #pragma once
-// The CSV trace format (DESIGN §6): header row, columns by name in any order, `#` comment lines
-// before the header. Errors name file, line and column.
+// The CSV trace format (docs/design.md §6): header row, columns by name in any order, `#` comment
+// lines before the header. Errors name file, line and column.
 
 #include <filesystem>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
-// Writes a trace as CSV (DESIGN §6) in the one canonical form the CSV reader reads back to the
-// same trace: the header comment as the first line, then the present columns in the order
+// Writes a trace as CSV (docs/design.md §6) in the one canonical form the CSV reader reads back to
+// the same trace: the header comment as the first line, then the present columns in the order
 // partition, key, event_time, value, send_time, receive_time, true_time, kind.
 
 #include <fmt/format.h>

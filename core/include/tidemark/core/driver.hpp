@@ -1,7 +1,8 @@
 #pragma once
-// The runtime loop (DESIGN §5): for each record in processing order, (1) update the partition's
-// watermark and the clock, (2) fire and purge due windows, (3) assign the event to its windows
-// under the lateness policy. Templated on the window operator so the kind is chosen once per run.
+// The runtime loop (docs/design.md §5): for each record in processing order, (1) update the
+// partition's watermark and the clock, (2) fire and purge due windows, (3) assign the event to its
+// windows under the lateness policy. Templated on the window operator so the kind is chosen once
+// per run.
 
 #include <algorithm>
 #include <span>

@@ -19,7 +19,7 @@ struct WindowStats {
   friend bool operator==(const WindowStats&, const WindowStats&) = default;
 };
 
-// One result record (DESIGN §7); `seq` numbers emissions from 1 in emission order.
+// One result record (docs/design.md §7); `seq` numbers emissions from 1 in emission order.
 struct Emission {
   KeyId key = 0;
   Window window;

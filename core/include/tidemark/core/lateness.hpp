@@ -1,5 +1,5 @@
 #pragma once
-// Late-event policies (DESIGN §5) as one pure function of window end, clock and policy.
+// Late-event policies (docs/design.md §5) as one pure function of window end, clock and policy.
 
 #include <string>
 #include <string_view>

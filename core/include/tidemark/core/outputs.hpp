@@ -1,5 +1,5 @@
 #pragma once
-// JSON Lines writers for results and late events (DESIGN §7), buffered, byte-deterministic.
+// JSON Lines writers for results and late events (docs/design.md §7), buffered, byte-deterministic.
 
 #include <ostream>
 #include <string>

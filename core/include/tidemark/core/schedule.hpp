@@ -1,5 +1,5 @@
 #pragma once
-// Processing order of a trace's records (DESIGN §4 `--schedule`).
+// Processing order of a trace's records (docs/design.md §4 `--schedule`).
 
 #include <cstdint>
 #include <vector>

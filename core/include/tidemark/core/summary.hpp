@@ -1,5 +1,5 @@
 #pragma once
-// The run summary: a human table and a JSON document (DESIGN §7).
+// The run summary: a human table and a JSON document (docs/design.md §7).
 
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Which of an event's timestamps drives windowing (DESIGN §3).
+// Which of an event's timestamps drives windowing (docs/design.md §3).
 
 #include <string_view>
 

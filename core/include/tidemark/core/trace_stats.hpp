@@ -60,7 +60,8 @@ struct StatsOptions {
 };
 
 // Everything inspect prints. Times are of the chosen extractor; processing time is the running
-// max of receive_time, or of the extracted time when the trace has no receive_time (DESIGN §1).
+// max of receive_time, or of the extracted time when the trace has no receive_time
+// (docs/design.md §1).
 struct TraceStats {
   uint64_t records = 0, events = 0, punctuations = 0;
   PartitionId partitions = 0;  // as the watermark counts them

@@ -20,8 +20,8 @@ static_assert(std::is_trivially_copyable_v<Window>);
 
 enum class WindowKind { kTumbling, kHopping, kSliding, kSession };
 
-// An immutable, validated window spec (DESIGN §2), built by the named factories or parsed from
-// `tumbling:SIZE[@OFFSET]`, `hopping:SIZE/ADVANCE[@OFFSET]`, `sliding:DIFF`, `session:GAP`.
+// An immutable, validated window spec (docs/design.md §2), built by the named factories or parsed
+// from `tumbling:SIZE[@OFFSET]`, `hopping:SIZE/ADVANCE[@OFFSET]`, `sliding:DIFF`, `session:GAP`.
 class WindowSpec {
  public:
   static WindowSpec tumbling(Duration size, Duration offset = {});

@@ -1,6 +1,7 @@
 #pragma once
-// Sorts the keys of a batch of windows that fire together (they leave in key order, DESIGN §5):
-// through a bitmap of the keys' range when they are dense in it, else by radix or std::sort.
+// Sorts the keys of a batch of windows that fire together (they leave in key order,
+// docs/design.md §5): through a bitmap of the keys' range when they are dense in it, else by
+// radix or std::sort.
 // Reuses its buffers, so the steady state allocates nothing.
 
 #include <algorithm>

@@ -1,7 +1,8 @@
 #pragma once
 // Pending firings with at most one timer per key: an indexed binary min-heap over keys, popped in
-// the order of DESIGN §5 (fire time, then end, key, start). Moving a key's timer is O(log keys),
-// so operators that know each key's next window keep the heap at the size of the key set.
+// the order of docs/design.md §5 (fire time, then end, key, start). Moving a key's timer is
+// O(log keys), so operators that know each key's next window keep the heap at the size of the
+// key set.
 
 #include <cstdint>
 #include <vector>

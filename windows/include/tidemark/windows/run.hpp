@@ -16,8 +16,8 @@ PartitionId validate(const Trace& trace, const RunConfig& config);
 // trace then scans its events once.
 PartitionId validate(const Trace& trace, PartitionId present, const RunConfig& config);
 
-// Runs the trace through the pipeline of DESIGN §8. The window kind is dispatched once, around
-// the whole loop. Deterministic: same trace and config, same emissions in the same order.
+// Runs the trace through the pipeline of docs/design.md §8. The window kind is dispatched once,
+// around the whole loop. Deterministic: same trace and config, same emissions in the same order.
 RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late);
 // The same for a config already checked: `partitions` is what validate() returned for it.
 RunResult run(const Trace& trace, const RunConfig& config, PartitionId partitions,

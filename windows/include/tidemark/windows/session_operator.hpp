@@ -1,6 +1,6 @@
 #pragma once
-// Merging session windows per key (DESIGN §2, §5): windows that overlap or touch merge; a merge
-// that supersedes an emitted session retracts it.
+// Merging session windows per key (docs/design.md §2, §5): windows that overlap or touch merge; a
+// merge that supersedes an emitted session retracts it.
 
 #include <algorithm>
 #include <vector>
@@ -103,8 +103,8 @@ class SessionOperator {
   Duration gap_;
   LatenessPolicy policy_;
 
-  // A session [s, e) can still grow by an event at e (touching sessions merge, DESIGN §2), so
-  // it is complete only once the clock passes e: the policy applies to [s, e + 1). Otherwise an
+  // A session [s, e) can still grow by an event at e (touching sessions merge, docs/design.md §2),
+  // so it is complete only once the clock passes e: the policy applies to [s, e + 1). Otherwise an
   // in-order event exactly GAP after the last one would find its session already fired.
   static Window completion(Window w) { return {w.start, w.end + Duration{1}}; }
   std::vector<Slot> keys_;            // indexed by KeyId (dense), grown on first use

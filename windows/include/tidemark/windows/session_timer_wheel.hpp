@@ -1,7 +1,7 @@
 #pragma once
 // Pending session timers bucketed by due millisecond, those that need it popped in the order
-// DESIGN §5 fixes (fire time, then end, key) like TimerQueue, but at O(1) per push and pop for
-// timers due within kSlots ms of the last clock: a wheel of one-millisecond slots, with a
+// docs/design.md §5 fixes (fire time, then end, key) like TimerQueue, but at O(1) per push and pop
+// for timers due within kSlots ms of the last clock: a wheel of one-millisecond slots, with a
 // min-heap for those due further ahead.
 //
 // Invariant: every pending timer is due at or after base_; those due before base_ + kSlots sit in

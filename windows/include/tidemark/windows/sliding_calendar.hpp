@@ -3,8 +3,8 @@
 // distinct ends (by due time, then end) and, per end, the keys of the windows ending there (all
 // windows have one length, so the end gives the start; the rare windows whose end saturated at
 // +inf are kept aside with their start). Popping an end yields its windows sorted by (key,
-// start), so windows leave in the order of DESIGN §5 (fire time, end, key, start) for one heap
-// operation per distinct end instead of one per window.
+// start), so windows leave in the order of docs/design.md §5 (fire time, end, key, start) for one
+// heap operation per distinct end instead of one per window.
 //
 // The due time must be a non-decreasing function of the end (it is: end + a fixed delay,
 // saturating). Ends are found through a small direct-mapped cache in front of a pooled hash map,

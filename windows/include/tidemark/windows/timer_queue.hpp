@@ -1,5 +1,6 @@
 #pragma once
-// Pending window firings, popped in the order DESIGN §5 fixes: fire time, then end, key, start.
+// Pending window firings, popped in the order docs/design.md §5 fixes: fire time, then end,
+// key, start.
 
 #include <functional>
 #include <queue>

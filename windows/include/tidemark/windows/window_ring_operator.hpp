@@ -5,8 +5,8 @@
 // aggregates indexed by m, so an event costs one combine per window holding it, in adjacent
 // memory, instead of a hash-map lookup per window (GenericTimeWindowOperator). Windows fire per
 // index, keys in order, which is the order the general operator's timers pop them in: (fire
-// time, end, key, start), DESIGN §5, since all windows have one size. A window exists from the
-// first event it accepts (its count is then non-zero) until it closes; closing needs no timer,
+// time, end, key, start), docs/design.md §5, since all windows have one size. A window exists from
+// the first event it accepts (its count is then non-zero) until it closes; closing needs no timer,
 // as every window of one index closes at one clock.
 //
 // Outside its bounds (times beyond +-2^60 ms, sizes of 2^40 ms or more, a key's open windows

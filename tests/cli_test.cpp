@@ -6,11 +6,15 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "commands.hpp"
+#include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/csv_trace.hpp"
 
 namespace fs = std::filesystem;
 using tidemark::cli::Args;
@@ -498,18 +502,32 @@ TEST_CASE("a .tmt whose header miscounts its partitions fails every command", "[
                           Catch::Contains("p5.tmt gives 5 partitions"));
 }
 
-TEST_CASE("convert refuses a header comment a .tmt cannot hold, before creating the file",
+TEST_CASE("a CSV line over 1 MiB is refused when read, and when a .tmt's comment would make one",
           "[cli]") {
   TempDir dir;
+  // A comment longer than a .tmt holds cannot come from a CSV: its line is refused first.
   const std::string csv =
       dir.file("bc.csv", "# " + std::string(size_t(1) << 21, 'x') + "\nevent_time\n1\n");
-  const Result r = tidemark_cmd({"convert", csv, dir / "bc.tmt"});
+  for (const std::string& output : {dir / "bc.tmt", dir / "bc.csv.out"}) {
+    INFO(output);
+    const Result r = tidemark_cmd({"convert", csv, output});
+    CHECK(r.code == 2);
+    CHECK(r.err == "tidemark convert: " + csv +
+                       ":1: line longer than 1 MiB (1048576 bytes), the limit of a CSV line\n");
+    CHECK_FALSE(fs::exists(output));
+  }
+  // A .tmt holds a comment of 1 MiB, one that "# " makes too long for a CSV line.
+  tidemark::Trace t = tidemark::parse_csv_trace("event_time\n1\n", "t.csv");
+  t.header_comment = std::string(tidemark::kMaxBinaryCommentBytes, 'x');
+  const std::string tmt = dir / "c.tmt";
+  {
+    std::ofstream out(tmt, std::ios::binary);
+    tidemark::write_binary_trace(out, t);
+  }
+  const Result r = tidemark_cmd({"convert", tmt, dir / "c.csv"});
   CHECK(r.code == 2);
-  CHECK(line_count(r.err) == 1);
-  CHECK_THAT(r.err, Catch::Contains("header comment is 2097152 bytes; a binary trace holds at "
-                                    "most 1048576 bytes (1 MiB)"));
-  CHECK_FALSE(fs::exists(dir / "bc.tmt"));
-  CHECK(tidemark_cmd({"convert", csv, dir / "bc.csv.out"}).code == 0);  // CSV has no such limit
+  CHECK_THAT(r.err, Catch::Contains("header comment is 1048576 bytes; a CSV line holds at most "
+                                    "1048576 bytes (1 MiB)"));
 }
 
 TEST_CASE("inspect --partitions 0 is an error, as in replay and compare", "[cli]") {
@@ -548,4 +566,91 @@ TEST_CASE("replay puts the summary table on stderr when the summary JSON is on s
   REQUIRE(r.code == 0);
   CHECK(nlohmann::json::parse(r.out)["events"] == 2);
   CHECK_THAT(r.err, Catch::Contains("events/s"));
+}
+
+TEST_CASE("CSV errors escape bytes that are not UTF-8 and cut a long field", "[cli]") {
+  TempDir dir;
+  const std::string u = dir.file("u.csv",
+                                 "key,event_time\na,17\xff"
+                                 "5\n");
+  const Result r = tidemark_cmd({"replay", u, "--window", "tumbling:1s"});
+  CHECK(r.code == 2);
+  CHECK(line_count(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains(u + ":2:2: event_time: \"17\\xFF5\" is not a time"));
+  CHECK(r.err.find('\xff') == std::string::npos);
+  const std::string big =
+      dir.file("big.csv", "key,event_time\n\"" + std::string(500'000, 'q') + "\",1,2\n");
+  const Result cut = tidemark_cmd({"inspect", big});
+  CHECK(cut.code == 2);
+  CHECK(line_count(cut.err) == 1);
+  CHECK(cut.err.size() < 400);
+  CHECK_THAT(cut.err, Catch::Contains(big + ":2: expected 2 fields as in the header, got 3"));
+  const std::string field =
+      dir.file("f.csv", "key,kind,event_time\na," + std::string(500'000, 'q') + ",1\n");
+  const Result kind = tidemark_cmd({"replay", field, "-w", "tumbling:1s"});
+  CHECK(kind.code == 2);
+  CHECK(kind.err == "tidemark replay: " + field + ":2:2: kind: \"" + std::string(200, 'q') +
+                        "…\" (500000 bytes) is not E or W\n");
+}
+
+TEST_CASE("input without a line break stops at line 1, whatever its length", "[cli]") {
+  TempDir dir;
+  for (const Args& args :
+       {Args{"replay", "/dev/zero", "--window", "tumbling:1s"}, Args{"inspect", "/dev/zero"},
+        Args{"convert", "/dev/zero", dir / "z.tmt"}}) {
+    INFO(args[0]);
+    const Result r = tidemark_cmd(args);
+    CHECK(r.code == 2);
+    CHECK(r.err == "tidemark " + args[0] +
+                       ": /dev/zero:1: line longer than 1 MiB (1048576 bytes), the limit of a CSV "
+                       "line\n");
+  }
+}
+
+namespace {
+
+// Replays `text` through a named pipe (a FIFO) in `dir`, written by another thread.
+Result replay_from_pipe(const TempDir& dir, const std::string& text, Args options) {
+  const std::string fifo = dir / "pipe.csv";
+  fs::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+  options.insert(options.begin(), {"replay", fifo});
+  const Result r = tidemark_cmd(options);
+  writer.join();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("replay reads a CSV trace from a pipe; without --partitions, up to 2^20 records",
+          "[cli]") {
+  TempDir dir;
+  const std::string text =
+      "partition,key,event_time\n0,a,5\n2,b,3\n0,a,1400\n1,b,1100\n0,b,2600\n2,a,900\n";
+  const std::string file = dir.file("t.csv", text);
+  for (const Args& options :
+       {Args{"-w", "tumbling:1s", "--late-output", "-"},
+        Args{"-w", "session:300ms", "--clock", "stream-time", "--partitions", "4", "-o", "-"}}) {
+    Args from_file = options;
+    from_file.insert(from_file.begin(), {"replay", file});
+    const Result expected = tidemark_cmd(from_file);
+    REQUIRE(expected.code == 0);
+    const Result piped = replay_from_pipe(dir, text, options);
+    CHECK(piped.code == 0);
+    CHECK(piped.out == expected.out);
+    CHECK(line_count(piped.out) >= 3);
+  }
+  // One record more than is read ahead: the partition count must be given.
+  std::string many = "partition,event_time\n";
+  for (size_t i = 0; i <= tidemark::kCsvReadAheadRecords; ++i) many += "0,1\n";
+  const Result r = replay_from_pipe(dir, many, {"-w", "tumbling:1s", "-o", "/dev/null"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "tidemark replay: " + dir / "pipe.csv" +
+                     " is not a regular file and holds more than 1048576 records: pass "
+                     "--partitions, as the partition count (1 + the largest partition id) must "
+                     "be known before the first record and a pipe cannot be read twice\n");
+  const Result given = replay_from_pipe(dir, many, {"-w", "tumbling:1s", "--partitions", "1"});
+  CHECK(given.code == 0);
+  CHECK_THAT(given.out, Catch::Contains("1048577"));
 }

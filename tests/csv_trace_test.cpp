@@ -96,3 +96,27 @@ TEST_CASE("CSV traces: a missing file is an input error naming it", "[csv]") {
   CHECK_THROWS_WITH(read_csv_trace("/nonexistent/trace.csv"),
                     Catch::Contains("/nonexistent/trace.csv: cannot open"));
 }
+
+TEST_CASE("messages quote a field cut to 200 bytes, with its length, and escape what is not text",
+          "[csv]") {
+  CHECK(quoted_field("abc") == "\"abc\"");
+  CHECK(quoted_field(std::string(200, 'a')) == "\"" + std::string(200, 'a') + "\"");
+  CHECK(quoted_field(std::string(size_t(20) << 20, 'a')) ==
+        "\"" + std::string(200, 'a') + "…\" (20971520 bytes)");
+  // A cut keeps whole characters: é (2 bytes) would end at byte 201.
+  CHECK(quoted_field(std::string(199, 'a') + "\xC3\xA9") ==
+        "\"" + std::string(199, 'a') + "…\" (201 bytes)");
+  // Control bytes and bytes that are not UTF-8 (a lone 0xFF, a surrogate) as \xHH; é stays.
+  CHECK(quoted_field("17\xFF"
+                     "5") == "\"17\\xFF5\"");
+  CHECK(one_line("a\nb\xC3\xA9\xED\xA0\x80\x7F") == "a\\x0Ab\xC3\xA9\\xED\\xA0\\x80\\x7F");
+
+  const std::string long_time(100'000, '7');
+  CHECK_THROWS_WITH(test::csv("event_time\n" + long_time + "\n"),
+                    "test.csv:2:1: event_time: \"" + std::string(200, '7') +
+                        "…\" (100000 bytes) is not a time (epoch milliseconds or ISO-8601 such "
+                        "as 2026-11-21T10:00:00.250+09:00, between years 0000 and 9999)");
+  CHECK_THROWS_WITH(test::csv("key,event_time\na,17\xFF"
+                              "5\n"),
+                    Catch::Contains("test.csv:2:2: event_time: \"17\\xFF5\" is not a time"));
+}

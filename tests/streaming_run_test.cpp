@@ -1,4 +1,5 @@
-// A binary trace replayed chunk by chunk gives the same emissions as the whole trace in memory.
+// A binary or CSV trace replayed chunk by chunk gives the same emissions as the whole trace in
+// memory.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -13,7 +14,7 @@ using namespace tidemark;
 namespace {
 
 // 20k records over 3 partitions and 40 keys, 10% arriving up to 3 s late (several chunks).
-Trace disordered_trace() {
+std::string disordered_csv() {
   std::string csv = "partition,key,event_time,value\n";
   uint64_t x = 99;
   for (int i = 0; i < 20'000; ++i) {
@@ -22,7 +23,11 @@ Trace disordered_trace() {
     csv += std::to_string(i % 3) + ",k" + std::to_string((x >> 33) % 40) + "," +
            std::to_string(int64_t(i) * 10 - late) + "," + std::to_string((x >> 45) % 100) + "\n";
   }
-  return test::csv(csv);
+  return csv;
+}
+
+Trace disordered_trace() {
+  return test::csv(disordered_csv());
 }
 
 bool same(const Emission& a, const Emission& b) {
@@ -71,6 +76,63 @@ TEST_CASE("streaming replay of a binary trace equals the in-memory replay", "[bi
     CollectingSink sink;
     CHECK_THROWS_WITH(run(reader, config, sink, sink),
                       Catch::Contains("the header of ") && Catch::Contains("gives 3 partitions"));
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("streaming replay of a CSV trace equals the in-memory replay", "[csv][stream][runtime]") {
+  const std::string csv = disordered_csv();
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("tidemark-stream-" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path, std::ios::binary) << csv;
+  const Trace trace = parse_csv_trace(csv, path.string());
+  uint64_t late_seen = 0;
+  for (const char* window : {"tumbling:1s", "hopping:2s/500ms", "sliding:300ms", "session:200ms"}) {
+    for (const char* clock : {"watermark", "stream-time"}) {
+      for (const std::optional<uint32_t> partitions : {std::optional<uint32_t>{}, {3u}, {5u}}) {
+        for (const Schedule schedule : {Schedule::kArrival, Schedule::kEventTime}) {
+          INFO(window << " " << clock << " partitions " << partitions.value_or(0) << " schedule "
+                      << int(schedule));
+          RunConfig config;
+          config.window = WindowSpec::parse(window);
+          config.watermark = WatermarkSpec::bounded(Duration{500});
+          config.lateness = LatenessPolicy::parse("grace:1s");
+          config.clock = parse_clock_mode(clock);
+          config.partitions = partitions;
+          config.schedule = schedule;
+          CollectingSink memory, streamed;
+          const Metrics a = run(trace, config, memory, memory).metrics;
+          CsvTraceReader reader(path);
+          const Metrics b = run(reader, config, streamed, streamed).metrics;
+          CHECK(a.events == b.events);
+          CHECK(a.late == b.late);
+          CHECK(a.partitions == b.partitions);
+          CHECK(a.keys == b.keys);
+          late_seen += a.late;
+          CHECK(a.peak_state_bytes == b.peak_state_bytes);
+          REQUIRE(memory.emissions.size() == streamed.emissions.size());
+          size_t differ = 0;
+          for (size_t i = 0; i < memory.emissions.size(); ++i) {
+            differ += !same(memory.emissions[i], streamed.emissions[i]);
+          }
+          CHECK(differ == 0);
+          REQUIRE(memory.late.size() == streamed.late.size());
+          for (size_t i = 0; i < memory.late.size(); ++i) {
+            differ += memory.late[i].row != streamed.late[i].row;
+          }
+          CHECK(differ == 0);
+        }
+      }
+    }
+  }
+  CHECK(late_seen > 0);
+  SECTION("a record beyond --partitions stops the run at its line") {
+    RunConfig config;
+    config.partitions = 2;
+    CsvTraceReader reader(path);
+    CollectingSink sink;
+    CHECK_THROWS_WITH(run(reader, config, sink, sink),
+                      "--partitions 2: " + path.string() + " line 4 has partition 2");
   }
   std::filesystem::remove(path);
 }

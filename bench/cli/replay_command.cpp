@@ -7,6 +7,7 @@
 #include "distinct_files.hpp"
 #include "options.hpp"
 #include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/outputs.hpp"
 #include "tidemark/core/summary.hpp"
 #include "tidemark/windows/run.hpp"
@@ -46,16 +47,15 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
         {"trace", trace_path},
         {{"--output", output}, {"--late-output", late_output}, {"--summary", summary_path}});
     const RunConfig config = to_config(o);
-    // Binary traces stream through the run (memory grows with window state, not trace length);
-    // CSV traces are read whole.
+    // Traces stream through the run: memory grows with window state, not trace length.
     std::optional<BinaryTraceReader> reader;
-    std::optional<Trace> loaded;
+    std::optional<CsvTraceReader> csv_reader;
     if (is_binary_trace_path(trace_path)) {
       reader.emplace(trace_path);
     } else {
-      loaded.emplace(load_trace(trace_path));
+      csv_reader.emplace(trace_path);
     }
-    const KeyTable& keys = reader ? reader->header().keys : loaded->keys;
+    const KeyTable& keys = reader ? reader->header().keys : csv_reader->header().keys;
     // The summary is opened first, so that one that cannot be written fails before an hour's
     // results are.
     std::optional<Output> summary_out;
@@ -83,7 +83,7 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     const auto start = std::chrono::steady_clock::now();
     const RunResult r = named([&] {
       return reader ? run(*reader, config, results, late_sink)
-                    : run(*loaded, config, results, late_sink);
+                    : run(*csv_reader, config, results, late_sink);
     });
     const Timing timing{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     named([&] {

@@ -1,6 +1,11 @@
-// CSV trace parsing, epoch milliseconds and ISO-8601 times (rows/s).
+// CSV trace parsing, epoch milliseconds and ISO-8601 times (rows/s); the same text streamed from a
+// file, and the first pass over its partition column that a streamed replay makes.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/iso_time.hpp"
@@ -33,5 +38,45 @@ static void BM_Csv_ParseEpoch(benchmark::State& s) { parse(s, false); }
 static void BM_Csv_ParseIso(benchmark::State& s) { parse(s, true); }
 BENCHMARK(BM_Csv_ParseEpoch)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Csv_ParseIso)->Unit(benchmark::kMillisecond);
+
+// The epoch text of `parse` as a file in the temp directory (read from the page cache).
+struct CsvFile {
+  static constexpr size_t kRows = 200'000;
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("tidemark_bench_" + std::to_string(::getpid()) + ".csv");
+  size_t bytes;
+  CsvFile() {
+    const std::string text = make_csv(false, kRows);
+    std::ofstream(path, std::ios::binary) << text;
+    bytes = text.size();
+  }
+  ~CsvFile() { std::filesystem::remove(path); }
+};
+
+static void BM_Csv_StreamFile(benchmark::State& state) {
+  const CsvFile file;
+  for (auto _ : state) {
+    CsvTraceReader reader(file.path);
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+      benchmark::DoNotOptimize(chunk.data());
+    }
+  }
+  state.counters["rows/s"] =
+      benchmark::Counter(double(file.kRows), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(int64_t(state.iterations() * file.bytes));
+}
+
+static void BM_Csv_PartitionScan(benchmark::State& state) {
+  const CsvFile file;
+  for (auto _ : state) {
+    CsvTraceReader reader(file.path);
+    benchmark::DoNotOptimize(reader.partitions());
+  }
+  state.counters["rows/s"] =
+      benchmark::Counter(double(file.kRows), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(int64_t(state.iterations() * file.bytes));
+}
+BENCHMARK(BM_Csv_StreamFile)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Csv_PartitionScan)->Unit(benchmark::kMillisecond);
 
 }  // namespace tidemark::bench

@@ -1,14 +1,18 @@
 #include "tidemark/core/csv_trace.hpp"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <optional>
-
-#include <fmt/format.h>
+#include <vector>
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/iso_time.hpp"
@@ -106,61 +110,172 @@ std::string value_error(std::string_view s) {
   const auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
   if (ec == std::errc::result_out_of_range && p == number.data() + number.size()) {
     return fmt::format(
-        "value: \"{}\" is beyond the range of a double (magnitudes 4.9e-324 to 1.8e308, or 0)", s);
+        "value: {} is beyond the range of a double (magnitudes 4.9e-324 to 1.8e308, or 0)",
+        quoted_field(s));
   }
-  return fmt::format("value: \"{}\" is not a finite number", s);
+  return fmt::format("value: {} is not a finite number", quoted_field(s));
 }
 
-class Parser {
+// A partition field's id, as a record holds it (an empty field: partition 0); nullopt when the
+// field is not a non-negative integer below kMaxPartitions. Both the row parser and the partition
+// scan read partitions through it, so that they agree on every field.
+std::optional<PartitionId> partition_of(std::string_view s) {
+  if (s.empty()) return PartitionId(0);
+  const auto p = parse_number<uint64_t>(s);
+  if (!p || *p >= kMaxPartitions) return std::nullopt;
+  return PartitionId(*p);
+}
+
+// Why partition_of(s) found no id.
+std::string partition_error(std::string_view s) {
+  if (!parse_number<uint64_t>(s)) {
+    return fmt::format("partition: {} is not a non-negative integer", quoted_field(s));
+  }
+  // A number too large to be an id is short, but for leading zeros.
+  return fmt::format("partition: {} is too large (at most {})",
+                     s.size() <= kQuotedFieldBytes ? std::string(s) : quoted_field(s),
+                     kMaxPartitions - 1);
+}
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+std::string_view without_cr(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+[[noreturn]] void line_too_long(const std::string& source, uint64_t line_no) {
+  throw InputError(fmt::format("{}:{}: line longer than 1 MiB ({} bytes), the limit of a CSV line",
+                               source, line_no, kMaxCsvLineBytes));
+}
+
+// The lines of a text in memory (parse_csv_trace).
+class MemoryLines {
  public:
-  Parser(std::string_view text, std::string source) : text_(text) {
-    trace_.source = std::move(source);
-  }
+  MemoryLines(std::string_view text, const std::string& source) : text_(text), source_(source) {}
 
-  Trace run() {
-    read_header();
-    std::vector<std::string_view> fields;
-    std::vector<std::string> scratch;
-    trace_.events.reserve(text_.size() / 32);
-    while (next_line()) {
-      if (trim(line_).empty()) continue;
-      if (!split_line(line_, fields, scratch)) fail(0, "unbalanced double quotes");
-      if (fields.size() != columns_.size()) {
-        fail(0, fmt::format("expected {} fields as in the header, got {}", columns_.size(),
-                            fields.size()));
-      }
-      trace_.events.push_back(parse_row(fields));
-    }
-    return std::move(trace_);
-  }
-
- private:
-  bool next_line() {
+  // The next line, without its line break and a '\r' before it; false after the last. Throws
+  // InputError for a line longer than kMaxCsvLineBytes.
+  bool next(std::string_view& line) {
     if (pos_ >= text_.size()) return false;
     const char* begin = text_.data() + pos_;
     const void* nl = std::memchr(begin, '\n', text_.size() - pos_);
     const size_t len = nl ? size_t(static_cast<const char*>(nl) - begin) : text_.size() - pos_;
-    line_ = std::string_view(begin, len);
-    if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
-    pos_ += len + 1;
     ++line_no_;
+    if (len > kMaxCsvLineBytes) line_too_long(source_, line_no_);
+    line = without_cr({begin, len});
+    pos_ += len + 1;
     return true;
   }
+  // The next `n` bytes, or fewer at the end; skip() passes over them.
+  std::string_view peek(size_t n) const { return text_.substr(std::min(pos_, text_.size()), n); }
+  void skip(size_t n) { pos_ += n; }
+  // The number of the line next() returned last (1-based).
+  uint64_t line_no() const { return line_no_; }
 
-  // The message quotes the offending text, made one line.
-  [[noreturn]] void fail(size_t column, std::string_view what) const {
-    const std::string text = one_line(what);
-    if (column == 0) throw InputError(fmt::format("{}:{}: {}", trace_.source, line_no_, text));
-    throw InputError(fmt::format("{}:{}:{}: {}", trace_.source, line_no_, column, text));
+ private:
+  std::string_view text_;
+  const std::string& source_;
+  size_t pos_ = 0;
+  uint64_t line_no_ = 0;
+};
+
+// The lines of a file, read through a buffer of fixed size that holds the longest line allowed
+// plus one read: what is read never grows with the input, whatever it holds.
+class FileLines {
+ public:
+  // Bytes asked for per read: small enough that the text is still in the cache when parsed.
+  static constexpr size_t kReadBytes = size_t(256) << 10;
+  static constexpr size_t kCapacity = kMaxCsvLineBytes + kReadBytes;
+
+  // Reads `fd` from where it is; or, given `at`, with pread from that offset (leaving the file's
+  // position alone).
+  FileLines(int fd, const std::string& source, std::optional<uint64_t> at = std::nullopt)
+      : fd_(fd),
+        source_(source),
+        positional_(at.has_value()),
+        offset_(at.value_or(0)),
+        buf_(new char[kCapacity]) {}
+
+  // As MemoryLines::next.
+  bool next(std::string_view& line) {
+    while (true) {
+      const char* begin = buf_.get() + pos_;
+      const size_t held = end_ - pos_;
+      if (const void* nl = std::memchr(begin, '\n', held)) {
+        const size_t len = size_t(static_cast<const char*>(nl) - begin);
+        ++line_no_;
+        if (len > kMaxCsvLineBytes) line_too_long(source_, line_no_);
+        line = without_cr({begin, len});
+        pos_ += len + 1;
+        return true;
+      }
+      if (held > kMaxCsvLineBytes) line_too_long(source_, line_no_ + 1);
+      if (end_of_file_) {
+        if (held == 0) return false;
+        ++line_no_;
+        line = without_cr({begin, held});
+        pos_ = end_;
+        return true;
+      }
+      fill();
+    }
+  }
+  std::string_view peek(size_t n) {
+    while (end_ - pos_ < n && !end_of_file_) fill();
+    return {buf_.get() + pos_, std::min(n, end_ - pos_)};
+  }
+  void skip(size_t n) { pos_ += n; }
+  uint64_t line_no() const { return line_no_; }
+  // The file offset of the next line.
+  uint64_t offset() const { return offset_ - (end_ - pos_); }
+
+ private:
+  // Moves the bytes not yet returned to the front, then reads more after them.
+  void fill() {
+    if (pos_ > 0) {
+      std::memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
+    }
+    const size_t want = std::min(kReadBytes, kCapacity - end_);
+    ssize_t got;
+    do {
+      got = positional_ ? ::pread(fd_, buf_.get() + end_, want, off_t(offset_))
+                        : ::read(fd_, buf_.get() + end_, want);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) throw InputError(fmt::format("{}: read error: {}", source_, std::strerror(errno)));
+    end_of_file_ = got == 0;
+    end_ += size_t(got);
+    offset_ += uint64_t(got);
   }
 
+  int fd_;
+  const std::string& source_;
+  bool positional_;
+  uint64_t offset_;  // in the file, of the byte after the buffer's last
+  std::unique_ptr<char[]> buf_;
+  size_t pos_ = 0, end_ = 0;  // the bytes not yet returned
+  bool end_of_file_ = false;
+  uint64_t line_no_ = 0;
+};
+
+// The header and records of a CSV trace, from its lines (MemoryLines or FileLines): the one parser
+// behind parse_csv_trace and CsvTraceReader.
+template <class Lines>
+class Parser {
+ public:
+  // `trace` receives the columns, the header comment and the keys.
+  Parser(Lines& lines, Trace& trace) : lines_(lines), trace_(trace) {}
+
+  // Reads up to the header line, comment lines and a byte order mark included.
   void read_header() {
-    if (text_.size() >= 3 && std::memcmp(text_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    if (lines_.peek(kByteOrderMark.size()) == kByteOrderMark) lines_.skip(kByteOrderMark.size());
     while (true) {
-      if (!next_line()) {
+      if (!lines_.next(line_)) {
         // Not at a line: the file has none, or none but comments and blank lines.
         throw InputError(fmt::format("{}: {}", trace_.source,
-                                     line_no_ == 0
+                                     lines_.line_no() == 0
                                          ? "empty file: expected a header line such as "
                                            "\"partition,key,event_time,value\""
                                          : "no header line, only comments or blank lines"));
@@ -177,13 +292,13 @@ class Parser {
     for (size_t i = 0; i < names.size(); ++i) {
       const auto it = std::find(kFieldNames.begin(), kFieldNames.end(), names[i]);
       if (it == kFieldNames.end()) {
-        fail(i + 1, fmt::format("header: unknown column \"{}\" (known: partition, key, "
+        fail(i + 1, fmt::format("header: unknown column {} (known: partition, key, "
                                 "event_time, value, send_time, receive_time, true_time, kind)",
-                                names[i]));
+                                quoted_field(names[i])));
       }
       const Field f = Field(it - kFieldNames.begin());
       if (std::find(columns_.begin(), columns_.end(), f) != columns_.end()) {
-        fail(i + 1, fmt::format("header: column \"{}\" appears twice", names[i]));
+        fail(i + 1, fmt::format("header: column {} appears twice", quoted_field(names[i])));
       }
       columns_.push_back(f);
       trace_.columns |= kFieldColumn[size_t(f)];
@@ -194,30 +309,64 @@ class Parser {
     if (!(trace_.columns & kColKey)) trace_.keys.intern("");  // every event has key 0, ""
   }
 
+  // Appends the records of the next lines to `out` until it holds `limit` records or the lines
+  // end; false when they ended. Throws InputError at the first malformed line.
+  bool read_rows(std::vector<Event>& out, size_t limit) {
+    while (out.size() < limit) {
+      if (!lines_.next(line_)) return false;
+      if (trim(line_).empty()) continue;
+      if (!split_line(line_, fields_, scratch_)) fail(0, "unbalanced double quotes");
+      if (fields_.size() != columns_.size()) {
+        fail(0, fmt::format("expected {} fields as in the header, got {}", columns_.size(),
+                            fields_.size()));
+      }
+      out.push_back(parse_row(fields_));
+    }
+    return true;
+  }
+
+  // The index of the partition column, if there is one.
+  std::optional<size_t> partition_column() const {
+    const auto it = std::find(columns_.begin(), columns_.end(), Field::kPartition);
+    if (it == columns_.end()) return std::nullopt;
+    return size_t(it - columns_.begin());
+  }
+  // From now on a partition id of `n` or more is an error: a first pass found fewer.
+  void limit_partitions(PartitionId n) { partition_limit_ = n; }
+
+ private:
+  // The message quotes the offending text, made one line.
+  [[noreturn]] void fail(size_t column, std::string_view what) const {
+    const std::string text = one_line(what);
+    const uint64_t line = lines_.line_no();
+    if (column == 0) throw InputError(fmt::format("{}:{}: {}", trace_.source, line, text));
+    throw InputError(fmt::format("{}:{}:{}: {}", trace_.source, line, column, text));
+  }
+
   Timestamp time(std::string_view s, size_t column, Field f) const {
     if (auto t = parse_time_field(s)) return *t;
     if (s.empty()) fail(column, fmt::format("{}: empty", kFieldNames[size_t(f)]));
-    fail(column, fmt::format("{}: \"{}\" is not a time (epoch milliseconds or ISO-8601 such as "
+    fail(column, fmt::format("{}: {} is not a time (epoch milliseconds or ISO-8601 such as "
                              "2026-11-21T10:00:00.250+09:00, between years 0000 and 9999)",
-                             kFieldNames[size_t(f)], s));
+                             kFieldNames[size_t(f)], quoted_field(s)));
   }
 
   Event parse_row(const std::vector<std::string_view>& fields) {
     Event e;
-    e.row = line_no_;
+    e.row = lines_.line_no();
     for (size_t i = 0; i < fields.size(); ++i) {
       const std::string_view s = fields[i];
       const size_t column = i + 1;
       switch (const Field f = columns_[i]) {
         case Field::kPartition: {
-          if (s.empty()) break;
-          const auto p = parse_number<uint64_t>(s);
-          if (!p) fail(column, fmt::format("partition: \"{}\" is not a non-negative integer", s));
-          if (*p >= kMaxPartitions) {
-            fail(column, fmt::format("partition: {} is too large (at most {})", s,
-                                     kMaxPartitions - 1));
+          const std::optional<PartitionId> p = partition_of(s);
+          if (!p) fail(column, partition_error(s));
+          if (*p >= partition_limit_) {
+            fail(column, fmt::format("partition: {} is beyond the {} partitions a first pass "
+                                     "over the file found: the file changed while it was read",
+                                     *p, partition_limit_));
           }
-          e.partition = PartitionId(*p);
+          e.partition = *p;
           break;
         }
         case Field::kKey:
@@ -235,8 +384,11 @@ class Parser {
           break;
         }
         case Field::kKind:
-          if (s == "W") e.kind = RecordKind::kWatermark;
-          else if (!s.empty() && s != "E") fail(column, fmt::format("kind: \"{}\" is not E or W", s));
+          if (s == "W") {
+            e.kind = RecordKind::kWatermark;
+          } else if (!s.empty() && s != "E") {
+            fail(column, fmt::format("kind: {} is not E or W", quoted_field(s)));
+          }
           break;
         case Field::kEventTime: e.event_time = time(s, column, f); break;
         case Field::kSendTime: e.send_time = time(s, column, f); break;
@@ -247,12 +399,169 @@ class Parser {
     return e;
   }
 
-  std::string_view text_;
-  size_t pos_ = 0;
-  size_t line_no_ = 0;
+  Lines& lines_;
+  Trace& trace_;
   std::string_view line_;
   std::vector<Field> columns_;
-  Trace trace_;
+  std::vector<std::string_view> fields_;
+  std::vector<std::string> scratch_;
+  PartitionId partition_limit_ = kMaxPartitions;
+};
+
+// Field `i` of a line as split_line gives it; nullopt when the line has fewer fields or
+// unbalanced quotes. Where no double quote comes before the field's end, split_line would give
+// the fields up to it as a split at commas does: the rest of the line is not looked at.
+std::optional<std::string_view> field_at(std::string_view line, size_t i,
+                                         std::vector<std::string_view>& fields,
+                                         std::vector<std::string>& scratch) {
+  size_t start = 0, k = 0;
+  for (; k < i; ++k) {
+    const size_t comma = line.find(',', start);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  const size_t end = k == i ? line.find(',', start) : std::string_view::npos;
+  if (line.substr(0, end).find('"') != std::string_view::npos) {
+    if (!split_line(line, fields, scratch) || fields.size() <= i) return std::nullopt;
+    return fields[i];
+  }
+  if (k < i) return std::nullopt;
+  return trim(line.substr(start, end - start));
+}
+
+// 1 + the largest partition id on the lines of `fd` from `offset` on (0 for none), in column
+// `column`, read with its own buffer (pread: the file's position stays). It stops at the first
+// line whose partition it cannot read, since the row parser stops there too (or before) and says
+// why; it is not the one to tell.
+PartitionId scan_partitions(int fd, uint64_t offset, size_t column, const std::string& source) {
+  FileLines lines(fd, source, offset);
+  std::vector<std::string_view> fields;
+  std::vector<std::string> scratch;
+  PartitionId n = 0;
+  try {
+    std::string_view line;
+    while (lines.next(line)) {
+      if (trim(line).empty()) continue;
+      const std::optional<std::string_view> field = field_at(line, column, fields, scratch);
+      if (!field) break;
+      const std::optional<PartitionId> p = partition_of(*field);
+      if (!p) break;
+      n = std::max(n, *p + 1);
+    }
+  } catch (const InputError&) {  // a line too long, a read error: the row parser meets it too
+  }
+  return n;
+}
+
+[[noreturn]] void cannot_open(const std::filesystem::path& path, int error) {
+  throw InputError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(error)));
+}
+
+// An open file, closed at the end of its scope.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(const std::filesystem::path& path) {
+    std::error_code ec;
+    // open() takes a directory; reading it fails, less clearly.
+    if (std::filesystem::is_directory(path, ec)) cannot_open(path, EISDIR);
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) cannot_open(path, errno);
+  }
+  ~FileDescriptor() { ::close(fd_); }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+constexpr size_t kChunkRecords = 4096;
+
+// A CSV file read a chunk of records at a time (CsvTraceReader, read_csv_trace).
+class CsvFile {
+ public:
+  explicit CsvFile(const std::filesystem::path& path)
+      : fd_(path), lines_(fd_.get(), trace_.source), parser_(lines_, trace_) {
+    trace_.source = path.string();
+    struct stat st {};
+    regular_ = ::fstat(fd_.get(), &st) == 0 && S_ISREG(st.st_mode);
+    size_ = regular_ ? uint64_t(st.st_size) : 0;
+    if (lines_.peek(8) == "TIDEMARK") {  // the binary format's magic: read as CSV it is garbage
+      throw InputError(fmt::format(
+          "{}: a binary trace (it starts with TIDEMARK), read as CSV: binary traces are "
+          "recognised by the extension .tmt",
+          trace_.source));
+    }
+    parser_.read_header();
+    chunk_.reserve(kChunkRecords);
+  }
+
+  Trace& trace() { return trace_; }
+  const Trace& trace() const { return trace_; }
+  // The file's size, when it is a regular file (0 otherwise).
+  uint64_t size() const { return size_; }
+
+  std::span<const Event> next() {
+    started_ = true;
+    if (ahead_at_ < ahead_.size()) {
+      const size_t n = std::min(kChunkRecords, ahead_.size() - ahead_at_);
+      ahead_at_ += n;
+      return std::span<const Event>(ahead_).subspan(ahead_at_ - n, n);
+    }
+    if (!ahead_.empty()) {  // all handed out, the last of them before this call
+      ahead_ = {};
+      ahead_at_ = 0;
+    }
+    chunk_.clear();
+    parser_.read_rows(chunk_, kChunkRecords);
+    return chunk_;
+  }
+
+  // All the remaining records, appended to `out`.
+  void read_all(std::vector<Event>& out) {
+    started_ = true;
+    parser_.read_rows(out, SIZE_MAX);
+  }
+
+  std::optional<PartitionId> partitions() {
+    TIDEMARK_ASSERT(!started_);
+    const std::optional<size_t> column = parser_.partition_column();
+    if (!column) return PartitionId(1);
+    if (regular_) {
+      if (!scanned_) {
+        scanned_ = scan_partitions(fd_.get(), lines_.offset(), *column, trace_.source);
+        parser_.limit_partitions(*scanned_);
+      }
+      return scanned_;
+    }
+    // A pipe or a device: its records are parsed and held, as many as allowed, then one more
+    // is asked for.
+    if (ahead_.empty() && parser_.read_rows(ahead_, kCsvReadAheadRecords)) {
+      chunk_.clear();
+      if (parser_.read_rows(chunk_, 1)) return std::nullopt;
+    }
+    PartitionId n = 0;
+    for (const Event& e : ahead_) n = std::max(n, e.partition + 1);
+    return n;
+  }
+
+  size_t memory_bytes() const {
+    return FileLines::kCapacity + (chunk_.capacity() + ahead_.capacity()) * sizeof(Event);
+  }
+
+ private:
+  Trace trace_;  // first: the members below refer to it
+  FileDescriptor fd_;
+  FileLines lines_;
+  Parser<FileLines> parser_;
+  bool regular_ = false;
+  uint64_t size_ = 0;
+  bool started_ = false;
+  std::optional<PartitionId> scanned_;
+  std::vector<Event> chunk_;
+  std::vector<Event> ahead_;  // records of a pipe or device read ahead by partitions()
+  size_t ahead_at_ = 0;       // how many of them next() handed out
 };
 
 }  // namespace
@@ -266,30 +575,43 @@ std::optional<Timestamp> parse_time_field(std::string_view s) {
 }
 
 Trace parse_csv_trace(std::string_view text, std::string source) {
-  return Parser(text, std::move(source)).run();
+  Trace trace;
+  trace.source = std::move(source);
+  MemoryLines lines(text, trace.source);
+  Parser<MemoryLines> parser(lines, trace);
+  parser.read_header();
+  trace.events.reserve(text.size() / 32);
+  parser.read_rows(trace.events, SIZE_MAX);
+  return trace;
 }
 
 Trace read_csv_trace(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(EISDIR)));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::string text;
-  try {
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  } catch (const std::ios_base::failure&) {  // libstdc++'s filebuf throws on a read error
-    throw InputError(fmt::format("{}: read error: {}", path.string(), std::strerror(errno)));
-  }
-  if (in.bad()) throw InputError(fmt::format("{}: read error", path.string()));
-  if (text.starts_with("TIDEMARK")) {  // the binary format's magic: read as CSV it is garbage
-    throw InputError(fmt::format(
-        "{}: a binary trace (it starts with TIDEMARK), read as CSV: binary traces are recognised "
-        "by the extension .tmt",
-        path.string()));
-  }
-  return parse_csv_trace(text, path.string());
+  CsvFile file(path);
+  Trace& trace = file.trace();
+  trace.events.reserve(file.size() / 32);
+  file.read_all(trace.events);
+  return std::move(trace);
+}
+
+class CsvTraceReader::Impl : public CsvFile {
+ public:
+  using CsvFile::CsvFile;
+};
+
+CsvTraceReader::CsvTraceReader(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>(path)) {}
+CsvTraceReader::~CsvTraceReader() = default;
+const Trace& CsvTraceReader::header() const {
+  return impl_->trace();
+}
+std::span<const Event> CsvTraceReader::next() {
+  return impl_->next();
+}
+std::optional<PartitionId> CsvTraceReader::partitions() {
+  return impl_->partitions();
+}
+size_t CsvTraceReader::memory_bytes() const {
+  return impl_->memory_bytes();
 }
 
 }  // namespace tidemark

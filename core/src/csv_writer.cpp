@@ -6,6 +6,7 @@
 #include <iterator>
 #include <vector>
 
+#include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/iso_time.hpp"
 
@@ -68,6 +69,11 @@ CsvTraceWriter::CsvTraceWriter(std::ostream& out, const Trace& header, CsvTimeFo
       has_true_(header.has(kColTrueTime)),
       has_kind_(header.has(kColKind)) {
   const std::string_view comment = single_line_header_comment(header);
+  if (!comment.empty() && comment.size() + 2 > kMaxCsvLineBytes) {  // "# " before it
+    throw ConfigError(fmt::format(
+        "header comment is {} bytes; a CSV line holds at most {} bytes (1 MiB), \"# \" included",
+        comment.size(), kMaxCsvLineBytes));
+  }
 
   auto it = std::back_inserter(buf_);
   if (!comment.empty()) fmt::format_to(it, "# {}\n", comment);
@@ -101,6 +107,7 @@ void CsvTraceWriter::write(std::span<const Event> records) {
   fmt::memory_buffer& buf = buf_;
   auto it = std::back_inserter(buf);
   for (const Event& e : records) {
+    const size_t line_start = buf.size();
     bool first = true;
     auto sep = [&] {
       if (!first) buf.push_back(',');
@@ -136,6 +143,12 @@ void CsvTraceWriter::write(std::span<const Event> records) {
     if (has_kind_) {
       buf.push_back(',');
       buf.push_back(e.kind == RecordKind::kWatermark ? 'W' : 'E');
+    }
+    if (buf.size() - line_start > kMaxCsvLineBytes) {  // one the reader would refuse
+      throw ConfigError(fmt::format(
+          "row {} would make a CSV line of {} bytes, beyond the limit of a CSV line, 1 MiB ({} "
+          "bytes); keep the binary format",
+          e.row, buf.size() - line_start, kMaxCsvLineBytes));
     }
     buf.push_back('\n');
     if (buf.size() > (1u << 20)) {

@@ -8,35 +8,18 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "tidemark/core/utf8.hpp"
+
 namespace tidemark {
 
 namespace {
 
-// Where the first byte of `s` that does not begin a well-formed UTF-8 sequence is (overlong
-// forms, surrogates and code points beyond U+10FFFF are not well formed), if any.
+// Where the first byte of `s` that does not begin a well-formed UTF-8 sequence is, if any.
 std::optional<size_t> first_invalid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t more = c >= 0xC2 && c <= 0xDF   ? 1
-                        : c >= 0xE0 && c <= 0xEF ? 2
-                        : c >= 0xF0 && c <= 0xF4 ? 3
-                                                 : 0;
-    if (more == 0 || s.size() - i <= more) return i;
-    uint32_t cp = c & (0x7F >> (more + 1));
-    for (size_t k = 1; k <= more; ++k) {
-      const auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return i;
-      cp = cp << 6 | (d & 0x3F);
-    }
-    if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (more == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return i;
-    }
-    i += more + 1;
+    const size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return i;
+    i += n;
   }
   return std::nullopt;
 }

@@ -1,11 +1,13 @@
 #include "tidemark/windows/run.hpp"
 
+#include <fmt/format.h>
+
+#include <optional>
 #include <span>
 #include <variant>
 
-#include <fmt/format.h>
-
 #include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/driver.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/schedule.hpp"
@@ -38,11 +40,8 @@ AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
 
 namespace {
 
-// Checks columns against the config and resolves the partition count; `present` is 1 + the
-// largest partition id in the trace. Throws ConfigError; with the trace's `events` at hand, a
-// partition beyond --partitions is reported at its first record.
-PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& config,
-                    std::span<const Event> events = {}) {
+// Checks the trace's columns against the config. Throws ConfigError.
+void check_columns(const Trace& header, const RunConfig& config) {
   if (const std::string_view name = missing_column(config.timestamp, header.columns);
       !name.empty()) {
     throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
@@ -54,6 +53,21 @@ PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& c
         "--watermark punctuated needs W rows (a \"kind\" column), which {} does not have",
         header.source));
   }
+}
+
+// A record beyond --partitions, named by its row.
+[[noreturn]] void beyond_partitions(const Trace& header, const RunConfig& config, const Event& e) {
+  throw ConfigError(
+      fmt::format("--partitions {}: {} {} {} has partition {}", *config.partitions, header.source,
+                  is_binary_trace_path(header.source) ? "record" : "line", e.row, e.partition));
+}
+
+// Checks columns against the config and resolves the partition count; `present` is 1 + the
+// largest partition id in the trace. Throws ConfigError; with the trace's `events` at hand, a
+// partition beyond --partitions is reported at its first record.
+PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& config,
+                    std::span<const Event> events = {}) {
+  check_columns(header, config);
   if (!config.partitions) return std::max<PartitionId>(present, 1);
   if (*config.partitions == 0 || *config.partitions > kMaxPartitions) {
     throw ConfigError(fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions,
@@ -61,12 +75,7 @@ PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& c
   }
   if (present > *config.partitions) {
     for (const Event& e : events) {
-      if (e.partition >= *config.partitions) {
-        throw ConfigError(fmt::format("--partitions {}: {} {} {} has partition {}",
-                                      *config.partitions, header.source,
-                                      is_binary_trace_path(header.source) ? "record" : "line",
-                                      e.row, e.partition));
-      }
+      if (e.partition >= *config.partitions) beyond_partitions(header, config, e);
     }
     // Streamed: no record read yet, only the header's count, checked against the records at
     // the end of the stream.
@@ -120,24 +129,70 @@ RunResult run(const Trace& trace, const RunConfig& config, PartitionId partition
   return RunResult{m};
 }
 
-RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& results,
-              LateSink& late) {
-  if (config.schedule != Schedule::kArrival) {
-    Trace trace = reader.header();
-    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
-      trace.events.insert(trace.events.end(), chunk.begin(), chunk.end());
-    }
-    return run(trace, config, results, late);
+namespace {
+
+// The whole trace of a reader, for an order other than arrival.
+template <class Reader>
+Trace read_whole(Reader& reader) {
+  std::vector<Event> events;
+  for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+    events.insert(events.end(), chunk.begin(), chunk.end());
   }
+  Trace trace = reader.header();  // after the last record: a CSV's keys are all known by then
+  trace.events = std::move(events);
+  return trace;
+}
+
+// Runs a trace read chunk by chunk (BinaryTraceReader, CsvTraceReader) in arrival order.
+// `present` is 1 + the largest partition id, or nullopt when the trace cannot tell before its
+// records and --partitions gives the count: then each record is checked against it.
+template <class Reader>
+RunResult run_chunks(Reader& reader, std::optional<PartitionId> present, const RunConfig& config,
+                     ResultSink& results, LateSink& late) {
   const Trace& header = reader.header();
-  const PartitionId partitions = resolve(header, reader.partitions(), config);
+  const PartitionId partitions = resolve(header, present.value_or(0), config);
   Metrics m = drive(config, partitions, header.has(kColReceiveTime), results, late, [&](auto& driver) {
     for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+      if (!present) {
+        for (const Event& e : chunk) {
+          if (e.partition >= partitions) beyond_partitions(header, config, e);
+        }
+      }
       driver.process(chunk);
     }
   });
   m.keys = header.keys.size();
   return RunResult{m};
+}
+
+}  // namespace
+
+RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& results,
+              LateSink& late) {
+  if (config.schedule != Schedule::kArrival) {
+    const Trace trace = read_whole(reader);
+    return run(trace, config, results, late);
+  }
+  return run_chunks(reader, reader.partitions(), config, results, late);
+}
+
+RunResult run(CsvTraceReader& reader, const RunConfig& config, ResultSink& results,
+              LateSink& late) {
+  if (config.schedule != Schedule::kArrival) {
+    const Trace trace = read_whole(reader);
+    return run(trace, config, results, late);
+  }
+  if (config.partitions) return run_chunks(reader, std::nullopt, config, results, late);
+  check_columns(reader.header(), config);  // before a first pass over the file
+  const std::optional<PartitionId> present = reader.partitions();
+  if (!present) {
+    throw ConfigError(fmt::format(
+        "{} is not a regular file and holds more than {} records: pass --partitions, as the "
+        "partition count (1 + the largest partition id) must be known before the first record "
+        "and a pipe cannot be read twice",
+        reader.header().source, kCsvReadAheadRecords));
+  }
+  return run_chunks(reader, present, config, results, late);
 }
 
 }  // namespace tidemark

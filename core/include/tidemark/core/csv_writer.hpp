@@ -29,7 +29,8 @@ struct CsvTimeFormat {
 };
 
 // Writes the whole trace. Throws ConfigError when a key or the header comment holds a line break
-// (CSV cannot carry it), and WriteError when the stream fails.
+// (CSV cannot carry it) or would make a line longer than kMaxCsvLineBytes (the reader would refuse
+// it), and WriteError when the stream fails.
 void write_csv_trace(std::ostream& out, const Trace& trace, const CsvTimeFormat& format = {});
 
 // Writes a CSV trace a chunk of records at a time, for traces too long to hold: the same bytes as

@@ -27,9 +27,17 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// `text` fit for a one-line message: control bytes (a NUL, a line break) written as \xHH, so that
-// quoted input neither cuts the message short nor splits it.
+// `text` fit for a one-line message: control bytes (a NUL, a line break) and bytes that are not
+// well-formed UTF-8 written as \xHH, so that quoted input neither cuts the message short, splits
+// it nor puts raw bytes on a terminal.
 std::string one_line(std::string_view text);
+
+// Longest part of an input field that a message quotes.
+inline constexpr size_t kQuotedFieldBytes = 200;
+// An input field as a message quotes it: in double quotes and made one line; a field longer than
+// kQuotedFieldBytes is cut to its first whole characters within them, marked with "…" and its
+// length, as in "aaaa…" (20971520 bytes).
+std::string quoted_field(std::string_view field);
 
 // Internal invariant violated: a bug in tidemark, reported with file and line.
 [[noreturn]] void invariant_failed(const char* expr, const char* file, int line);

@@ -2,6 +2,7 @@
 // The runtime entry point: one trace, one configuration, results and late events to sinks.
 
 #include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/emission.hpp"
 #include "tidemark/core/metrics.hpp"
 #include "tidemark/core/run_config.hpp"
@@ -27,5 +28,10 @@ RunResult run(const Trace& trace, const RunConfig& config, PartitionId partition
 // trace. (`--schedule event-time` needs the whole trace and reads it into memory first.)
 RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& results,
               LateSink& late);
+// The same for a CSV trace read chunk by chunk. The partition count is --partitions when given (a
+// record beyond it stops the run at its line); otherwise CsvTraceReader::partitions() finds it
+// before the first record: a first pass over a regular file's partition column, or, for a pipe
+// or device, its records read ahead (an error beyond kCsvReadAheadRecords).
+RunResult run(CsvTraceReader& reader, const RunConfig& config, ResultSink& results, LateSink& late);
 
 }  // namespace tidemark

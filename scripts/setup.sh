@@ -3,7 +3,8 @@
 # test.sh; safe to run again.
 set -euo pipefail
 packages=(g++ cmake ninja-build libbenchmark-dev libhowardhinnant-date-dev catch2
-          libcli11-dev nlohmann-json3-dev libfmt-dev python3 tzdata)
+          libcli11-dev nlohmann-json3-dev libfmt-dev python3 tzdata
+          clang-14 libclang-rt-14-dev)  # clang's build, sanitizers and libFuzzer (test.sh, fuzz.sh)
 missing=()
 for p in "${packages[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through ctest: once in a Release build
-# (with a smoke run of each benchmark), once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# (with a smoke run of each benchmark), once under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and once built by clang 14 under both sanitizers, where each libFuzzer harness then runs for
+# TIDEMARK_FUZZ_SECONDS (default 30; 0 skips the fuzzing).
 set -euo pipefail
 case "${1:-}" in  # no arguments: --help prints the comment above
   "") ;;
@@ -21,3 +23,14 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTIDEMARK_SANITIZE=O
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE benchmark
+
+echo "== clang 14 build (ASan + UBSan, libFuzzer coverage), tests and fuzzing"
+# The build scripts/fuzz.sh makes: everything, plus the harnesses of tests/fuzz. Debug (-O0): it
+# compiles in less than half the CPU time of -O2, more than its tests and fuzzing lose by it.
+cmake -S . -B build-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug \
+  -DTIDEMARK_SANITIZE=ON -DTIDEMARK_FUZZ=ON >/dev/null
+cmake --build build-clang -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-clang --output-on-failure -j "$jobs" -LE benchmark
+fuzz_seconds=${TIDEMARK_FUZZ_SECONDS:-30}
+[ "$fuzz_seconds" = 0 ] || scripts/fuzz.sh "$fuzz_seconds"

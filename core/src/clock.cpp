@@ -150,7 +150,9 @@ Timestamp EventClock::on_event_general(PartitionId p, Timestamp t, Timestamp pro
 }
 
 Timestamp EventClock::on_punctuation(PartitionId p, Timestamp w, Timestamp proc) {
-  if (mode_ == ClockMode::kStreamTime) return current_;
+  // A W row moves no bounded watermark; and on_event's fast path for one partition keeps W_0 in
+  // current_ alone, so the inputs' minimum would take C back to -inf.
+  if (mode_ == ClockMode::kStreamTime || plain_bounded_) return current_;
   advance_idleness(p, proc);
   if (watermark_.kind == WatermarkSpec::Kind::kPunctuated) inputs_.update(p, w);
   current_ = inputs_.combined();

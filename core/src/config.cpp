@@ -72,8 +72,9 @@ WindowSpec WindowSpec::session(Duration gap) {
 
 WindowSpec WindowSpec::parse(std::string_view text) {
   const auto [kind, rest] = split_kind(text);
-  auto need = [&](std::string_view form) {
-    if (rest.empty()) {
+  // Captured by an init-capture: C++20 lambdas may capture structured bindings, clang 14 cannot.
+  auto need = [&text, params = rest](std::string_view form) {
+    if (params.empty()) {
       throw ConfigError(fmt::format("window: \"{}\" needs parameters: {}", text, form));
     }
   };

@@ -157,13 +157,15 @@ void generate_rounds(const WorkloadSpec& spec, size_t round_size, size_t chunk,
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   // Every field computed first, then the Event built where it lives, each field written once:
   // no zero-fill before, and no Event built aside and copied (that stalled on store forwarding).
+  // A braced Event pushed back compiles to just those stores with g++ and clang alike
+  // (emplace_back of the fields needs parenthesized aggregate init, which clang 14 lacks).
   // Device clocks turn true times into the readings event_time and send_time.
   const auto write = [&](const SentEvent& s, int64_t receive_time) {
     const int64_t event_time = clocks.reading(s.device, s.time);
     const int64_t send_time = clocks.reading(s.device, s.send);
-    events.emplace_back(Timestamp{event_time}, Timestamp{send_time}, Timestamp{receive_time},
-                        Timestamp{s.time}, s.value, ++rows, KeyId{s.device},
-                        distortions.partition_of(s.device));
+    events.push_back(Event{Timestamp{event_time}, Timestamp{send_time}, Timestamp{receive_time},
+                           Timestamp{s.time}, s.value, ++rows, KeyId{s.device},
+                           distortions.partition_of(s.device)});
     lo = std::min({lo, event_time, send_time});
     hi = std::max({hi, event_time, receive_time, send_time});
     // A backlog released at once (an outage's end) is handed on in pieces.

@@ -41,7 +41,9 @@ struct HugePageAllocator {
   void deallocate(T* p, size_t n) noexcept {
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePage) return std::allocator<T>{}.deallocate(p, n);
-    ::operator delete(p, rounded(bytes), std::align_val_t(kHugePage));
+    // Unsized: clang declares the sized aligned form only with -fsized-deallocation, and
+    // libstdc++'s sized form calls this one.
+    ::operator delete(p, std::align_val_t(kHugePage));
   }
 
   friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }

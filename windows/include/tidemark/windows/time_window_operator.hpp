@@ -278,8 +278,7 @@ class TimeWindowOperator {
   // fired_max_: newest window whose fire time is <= C; alive_min_: oldest window not closed.
   void set_clock(Timestamp c) {
     clock_ms_ = c.ms;
-    const slicing::ClockBounds b =
-        slicing::clock_bounds(c, {offset_, size_, advance_}, delays_);
+    const slicing::ClockBounds b = slicing::clock_bounds(c, {offset_, size_, advance_}, delays_);
     fired_max_ = b.fired_max;
     alive_min_ = b.alive_min;
     alive_slice_min_ = int64_t(std::clamp<slicing::Int128>(slicing::Int128(alive_min_) * a_,

@@ -141,8 +141,7 @@ class WindowRingOperator {
 
   void set_clock(Timestamp c) {
     clock_ = c;
-    const slicing::ClockBounds b =
-        slicing::clock_bounds(c, {offset_, size_, advance_}, delays_);
+    const slicing::ClockBounds b = slicing::clock_bounds(c, {offset_, size_, advance_}, delays_);
     fired_max_ = b.fired_max;
     alive_min_ = b.alive_min;
   }

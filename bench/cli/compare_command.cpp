@@ -296,6 +296,10 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       "Configurations run in parallel on up to this many threads (no more than there "
       "are tasks; the report says how many were started); the output is the same for any "
       "count. Default: the number of cores. Example: --threads 2");
+  std::string max_state;
+  add_max_state_option(app, max_state,
+                       " The runs held at once (oracles and configurations, up to --threads) "
+                       "share it equally.");
   app.add_option("--csv", csv_path,
                  "Also write every metric of every row as CSV. Example: --csv out.csv");
   app.add_option("--json", json_path,
@@ -320,7 +324,8 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     grid.watermarks = parse_list("--watermarks", watermarks, WatermarkSpec::parse);
     grid.timestamps = parse_list("--timestamps", timestamps, parse_timestamp_source);
     grid.clocks = parse_list("--clocks", clocks, parse_clock_mode);
-    const std::vector<RunConfig> configs = grid.configurations();
+    std::vector<RunConfig> configs = grid.configurations();
+    const uint64_t max_state_total = max_state_bytes(max_state);
 
     require_distinct_files({"trace", trace_path}, {{"--csv", csv_path}, {"--json", json_path}});
     const Trace trace = load_trace(trace_path, threads);
@@ -331,6 +336,15 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
                                       to_string(s), name, trace.source));
       }
     }
+    // At most `threads` runs (oracles and configurations) at once, each with an equal share.
+    std::vector<TimestampSource> oracles;
+    for (const RunConfig& c : configs) {
+      const TimestampSource s = oracle_time_source(trace, c.timestamp);
+      if (std::find(oracles.begin(), oracles.end(), s) == oracles.end()) oracles.push_back(s);
+    }
+    const StateLimit limit{max_state_total,
+                           uint32_t(std::min<size_t>(threads, configs.size() + oracles.size()))};
+    for (RunConfig& c : configs) c.max_state = limit;
     std::optional<Output> csv_out, json_out;
     if (!csv_path.empty()) csv_out.emplace(csv_path, out);
     if (!json_path.empty()) json_out.emplace(json_path, out);

@@ -13,6 +13,7 @@
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/state_budget.hpp"
 
 namespace tidemark::cli {
 
@@ -170,6 +171,20 @@ RunConfig to_config(const RunOptions& o) {
   c.lateness = LatenessPolicy::parse(o.lateness);
   c.end = parse_end_mode(o.end);
   return c;
+}
+
+void add_max_state_option(CLI::App& app, std::string& text, const std::string& note) {
+  app.add_option("--max-state", text,
+                 fmt::format("Most memory a run's window state (and per-partition clock state) "
+                             "may take: a run that would take more stops with exit 2, naming the "
+                             "window, the policy and what to change. Units B K M G T, powers of "
+                             "1024. Default: a quarter of physical memory ({}).{} Example: "
+                             "--max-state 512MiB",
+                             format_size(default_max_state()), note));
+}
+
+uint64_t max_state_bytes(const std::string& text) {
+  return text.empty() ? default_max_state() : parse_size(text, "--max-state");
 }
 
 Trace load_trace(const std::string& path, unsigned threads) {

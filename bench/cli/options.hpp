@@ -47,6 +47,12 @@ void add_run_options(CLI::App& app, RunOptions& o, bool with_policy = true);
 // Throws ConfigError naming the option and its value.
 RunConfig to_config(const RunOptions& o);
 
+// Registers --max-state (replay, compare; `note` ends its help) into `text`; max_state_bytes()
+// reads it: the default (default_max_state()) when empty, else parse_size(), which throws
+// ConfigError.
+void add_max_state_option(CLI::App& app, std::string& text, const std::string& note = "");
+uint64_t max_state_bytes(const std::string& text);
+
 // Reads a CSV trace, or a binary one (.tmt) whole, mapped where it can be and its records
 // checked on up to `threads` threads. Throws InputError.
 Trace load_trace(const std::string& path, unsigned threads = 1);

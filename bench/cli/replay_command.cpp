@@ -31,6 +31,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                  "Late events file (JSON Lines: row, partition, key, event_time, extracted_time, "
                  "clock, reason); they are always counted in the summary");
   app.add_option("--summary", summary_path, "Also write the summary as JSON to this file");
+  std::string max_state;
+  add_max_state_option(app, max_state);
   app.footer(
       "\nExamples:\n"
       "  tidemark replay data/demo.csv --window tumbling:10s\n"
@@ -46,7 +48,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     require_distinct_files(
         {"trace", trace_path},
         {{"--output", output}, {"--late-output", late_output}, {"--summary", summary_path}});
-    const RunConfig config = to_config(o);
+    RunConfig config = to_config(o);
+    config.max_state.bytes = max_state_bytes(max_state);
     // Traces stream through the run: memory grows with window state, not trace length.
     std::optional<BinaryTraceReader> reader;
     std::optional<CsvTraceReader> csv_reader;

@@ -25,6 +25,27 @@ MinOfInputs::MinOfInputs(PartitionId partitions)
   } while (count > 1);
 }
 
+size_t MinOfInputs::bytes() const {
+  size_t groups = 0;
+  for (const auto& level : levels_) groups += level.capacity();
+  return groups * sizeof(Group) + levels_.size() * sizeof(levels_[0]) +
+         parked_.capacity() * sizeof(Timestamp) + idle_.capacity() * sizeof(uint8_t);
+}
+
+size_t MinOfInputs::bytes_for(PartitionId partitions) {
+  // The levels the constructor builds: (count + 7) / 8 groups for level 0, then one level per
+  // division by 8 until one entry is left.
+  size_t count = partitions;
+  size_t groups = (count + 7) / 8, levels = 1;
+  do {
+    count = (count + 7) / 8;
+    groups += (count + 7) / 8;
+    ++levels;
+  } while (count > 1);
+  return groups * sizeof(Group) + levels * sizeof(std::vector<Group>) +
+         size_t(partitions) * (sizeof(Timestamp) + sizeof(uint8_t));
+}
+
 std::optional<Timestamp> MinOfInputs::climb(PartitionId p) {
   size_t i = p;
   for (size_t l = 0; l + 1 < levels_.size(); ++l, i /= 8) {
@@ -83,6 +104,17 @@ IdlenessTracker::IdlenessTracker(PartitionId partitions, Duration timeout)
       next_(partitions, kNone),
       linked_(partitions, false) {}
 
+size_t IdlenessTracker::bytes() const {
+  return last_.capacity() * sizeof(Timestamp) +
+         (prev_.capacity() + next_.capacity()) * sizeof(PartitionId) +
+         (linked_.capacity() + 63) / 64 * sizeof(uint64_t);
+}
+
+size_t IdlenessTracker::bytes_for(PartitionId partitions) {
+  const size_t p = partitions;
+  return p * (sizeof(Timestamp) + 2 * sizeof(PartitionId)) + (p + 63) / 64 * sizeof(uint64_t);
+}
+
 void IdlenessTracker::unlink(PartitionId p) {
   (prev_[p] == kNone ? head_ : next_[prev_[p]]) = next_[p];
   (next_[p] == kNone ? tail_ : prev_[next_[p]]) = prev_[p];
@@ -127,6 +159,18 @@ EventClock::EventClock(const RunConfig& config, PartitionId partitions)
   plain_bounded_ = mode_ == ClockMode::kWatermark && !idleness_ &&
                    watermark_.kind == WatermarkSpec::Kind::kBounded;
   single_partition_ = partitions == 1;
+}
+
+size_t EventClock::bytes() const {
+  return inputs_.bytes() + max_seen_.capacity() * sizeof(Timestamp) +
+         (idleness_ ? idleness_->bytes() : 0);
+}
+
+size_t EventClock::bytes_for(const RunConfig& config, PartitionId partitions) {
+  const bool watermark = config.clock == ClockMode::kWatermark;
+  return MinOfInputs::bytes_for(watermark ? partitions : 0) +
+         size_t(partitions) * sizeof(Timestamp) +
+         (config.idle_timeout && watermark ? IdlenessTracker::bytes_for(partitions) : 0);
 }
 
 void EventClock::advance_idleness(PartitionId p, Timestamp proc) {

@@ -46,7 +46,9 @@ void SlidingOperator::leave_exact() {
   for (size_t key = 0; key < keys_.size(); ++key) {
     const KeyState& k = keys_[key];
     std::vector<Aggregate>& aggs = aggs_[key];
+    const size_t before = aggs.capacity();
     aggs.assign(k.starts.size(), identity());
+    agg_capacity_ += aggs.capacity() - before;
     for (size_t i = k.head; i < k.starts.size(); ++i) {
       aggs[i] = aggregate(k, window_at(k.starts[i]));
     }
@@ -71,7 +73,7 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
       --dead_slots_;
     } else {
       k.starts.insert(pool_, i, start);
-      if (!exact_) aggs_[key].insert(aggs_[key].begin() + ptrdiff_t(i), aggregate(k, w));
+      if (!exact_) insert_agg(key, i, aggregate(k, w));
     }
     ++window_count_;
     if (!fired) {

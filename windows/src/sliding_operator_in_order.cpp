@@ -150,7 +150,8 @@ void SlidingOperator::leave_log() {
     if (!exact_) aggs_[key].clear();
     for (const Timestamp s : starts_) {
       k.starts.push_back(pool_, s);
-      if (!exact_) aggs_[key].push_back(aggregate(k, window_at(s)));  // see emit_from_log()
+      // See emit_from_log().
+      if (!exact_) insert_agg(KeyId(key), aggs_[key].size(), aggregate(k, window_at(s)));
       const Timestamp end{s.ms + d + 1};
       if (policy_.fire_time(end) > fired_clock_) {
         fires_.add(policy_.fire_time(end), end, KeyId(key), s);

@@ -13,6 +13,7 @@
 #include "tidemark/core/metrics.hpp"
 #include "tidemark/core/record_prefetch.hpp"
 #include "tidemark/core/run_config.hpp"
+#include "tidemark/core/state_budget.hpp"
 #include "tidemark/core/timestamp_extractor.hpp"
 #include "tidemark/core/window_operator.hpp"
 
@@ -25,12 +26,14 @@ class Driver {
   Driver(const RunConfig& config, PartitionId partitions, bool has_receive_time, Op& op,
          ResultSink& results, LateSink& late)
       : config_(config),
-        clock_(config, partitions),
+        clock_(StateBudget::admit_clock(config, partitions), partitions),
         op_(op),
         emitter_(results),
         late_(late),
-        has_receive_time_(has_receive_time) {
+        has_receive_time_(has_receive_time),
+        budget_(config, partitions) {
     metrics_.partitions = partitions;
+    if constexpr (BudgetedOperator<Op>) op_.set_state_budget(&budget_);
   }
 
   void process(const Event& e) {
@@ -148,10 +151,10 @@ class Driver {
       // Peaks only move when the sizes do; a fast-path add changes neither.
       if (op_.revision() != sampled_revision_) {
         sampled_revision_ = op_.revision();
-        sample_sizes();
+        sample_sizes(c);
       }
     } else {
-      sample_sizes();
+      sample_sizes(c);
     }
     // Lag = processing time - clock after each event. Both change far less often than events
     // arrive, so events are counted and the lag is accounted once per change.
@@ -164,9 +167,24 @@ class Driver {
     ++lag_pending_;
   }
 
-  [[gnu::always_inline]] void sample_sizes() {
+  // State grows in add() (firing mostly frees it), so checking --max-state here, where the size
+  // is read anyway, catches growth one event late at most; operators check steps that allocate
+  // much at once before they take them (set_state_budget).
+  [[gnu::always_inline]] void sample_sizes(Timestamp c) {
     metrics_.peak_open_windows = std::max<uint64_t>(metrics_.peak_open_windows, op_.open_windows());
-    metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, op_.state_bytes());
+    const uint64_t bytes = op_.state_bytes();
+    if constexpr (AllocationReportingOperator<Op>) {
+      // allocated_bytes() costs ~50 instructions, more than the estimate, which is read after
+      // every event: it is read once the estimate has grown by 1/64 (or 64 KiB) since, and every
+      // 1024 events besides (blocks freed may be allocated anew in other sizes).
+      if (bytes >= recheck_at_ || (metrics_.events & 1023) == 0) {
+        budget_.check(op_.allocated_bytes(), c);
+        recheck_at_ = bytes + std::max<uint64_t>(bytes / 64, uint64_t(64) << 10);
+      }
+    } else {
+      budget_.check(bytes, c);
+    }
+    metrics_.peak_state_bytes = std::max<uint64_t>(metrics_.peak_state_bytes, bytes);
   }
 
   void flush_lag() {
@@ -194,6 +212,8 @@ class Driver {
   Timestamp lag_clock_ = Timestamp::min(), lag_proc_ = Timestamp::min();
   uint64_t lag_pending_ = 0;
   uint64_t sampled_revision_ = ~uint64_t{0};  // op_.revision() at the last size sample
+  uint64_t recheck_at_ = 0;  // the estimate at which to read allocated_bytes() again
+  StateBudget budget_;       // last: the hot members above keep their short offsets
 };
 
 }  // namespace tidemark

@@ -1,6 +1,8 @@
 #pragma once
 // Everything one run needs besides the trace; each field has a CLI option of the same name.
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +40,15 @@ std::string_view to_string(ClockMode m);
 std::string_view to_string(Schedule s);
 std::string_view to_string(EndMode e);
 
+// --max-state: the most bytes of state (window state and the clock's per-partition state) a run
+// may hold. `compare` shares one limit among the runs it holds at once: each gets per_run().
+struct StateLimit {
+  static constexpr uint64_t kUnlimited = std::numeric_limits<uint64_t>::max();
+  uint64_t bytes = kUnlimited;
+  uint32_t shared_by = 1;
+  uint64_t per_run() const { return bytes / shared_by; }
+};
+
 struct RunConfig {
   WindowSpec window = WindowSpec::tumbling(Duration{60'000});
   TimestampSource timestamp = TimestampSource::kEvent;
@@ -48,6 +59,7 @@ struct RunConfig {
   Schedule schedule = Schedule::kArrival;
   LatenessPolicy lateness = LatenessPolicy::drop();
   EndMode end = EndMode::kFlush;
+  StateLimit max_state;
 };
 
 }  // namespace tidemark

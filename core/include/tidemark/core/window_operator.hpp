@@ -23,12 +23,29 @@ namespace tidemark {
 //                          few events ahead so the key's state is in cache when it arrives.
 //  prefetch_deep(key) (optional): the same hint, given half as far ahead, for state the key's
 //                          record points to (the record was fetched by prefetch(key) by then).
+//  allocated_bytes() (optional): the memory the state holds, where state_bytes() (the reported
+//                          estimate) counts less than is allocated; --max-state checks this one.
+//  set_state_budget(b) (optional): the run's StateBudget, for operators with steps that allocate
+//                          much at once: they check b->allows() before such a step and call
+//                          b->exceeded() rather than take it (b outlives every call but the
+//                          destructor).
 template <class Op>
 concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t, double v) {
   { op.fire(t, em) };
   { op.add(k, t, v, t, em) } -> std::same_as<bool>;
   { cop.open_windows() } -> std::convertible_to<size_t>;
   { cop.state_bytes() } -> std::convertible_to<size_t>;
+};
+
+template <class Op>
+concept AllocationReportingOperator = requires(const Op cop) {
+  { cop.allocated_bytes() } -> std::convertible_to<size_t>;
+};
+
+class StateBudget;
+template <class Op>
+concept BudgetedOperator = requires(Op op, const StateBudget* b) {
+  {op.set_state_budget(b)};
 };
 
 template <class Op>

@@ -3,11 +3,14 @@
 // (key, window) and a timer heap. Slower than TimeWindowOperator's slices, but it covers every
 // input: TimeWindowOperator hands its state over to this one when its fast path does not apply.
 
+#include <fmt/format.h>
+
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/lateness.hpp"
+#include "tidemark/core/state_budget.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/keyed_state.hpp"
 #include "tidemark/windows/timer_queue.hpp"
@@ -43,11 +46,14 @@ class GenericTimeWindowOperator {
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
     assigner_.assign(t, windows_);
     bool accepted = false;
+    uint32_t created = 0;
     for (const Window& w : windows_) {
       const Decision d = decide(w, clock, policy_);
       if (d == Decision::kReject) continue;
       accepted = true;
       auto [it, inserted] = slots_->try_emplace(WindowKey{key, w.start});
+      // An event may open up to 10^6 windows (~110 MB): the budget is checked on the way.
+      if (inserted && ++created % kWindowsPerCheck == 0) check_budget(clock);
       Slot& slot = it->second;
       slot.agg = combine(slot.agg, lift(v));
       if (d == Decision::kAccept) {
@@ -79,8 +85,22 @@ class GenericTimeWindowOperator {
     return slots_->size() * kNodeBytes<WindowKey, Slot> +
            (fires_.size() + purges_.size()) * sizeof(Timer);
   }
+  void set_state_budget(const StateBudget* budget) { budget_ = budget; }
+  // What `windows` open windows take here: for an operator about to hand its state over.
+  static size_t bytes_for(size_t windows) {
+    return windows * (kNodeBytes<WindowKey, Slot> + sizeof(Timer));
+  }
 
  private:
+  static constexpr uint32_t kWindowsPerCheck = 4096;
+
+  void check_budget(Timestamp clock) const {
+    if (budget_ && !budget_->allows(state_bytes())) {
+      budget_->exceeded(state_bytes(), clock,
+                        fmt::format("each event falls in up to {} windows", windows_.size()));
+    }
+  }
+
   struct Slot {
     Aggregate agg;
     bool fired = false;
@@ -91,6 +111,7 @@ class GenericTimeWindowOperator {
   PooledMap<WindowKey, Slot, WindowKeyHash> slots_;
   TimerQueue fires_, purges_;
   std::vector<Window> windows_;  // reused per event
+  const StateBudget* budget_ = nullptr;
 };
 
 }  // namespace tidemark

@@ -79,6 +79,13 @@ class SlidingOperator {
            (point_count_ + dead_points_) * sizeof(Point) +
            (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
   }
+  // The memory behind it: the pool's blocks (arrays round up to powers of two, and freed blocks
+  // wait for reuse), the eager aggregates' capacity, and the calendars and log as allocated.
+  size_t allocated_bytes() const {
+    return keys_.size() * sizeof(KeyState) + aggs_.size() * sizeof(std::vector<Aggregate>) +
+           agg_capacity_ * sizeof(Aggregate) + pool_.bytes() + log_.bytes() + fires_.bytes() +
+           purges_.bytes();
+  }
   // Whether aggregates are still computed lazily (all values so far were exact integers).
   bool lazy_aggregates() const { return exact_; }
   // Whether the pending windows are still found from the in-order log (see above).
@@ -155,6 +162,13 @@ class SlidingOperator {
   static size_t find(const KeyState& k, Timestamp start);
   void erase(KeyId key, KeyState& k, size_t i, Timestamp clock);
   void leave_exact();  // computes every open window's aggregate and keeps them from then on
+  // Inserts into aggs_[key] and counts any growth of its capacity.
+  void insert_agg(KeyId key, size_t i, const Aggregate& a) {
+    std::vector<Aggregate>& aggs = aggs_[key];
+    const size_t before = aggs.capacity();
+    aggs.insert(aggs.begin() + ptrdiff_t(i), a);
+    agg_capacity_ += aggs.capacity() - before;
+  }
   // The in-order log (from_log_): an event's add, the firing of the due ends, and the handover
   // of the pending windows to the per-key lists and the calendar.
   bool in_log_order(Timestamp t, Timestamp clock) const {
@@ -179,6 +193,7 @@ class SlidingOperator {
   BlockPool pool_;              // holds the arrays of keys_
   std::vector<KeyState> keys_;  // indexed by KeyId (dense), grown on first use
   std::vector<std::vector<Aggregate>> aggs_;  // eager mode: per key, beside KeyState::starts
+  size_t agg_capacity_ = 0;                   // the capacities of aggs_[key], summed
   size_t point_count_ = 0, window_count_ = 0;
   size_t dead_points_ = 0, dead_slots_ = 0;  // trimmed / purged but not yet erased (still memory)
   bool exact_ = true;

@@ -27,6 +27,8 @@
 // and window, in rings; it hands over to GenericTimeWindowOperator beyond its own bounds) and
 // delegates.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -42,6 +44,7 @@
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/huge_page_allocator.hpp"
 #include "tidemark/core/lateness.hpp"
+#include "tidemark/core/state_budget.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/assigners.hpp"
 #include "tidemark/windows/dense_table.hpp"
@@ -151,6 +154,10 @@ class TimeWindowOperator {
     return add_slow(key, t, v, clock, em);
   }
 
+  void set_state_budget(const StateBudget* budget) {
+    budget_ = budget;
+    if (fallback_) fallback_->set_state_budget(budget);
+  }
   size_t open_windows() const { return fallback_ ? fallback_->open_windows() : open_; }
   size_t state_bytes() const {
     if (fallback_) return fallback_->state_bytes();
@@ -778,13 +785,15 @@ class TimeWindowOperator {
     const bool current = !columns_.empty() && j == columns_.hi();
     const size_t keys = std::max(columns_.keys(), std::bit_ceil(size_t(key) + 1));
     const int64_t span = columns_.empty() ? 1 : j - columns_.lo() + 1;
-    const bool fits =
-        tag != kUntagged && (columns_.empty() || j >= columns_.hi()) && m_acc > fired_max_ &&
-        keys <= kColumnMaxKeys && span <= kColumnMaxSpan &&
-        size_t(span) * keys * kColumnBytesPerKey <= kColumnMaxBytes &&
-        buckets_.fits(m_acc, m_hi, slicing::kMaxWindowSpan) &&
-        !(current && key < key_count_ && newest_[key].tag == tag &&
-          newest_[key].count == kMaxCachedCount);
+    const size_t column_bytes = size_t(span) * keys * kColumnBytesPerKey;
+    const bool fits = tag != kUntagged && (columns_.empty() || j >= columns_.hi()) &&
+                      m_acc > fired_max_ && keys <= kColumnMaxKeys && span <= kColumnMaxSpan &&
+                      column_bytes <= kColumnMaxBytes &&
+                      (!budget_ || column_bytes <= columns_.bytes() ||
+                       budget_->allows(state_bytes() + column_bytes - columns_.bytes())) &&
+                      buckets_.fits(m_acc, m_hi, slicing::kMaxWindowSpan) &&
+                      !(current && key < key_count_ && newest_[key].tag == tag &&
+                        newest_[key].count == kMaxCachedCount);
     if (!fits) {
       to_rings();
       return -1;
@@ -924,7 +933,14 @@ class TimeWindowOperator {
   // handles the rest of the run, handing over to the general operator in turn past its bounds.
   Fallback& to_fallback() {
     if (dense_) to_rings();
+    // Each open window becomes an aggregate of its own (a slice held for n windows, n of them).
+    const size_t ring_bytes = open_ * sizeof(Aggregate);
+    if (budget_ && !budget_->allows(ring_bytes)) {
+      budget_->exceeded(ring_bytes, Timestamp{clock_ms_},
+                        fmt::format("{} open windows, one aggregate each", open_));
+    }
     fallback_ = std::make_unique<Fallback>(assigner_, policy_, Timestamp{clock_ms_});
+    fallback_->set_state_budget(budget_);
     for (size_t k = 0; k < keys_.size(); ++k) {
       flush(KeyId(k));
       KeyState& ks = keys_[k];
@@ -986,6 +1002,7 @@ class TimeWindowOperator {
   int64_t column_slice_ = slicing::kNone;    // the slice of the column newest_ is, if dense_
 
   std::unique_ptr<Fallback> fallback_;
+  const StateBudget* budget_ = nullptr;
 };
 
 }  // namespace tidemark

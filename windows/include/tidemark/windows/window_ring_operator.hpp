@@ -13,6 +13,8 @@
 // spanning more than kMaxKeyWindows indexes, all of them more than kMaxWindowSpan) it hands its
 // state once to GenericTimeWindowOperator and delegates to it for the rest of the run.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <memory>
@@ -43,6 +45,11 @@ class WindowRingOperator {
         delays_(slicing::delays_of(policy)) {
     if (size_ >= slicing::kDurationLimit) generic_ = std::make_unique<Generic>(assigner_, policy_);
     set_clock(clock);
+  }
+
+  void set_state_budget(const StateBudget* budget) {
+    budget_ = budget;
+    if (generic_) generic_->set_state_budget(budget);
   }
 
   void fire(Timestamp clock, Emitter& em) {
@@ -160,7 +167,9 @@ class WindowRingOperator {
     if (hi - lo >= kMaxKeyWindows || !buckets_.fits(lo, hi, slicing::kMaxWindowSpan)) return false;
     const size_t need = size_t(hi - lo + 1);
     if (need > r.slots.size()) {
-      std::vector<Aggregate> bigger(std::bit_ceil(std::max<size_t>(need, 4)));
+      const size_t slots = std::bit_ceil(std::max<size_t>(need, 4));
+      check_budget(state_bytes() + (slots - r.slots.size()) * sizeof(Aggregate));
+      std::vector<Aggregate> bigger(slots);
       for (int64_t m = r.lo; m <= r.hi; ++m) {
         bigger[size_t(uint64_t(m) & (bigger.size() - 1))] = slot(r, m);
       }
@@ -177,9 +186,23 @@ class WindowRingOperator {
     return true;
   }
 
-  // Hands every open window to the general operator, which handles the rest of the run.
+  // An event falls in ceil(SIZE / ADVANCE) windows, each with an aggregate of its own here.
+  void check_budget(size_t bytes) const {
+    if (budget_ && !budget_->allows(bytes)) {
+      budget_->exceeded(
+          bytes, clock_,
+          fmt::format("each event falls in {} windows", (size_ + advance_ - 1) / advance_));
+    }
+  }
+
+  // Hands every open window to the general operator, which handles the rest of the run; its
+  // hash map takes ~3.5 times the memory, which the budget must allow first.
   Generic& to_generic() {
+    if (budget_ && !budget_->allows(Generic::bytes_for(open_))) {
+      budget_->exceeded(Generic::bytes_for(open_), clock_, fmt::format("{} open windows", open_));
+    }
     generic_ = std::make_unique<Generic>(assigner_, policy_);
+    generic_->set_state_budget(budget_);
     const int64_t live = buckets_.empty() ? slicing::kIndexLimit : buckets_.first();
     for (size_t k = 0; k < keys_.size(); ++k) {
       KeyRing& r = keys_[k];
@@ -207,6 +230,7 @@ class WindowRingOperator {
   size_t ring_bytes_ = 0;
   uint64_t open_ = 0;
   std::unique_ptr<Generic> generic_;
+  const StateBudget* budget_ = nullptr;
 };
 
 }  // namespace tidemark

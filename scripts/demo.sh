@@ -31,7 +31,7 @@ plots=$("$python" scripts/plot.py "$out/sweep" -o "$out")
 echo
 echo "complete = share of (event, true window) contributions in the window's final result;"
 echo "exact = share of true windows whose last result equals the oracle; latencies are processing"
-echo "time from the window's end (README, 'Comparing late-event policies', defines every column)."
+echo "time from the window's end (docs/metrics.md defines every column)."
 echo "Every metric as CSV/JSON: $out/compare.csv, $out/compare.json"
 echo "Plot (completeness vs emission latency per policy):"
 echo "$plots" | grep tradeoff

@@ -38,7 +38,7 @@ auto parse_list(std::string_view option, const std::string& text, Parse parse) {
 using Value = std::variant<std::string, uint64_t, double>;
 using Fields = std::vector<std::pair<std::string_view, Value>>;
 
-// Every reported figure of one row, named as in the README's metrics table; CSV and JSON both come from it.
+// Every reported figure of one row, named as in docs/metrics.md; CSV and JSON both come from it.
 Fields row_fields(const ConfigurationResult& r) {
   const Evaluation& ev = r.evaluation;
   const Metrics& m = r.metrics;

@@ -2,7 +2,7 @@
 // How good one run's answer was, measured against the oracle (the complete answer): completeness,
 // exact windows, first-emission error, emission latency, churn. Pure functions of a run's
 // emissions and metrics, the oracle's emissions and the trace; the definitions are in
-// README's "Comparing late-event policies" and each function's comment names the one it implements.
+// docs/metrics.md and each function's comment names the one it implements.
 
 #include <cstdint>
 #include <span>

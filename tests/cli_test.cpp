@@ -1,23 +1,24 @@
 // The tidemark command, run in-process: exit codes, one-line errors, outputs.
-#include <catch2/catch.hpp>
+#include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-#include <sys/stat.h>
-
 #include "commands.hpp"
+#include "support/temp_dir.hpp"
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_trace.hpp"
 
 namespace fs = std::filesystem;
 using tidemark::cli::Args;
+using tidemark::test::TempDir;
 
 namespace {
 
@@ -31,26 +32,6 @@ Result tidemark_cmd(const Args& args) {
   const int code = tidemark::cli::main(args, out, err);
   return {code, out.str(), err.str()};
 }
-
-// A scratch directory for one test case, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("tidemark-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter()++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name, const std::string& content) const {
-    std::ofstream(path / name, std::ios::binary) << content;
-    return (path / name).string();
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-};
 
 size_t line_count(const std::string& s) { return size_t(std::count(s.begin(), s.end(), '\n')); }
 

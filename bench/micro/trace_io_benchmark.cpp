@@ -1,6 +1,7 @@
 // Trace I/O: binary trace load (events/s, the format's reason to exist) and write, and CSV
 // write, on a pre-generated mixed-preset trace.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -28,11 +29,13 @@ const Trace& mixed_trace(uint64_t n) {
 }
 
 // The mixed trace of n events as a .tmt file in the temp directory, removed when this goes away.
+// The name holds the process id: two benchmark runs side by side must not share (and truncate)
+// a file the other has mapped.
 struct TraceFile {
   std::filesystem::path path;
   explicit TraceFile(uint64_t n)
       : path(std::filesystem::temp_directory_path() /
-             ("tidemark_bench_" + std::to_string(n) + ".tmt")) {
+             ("tidemark_bench_" + std::to_string(::getpid()) + "_" + std::to_string(n) + ".tmt")) {
     std::ofstream out(path, std::ios::binary);
     write_binary_trace(out, mixed_trace(n));
   }

@@ -124,6 +124,10 @@ TEST_CASE("each kind's spec is checked when it is made, with the message parse g
   CHECK(message([] { (void)SessionSpec(Duration{-1'000}); }) ==
         "window: session gap must be > 0, got -1s");
   // The text form reports the same as the spec made from its numbers.
+  CHECK(message([] { WindowSpec::parse("tumbling:10ms@-10ms"); }) ==
+        message([] { (void)TumblingSpec(Duration{10}, Duration{-10}); }));
+  CHECK(message([] { WindowSpec::parse("sliding:0"); }) ==
+        message([] { (void)SlidingSpec(Duration{0}); }));
   CHECK(message([] { WindowSpec::parse("hopping:10ms/5ms@5ms"); }) ==
         message([] { (void)HoppingSpec(Duration{10}, Duration{5}, Duration{5}); }));
   CHECK(message([] { WindowSpec::parse("session:-1s"); }) ==

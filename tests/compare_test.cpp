@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 
 #include "commands.hpp"
@@ -537,11 +538,19 @@ Completeness brute_force_completeness(const Trace& trace, const RunConfig& c,
       final_count[at] = e.stats.count;
     }
   }
+  // Tumbling windows are hopping ones whose advance is their size.
+  const HoppingSpec w = c.window.visit(Overloaded{
+      [](const TumblingSpec& s) { return HoppingSpec(s.size(), s.size(), s.offset()); },
+      [](const HoppingSpec& s) { return s; },
+      [](const auto&) -> HoppingSpec {
+        throw std::logic_error("tumbling or hopping windows only");
+      },
+  });
   auto starts = [&](Timestamp t) {
     std::vector<int64_t> out;
-    const int64_t size = c.window.size().ms, advance = c.window.advance().ms;
+    const int64_t size = w.size().ms, advance = w.advance().ms;
     int64_t s = t.ms - size + 1;  // the earliest start whose window holds t: walk up to one
-    while (((s - c.window.offset().ms) % advance + advance) % advance != 0) ++s;
+    while (((s - w.offset().ms) % advance + advance) % advance != 0) ++s;
     for (; s <= t.ms; s += advance) out.push_back(s);
     return out;
   };

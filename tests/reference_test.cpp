@@ -106,12 +106,18 @@ RunConfig to_config(const Case& c) {
   RunConfig cfg;
   const Duration size{c.spec.size};
   switch (c.spec.kind) {
-    case ref::Kind::kTumbling: cfg.window = WindowSpec::tumbling(size, Duration{c.spec.offset}); break;
-    case ref::Kind::kHopping:
-      cfg.window = WindowSpec::hopping(size, Duration{c.spec.advance}, Duration{c.spec.offset});
+    case ref::Kind::kTumbling:
+      cfg.window = TumblingSpec(size, Duration{c.spec.offset});
       break;
-    case ref::Kind::kSliding: cfg.window = WindowSpec::sliding(size); break;
-    case ref::Kind::kSession: cfg.window = WindowSpec::session(size); break;
+    case ref::Kind::kHopping:
+      cfg.window = HoppingSpec(size, Duration{c.spec.advance}, Duration{c.spec.offset});
+      break;
+    case ref::Kind::kSliding:
+      cfg.window = SlidingSpec(size);
+      break;
+    case ref::Kind::kSession:
+      cfg.window = SessionSpec(size);
+      break;
   }
   switch (c.policy.kind) {
     case ref::Policy::Kind::kDrop: cfg.lateness = LatenessPolicy::drop(); break;

@@ -20,20 +20,25 @@ std::pair<std::string_view, std::string_view> split_kind(std::string_view text) 
 
 std::string d(Duration x) { return format_duration(x); }
 
+// "SPEC@OFFSET", or "SPEC" for a zero offset.
+std::string with_offset(std::string spec, Duration offset) {
+  return offset.ms == 0 ? spec : spec + "@" + d(offset);
+}
+
 }  // namespace
 
 // ---- windows ------------------------------------------------------------------------------
 
-WindowSpec WindowSpec::tumbling(Duration size, Duration offset) {
+TumblingSpec::TumblingSpec(Duration size, Duration offset) : size_(size), offset_(offset) {
   if (size.ms <= 0) throw ConfigError(fmt::format("window: tumbling size must be > 0, got {}", d(size)));
   if (offset.ms <= -size.ms || offset.ms >= size.ms) {
     throw ConfigError(fmt::format("window: tumbling offset must be in ({}, {}), got {}",
                                   d(Duration{-size.ms}), d(size), d(offset)));
   }
-  return {WindowKind::kTumbling, size, size, offset};
 }
 
-WindowSpec WindowSpec::hopping(Duration size, Duration advance, Duration offset) {
+HoppingSpec::HoppingSpec(Duration size, Duration advance, Duration offset)
+    : size_(size), advance_(advance), offset_(offset) {
   if (size.ms <= 0) throw ConfigError(fmt::format("window: hopping size must be > 0, got {}", d(size)));
   if (advance.ms <= 0 || advance > size) {
     throw ConfigError(
@@ -44,30 +49,29 @@ WindowSpec WindowSpec::hopping(Duration size, Duration advance, Duration offset)
                                   d(Duration{-advance.ms}), d(advance), d(offset)));
   }
   if (const int64_t per_event = size.ms / advance.ms + (size.ms % advance.ms != 0);
-      per_event > kMaxHoppingWindowsPerEvent) {
+      per_event > kMaxWindowsPerEvent) {
     throw ConfigError(fmt::format(
         "window: hopping {}/{} puts every event in {} windows; at most {} (a longer advance, or "
         "sliding:DIFF)",
-        d(size), d(advance), per_event, kMaxHoppingWindowsPerEvent));
+        d(size), d(advance), per_event, kMaxWindowsPerEvent));
   }
-  return {WindowKind::kHopping, size, advance, offset};
 }
 
-WindowSpec WindowSpec::sliding(Duration difference) {
+SlidingSpec::SlidingSpec(Duration difference) : difference_(difference) {
   if (difference.ms <= 0) {
     throw ConfigError(fmt::format("window: sliding difference must be > 0, got {}", d(difference)));
   }
-  if (difference > kMaxSlidingDifference) {
+  if (difference > kMaxDifference) {
     throw ConfigError(fmt::format(
         "window: sliding difference must be at most {} (2^62 ms, ~146 million years), got {}",
-        d(kMaxSlidingDifference), d(difference)));
+        d(kMaxDifference), d(difference)));
   }
-  return {WindowKind::kSliding, difference, difference, {}};
 }
 
-WindowSpec WindowSpec::session(Duration gap) {
-  if (gap.ms <= 0) throw ConfigError(fmt::format("window: session gap must be > 0, got {}", d(gap)));
-  return {WindowKind::kSession, gap, gap, {}};
+SessionSpec::SessionSpec(Duration gap) : gap_(gap) {
+  if (gap.ms <= 0) {
+    throw ConfigError(fmt::format("window: session gap must be > 0, got {}", d(gap)));
+  }
 }
 
 WindowSpec WindowSpec::parse(std::string_view text) {
@@ -82,8 +86,8 @@ WindowSpec WindowSpec::parse(std::string_view text) {
   if (kind == "tumbling") {
     need("tumbling:SIZE[@OFFSET], e.g. tumbling:1m");
     const size_t at = rest.find('@');
-    return tumbling(dur(rest.substr(0, at)),
-                    at == std::string_view::npos ? Duration{} : dur(rest.substr(at + 1)));
+    return TumblingSpec(dur(rest.substr(0, at)),
+                        at == std::string_view::npos ? Duration{} : dur(rest.substr(at + 1)));
   }
   if (kind == "hopping") {
     need("hopping:SIZE/ADVANCE[@OFFSET], e.g. hopping:1m/10s");
@@ -92,32 +96,39 @@ WindowSpec WindowSpec::parse(std::string_view text) {
       throw ConfigError(fmt::format("window: \"{}\" needs SIZE/ADVANCE, e.g. hopping:1m/10s", text));
     }
     const size_t at = rest.find('@');
-    return hopping(dur(rest.substr(0, slash)), dur(rest.substr(slash + 1, at - slash - 1)),
-                   at == std::string_view::npos ? Duration{} : dur(rest.substr(at + 1)));
+    return HoppingSpec(dur(rest.substr(0, slash)), dur(rest.substr(slash + 1, at - slash - 1)),
+                       at == std::string_view::npos ? Duration{} : dur(rest.substr(at + 1)));
   }
   if (kind == "sliding") {
     need("sliding:DIFF, e.g. sliding:5s");
-    return sliding(dur(rest));
+    return SlidingSpec(dur(rest));
   }
   if (kind == "session") {
     need("session:GAP, e.g. session:30s");
-    return session(dur(rest));
+    return SessionSpec(dur(rest));
   }
   throw ConfigError(fmt::format(
       "window: unknown kind \"{}\" in \"{}\" (tumbling, hopping, sliding, session)", kind, text));
 }
 
+std::string TumblingSpec::to_string() const {
+  return with_offset("tumbling:" + d(size_), offset_);
+}
+
+std::string HoppingSpec::to_string() const {
+  return with_offset("hopping:" + d(size_) + "/" + d(advance_), offset_);
+}
+
+std::string SlidingSpec::to_string() const {
+  return "sliding:" + d(difference_);
+}
+
+std::string SessionSpec::to_string() const {
+  return "session:" + d(gap_);
+}
+
 std::string WindowSpec::to_string() const {
-  auto with_offset = [&](std::string s) {
-    return offset_.ms == 0 ? s : s + "@" + d(offset_);
-  };
-  switch (kind_) {
-    case WindowKind::kTumbling: return with_offset("tumbling:" + d(size_));
-    case WindowKind::kHopping: return with_offset("hopping:" + d(size_) + "/" + d(advance_));
-    case WindowKind::kSliding: return "sliding:" + d(size_);
-    case WindowKind::kSession: return "session:" + d(size_);
-  }
-  return {};
+  return visit([](const auto& kind) { return kind.to_string(); });
 }
 
 // ---- lateness -----------------------------------------------------------------------------

@@ -39,7 +39,10 @@ struct KeyWindowHash {
 // when t leaves the one of the previous call.
 class FixedWindowStarts {
  public:
-  explicit FixedWindowStarts(const WindowSpec& spec) : spec_(spec) {}
+  explicit FixedWindowStarts(const TumblingSpec& s)
+      : size_(s.size()), advance_(s.size()), offset_(s.offset()) {}
+  explicit FixedWindowStarts(const HoppingSpec& s)
+      : size_(s.size()), advance_(s.advance()), offset_(s.offset()) {}
 
   // The latest start: align_down(t, advance, offset); for tumbling windows the only one.
   Timestamp latest(Timestamp t) {
@@ -50,19 +53,19 @@ class FixedWindowStarts {
   // All of them, ascending.
   void all(Timestamp t, std::vector<Timestamp>& out) {
     out.clear();
-    const Timestamp lowest_excluded = t - spec_.size();
-    for (Timestamp s = latest(t); s > lowest_excluded; s = s - spec_.advance()) out.push_back(s);
+    const Timestamp lowest_excluded = t - size_;
+    for (Timestamp s = latest(t); s > lowest_excluded; s = s - advance_) out.push_back(s);
     std::reverse(out.begin(), out.end());
   }
 
  private:
   // Out of line, so that the callers' per-event loops stay small enough to inline.
   [[gnu::noinline]] void move_to(Timestamp t) {
-    lo_ = align_down(t, spec_.advance(), spec_.offset());
-    hi_ = lo_ + spec_.advance();  // saturating: then [lo_, +inf), still within the step
+    lo_ = align_down(t, advance_, offset_);
+    hi_ = lo_ + advance_;  // saturating: then [lo_, +inf), still within the step
   }
 
-  WindowSpec spec_;
+  Duration size_, advance_, offset_;
   Timestamp lo_ = Timestamp::max(), hi_ = Timestamp::min();  // empty: the first call divides
 };
 
@@ -149,86 +152,102 @@ double percentile(std::vector<double>& values, double p) {
   return values[i];
 }
 
+// Counts the contributions of each event to the tumbling or hopping windows of `spec`, and
+// those that the run's final emission of the window holds.
+template <class Spec>
+void count_fixed_window_contributions(const Trace& trace, const RunConfig& config,
+                                      TimestampSource oracle_source,
+                                      std::span<const Emission> emissions, const Spec& spec,
+                                      Completeness& c) {
+  // Per run window: the count of its last emission, and how many of its events were seen. The
+  // windows sit in (key, start) order with each key's range indexed, so an event finds its
+  // window by a short binary search instead of a hash-map lookup per event and window.
+  struct Tally {
+    Timestamp start;
+    uint64_t final_count = 0;
+    uint64_t seen = 0;
+  };
+  std::vector<Tally> tallies;
+  std::vector<uint32_t> first_of_key(trace.keys.size() + 1, 0);
+  for (const WindowHistory& h : window_histories(emissions)) {  // sorted by key, start
+    if (h.emissions == 0 || h.retracted) continue;
+    tallies.push_back({h.window.start, h.last.count, 0});
+    if (h.key + size_t(1) >= first_of_key.size()) first_of_key.resize(h.key + size_t(2), 0);
+    ++first_of_key[h.key + size_t(1)];
+  }
+  for (size_t k = 1; k < first_of_key.size(); ++k) first_of_key[k] += first_of_key[k - 1];
+  auto tally_of = [&](KeyId key, Timestamp start) -> Tally* {
+    if (size_t(key) + 1 >= first_of_key.size()) return nullptr;
+    const auto lo = tallies.begin() + first_of_key[key],
+               hi = tallies.begin() + first_of_key[key + 1];
+    const auto it =
+        std::lower_bound(lo, hi, start, [](const Tally& t, Timestamp s) { return t.start < s; });
+    return it != hi && it->start == start ? &*it : nullptr;
+  };
+  FixedWindowStarts run_windows(spec), oracle_windows(spec);
+  std::vector<Timestamp> run_starts, oracle_starts;
+  std::vector<bool> in_final;
+  auto visit_tumbling = [&](const Event& e) {  // one window per time: no lists
+    if (e.kind != RecordKind::kEvent) return;
+    const Timestamp start = run_windows.latest(extract(e, config.timestamp));
+    Tally* t = tally_of(e.key, start);
+    ++c.contributions;
+    if (t != nullptr && t->seen++ < t->final_count &&
+        oracle_windows.latest(extract(e, oracle_source)) == start) {
+      ++c.delivered;
+    }
+  };
+  auto visit_hopping = [&](const Event& e) {
+    if (e.kind != RecordKind::kEvent) return;
+    run_windows.all(extract(e, config.timestamp), run_starts);
+    in_final.assign(run_starts.size(), false);
+    for (size_t i = 0; i < run_starts.size(); ++i) {
+      Tally* t = tally_of(e.key, run_starts[i]);
+      in_final[i] = t != nullptr && t->seen++ < t->final_count;
+    }
+    oracle_windows.all(extract(e, oracle_source), oracle_starts);
+    c.contributions += oracle_starts.size();
+    // Both lists ascend without repeats: one merge pass finds the starts they share.
+    size_t i = 0;
+    for (const Timestamp s : oracle_starts) {
+      while (i < run_starts.size() && run_starts[i] < s) ++i;
+      if (i == run_starts.size()) break;
+      if (run_starts[i] == s && in_final[i]) ++c.delivered;
+    }
+  };
+  auto visit_all = [&](auto&& visit) {
+    const std::span<const Event> events = trace.records();
+    if (config.schedule == Schedule::kArrival) {
+      for (const Event& e : events) visit(e);
+    } else {
+      for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
+        visit(events[i]);
+      }
+    }
+  };
+  if constexpr (std::is_same_v<Spec, TumblingSpec>) {
+    visit_all(visit_tumbling);
+  } else {
+    visit_all(visit_hopping);
+  }
+}
+
 Completeness completeness(const Trace& trace, const RunConfig& config,
                           TimestampSource oracle_source, std::span<const Emission> emissions,
                           const Metrics& metrics) {
   Completeness c;
-  const WindowKind kind = config.window.kind();
-  if (kind == WindowKind::kSliding || kind == WindowKind::kSession) {
-    c.contributions = metrics.events;
-    c.delivered = metrics.accepted;
-  } else {
-    // Per run window: the count of its last emission, and how many of its events were seen. The
-    // windows sit in (key, start) order with each key's range indexed, so an event finds its
-    // window by a short binary search instead of a hash-map lookup per event and window.
-    struct Tally {
-      Timestamp start;
-      uint64_t final_count = 0;
-      uint64_t seen = 0;
-    };
-    std::vector<Tally> tallies;
-    std::vector<uint32_t> first_of_key(trace.keys.size() + 1, 0);
-    for (const WindowHistory& h : window_histories(emissions)) {  // sorted by key, start
-      if (h.emissions == 0 || h.retracted) continue;
-      tallies.push_back({h.window.start, h.last.count, 0});
-      if (h.key + size_t(1) >= first_of_key.size()) first_of_key.resize(h.key + size_t(2), 0);
-      ++first_of_key[h.key + size_t(1)];
-    }
-    for (size_t k = 1; k < first_of_key.size(); ++k) first_of_key[k] += first_of_key[k - 1];
-    auto tally_of = [&](KeyId key, Timestamp start) -> Tally* {
-      if (size_t(key) + 1 >= first_of_key.size()) return nullptr;
-      const auto lo = tallies.begin() + first_of_key[key], hi = tallies.begin() + first_of_key[key + 1];
-      const auto it = std::lower_bound(lo, hi, start,
-                                       [](const Tally& t, Timestamp s) { return t.start < s; });
-      return it != hi && it->start == start ? &*it : nullptr;
-    };
-    FixedWindowStarts run_windows(config.window), oracle_windows(config.window);
-    std::vector<Timestamp> run_starts, oracle_starts;
-    std::vector<bool> in_final;
-    auto visit_tumbling = [&](const Event& e) {  // one window per time: no lists
-      if (e.kind != RecordKind::kEvent) return;
-      const Timestamp start = run_windows.latest(extract(e, config.timestamp));
-      Tally* t = tally_of(e.key, start);
-      ++c.contributions;
-      if (t != nullptr && t->seen++ < t->final_count &&
-          oracle_windows.latest(extract(e, oracle_source)) == start) {
-        ++c.delivered;
-      }
-    };
-    auto visit_hopping = [&](const Event& e) {
-      if (e.kind != RecordKind::kEvent) return;
-      run_windows.all(extract(e, config.timestamp), run_starts);
-      in_final.assign(run_starts.size(), false);
-      for (size_t i = 0; i < run_starts.size(); ++i) {
-        Tally* t = tally_of(e.key, run_starts[i]);
-        in_final[i] = t != nullptr && t->seen++ < t->final_count;
-      }
-      oracle_windows.all(extract(e, oracle_source), oracle_starts);
-      c.contributions += oracle_starts.size();
-      // Both lists ascend without repeats: one merge pass finds the starts they share.
-      size_t i = 0;
-      for (const Timestamp s : oracle_starts) {
-        while (i < run_starts.size() && run_starts[i] < s) ++i;
-        if (i == run_starts.size()) break;
-        if (run_starts[i] == s && in_final[i]) ++c.delivered;
-      }
-    };
-    auto visit_all = [&](auto&& visit) {
-      const std::span<const Event> events = trace.records();
-      if (config.schedule == Schedule::kArrival) {
-        for (const Event& e : events) visit(e);
-      } else {
-        for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-          visit(events[i]);
-        }
-      }
-    };
-    if (kind == WindowKind::kTumbling) {
-      visit_all(visit_tumbling);
-    } else {
-      visit_all(visit_hopping);
-    }
-  }
+  config.window.visit(Overloaded{
+      [&](const TumblingSpec& s) {
+        count_fixed_window_contributions(trace, config, oracle_source, emissions, s, c);
+      },
+      [&](const HoppingSpec& s) {
+        count_fixed_window_contributions(trace, config, oracle_source, emissions, s, c);
+      },
+      [&](const auto&) {  // sliding, session: an event contributes to its run's windows only
+        c.contributions = metrics.events;
+        c.delivered = metrics.accepted;
+      },
+  });
   c.ratio = c.contributions ? double(c.delivered) / double(c.contributions) : 1.0;
   return c;
 }

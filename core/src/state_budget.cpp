@@ -107,20 +107,12 @@ std::string limit_text(const StateLimit& limit) {
 // The changes that let this configuration hold less state, most specific first.
 std::string remedies(const RunConfig& config, Timestamp clock) {
   std::vector<std::string> options;
-  switch (config.window.kind()) {
-    case WindowKind::kTumbling:
-      options.emplace_back("a longer window");
-      break;
-    case WindowKind::kHopping:
-      options.emplace_back("a longer advance");
-      break;
-    case WindowKind::kSliding:
-      options.emplace_back("a shorter difference");
-      break;
-    case WindowKind::kSession:
-      options.emplace_back("a shorter gap");
-      break;
-  }
+  options.emplace_back(config.window.visit(Overloaded{
+      [](const TumblingSpec&) { return "a longer window"; },
+      [](const HoppingSpec&) { return "a longer advance"; },
+      [](const SlidingSpec&) { return "a shorter difference"; },
+      [](const SessionSpec&) { return "a shorter gap"; },
+  }));
   if (!is_oracle(config)) {
     if (config.lateness.kind() == LatenessPolicy::Kind::kWait) {
       options.emplace_back("a shorter wait");

@@ -15,8 +15,7 @@ using fuzz::check;
 namespace {
 
 bool same(const WindowSpec& a, const WindowSpec& b) {
-  return a.kind() == b.kind() && a.size() == b.size() && a.advance() == b.advance() &&
-         a.offset() == b.offset();
+  return a == b;
 }
 bool same(const WatermarkSpec& a, const WatermarkSpec& b) {
   return a.kind == b.kind && a.delay == b.delay;

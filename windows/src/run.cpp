@@ -25,15 +25,16 @@ using AnyOperator = std::variant<TimeWindowOperator<TumblingAssigner>,
                                  SessionOperator>;
 
 AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
-  switch (w.kind()) {
-    case WindowKind::kTumbling:
-      return TimeWindowOperator(TumblingAssigner(w.size(), w.offset()), p);
-    case WindowKind::kHopping:
-      return TimeWindowOperator(HoppingAssigner(w.size(), w.advance(), w.offset()), p);
-    case WindowKind::kSliding: return SlidingOperator(w.difference(), p);
-    case WindowKind::kSession: return SessionOperator(w.gap(), p);
-  }
-  throw ConfigError("window: unknown kind");
+  return w.visit(Overloaded{
+      [&](const TumblingSpec& s) -> AnyOperator {
+        return TimeWindowOperator(TumblingAssigner(s.size(), s.offset()), p);
+      },
+      [&](const HoppingSpec& s) -> AnyOperator {
+        return TimeWindowOperator(HoppingAssigner(s.size(), s.advance(), s.offset()), p);
+      },
+      [&](const SlidingSpec& s) -> AnyOperator { return SlidingOperator(s.difference(), p); },
+      [&](const SessionSpec& s) -> AnyOperator { return SessionOperator(s.gap(), p); },
+  });
 }
 
 }  // namespace

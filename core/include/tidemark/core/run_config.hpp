@@ -50,7 +50,7 @@ struct StateLimit {
 };
 
 struct RunConfig {
-  WindowSpec window = WindowSpec::tumbling(Duration{60'000});
+  WindowSpec window = TumblingSpec(Duration{60'000});
   TimestampSource timestamp = TimestampSource::kEvent;
   WatermarkSpec watermark{};
   ClockMode clock = ClockMode::kWatermark;

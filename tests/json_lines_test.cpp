@@ -249,3 +249,47 @@ TEST_CASE("the writer throws WriteError when its stream fails", "[json]") {
   writer.write(LateEvent{});
   CHECK_THROWS_AS(writer.flush(), WriteError);
 }
+
+TEST_CASE("CSV rows quote the keys that need it and leave non-finite numbers empty",
+          "[json][csv]") {
+  const Emission e{0,
+                   {Timestamp{-10}, Timestamp{0}},
+                   {2, std::numeric_limits<double>::infinity(), 1e308, 1e308,
+                    std::numeric_limits<double>::quiet_NaN()},
+                   EmissionKind::kRetract,
+                   Timestamp{7},
+                   Timestamp{8},
+                   9};
+  const auto row = [&](std::string_view key) {
+    std::string out(2 * key.size() + 2 + kMaxJsonRowBytes, '\0');
+    out.resize(size_t(write_csv(out.data(), e, key) - out.data()));
+    return out;
+  };
+  const std::string rest = ",-10,0,2,,1e+308,1e+308,,retract,7,8,9";
+  CHECK(row("plain key é") == "plain key é" + rest);
+  CHECK(row("") == "\"\"" + rest);
+  CHECK(row("a,b") == "\"a,b\"" + rest);
+  CHECK(row("say \"hi\"") == "\"say \"\"hi\"\"\"" + rest);
+  CHECK(row("\"") == "\"\"\"\"" + rest);  // the longest a key gets: 2n + 2
+  CHECK(row("line\nbreak") == "\"line\nbreak\"" + rest);
+  CHECK(row("cr\rhere") == "\"cr\rhere\"" + rest);
+
+  const LateEvent late{12, 3, 0, Timestamp{-5}, Timestamp{6}, Timestamp{70}};
+  std::string out(64, '\0');
+  out.resize(size_t(write_csv(out.data(), late, "k,") - out.data()));
+  CHECK(out == "12,3,\"k,\",-5,6,70,window_closed");
+}
+
+TEST_CASE("the CSV writer puts the header first, then a row a line", "[json][csv]") {
+  KeyTable keys;
+  keys.intern("k");
+  std::ostringstream stream;
+  {
+    CsvLateSink sink(stream, keys);
+    sink.flush();
+    CHECK(stream.str() == kLateCsvHeader);
+    sink.on_late(LateEvent{2, 0, 0, Timestamp{1}, Timestamp{1}, Timestamp{3}});
+    sink.flush();
+  }
+  CHECK(stream.str() == std::string(kLateCsvHeader) + "2,0,k,1,1,3,window_closed\n");
+}

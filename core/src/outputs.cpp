@@ -253,6 +253,92 @@ char* write_json(char* out, const LateEvent& e, std::string_view key_json) {
 }
 
 namespace {
+
+// Not finite: an empty field, which pandas reads as NaN and DuckDB as NULL.
+char* write_csv_number(char* out, double v) {
+  return std::isfinite(v) ? write_json_number(out, v) : out;
+}
+
+// RFC 4180: a field with a comma, a quote or a line break goes in quotes, its quotes doubled; an
+// empty key too, so that it reads back as "" rather than as a missing value.
+char* write_csv_field(char* out, std::string_view text) {
+  if (!text.empty() && text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return put(out, text);
+  }
+  *out++ = '"';
+  for (const char c : text) {
+    if (c == '"') *out++ = '"';
+    *out++ = c;
+  }
+  *out++ = '"';
+  return out;
+}
+
+}  // namespace
+
+char* write_csv(char* out, const Emission& e, std::string_view key) {
+  out = write_csv_field(out, key);
+  *out++ = ',';
+  out = put_integer(out, e.window.start.ms);
+  *out++ = ',';
+  out = put_integer(out, e.window.end.ms);
+  *out++ = ',';
+  out = put_integer(out, e.stats.count);
+  *out++ = ',';
+  out = write_csv_number(out, e.stats.sum);
+  *out++ = ',';
+  out = write_csv_number(out, e.stats.min);
+  *out++ = ',';
+  out = write_csv_number(out, e.stats.max);
+  *out++ = ',';
+  out = write_csv_number(out, e.stats.mean);
+  switch (e.kind) {
+    case EmissionKind::kOnTime:
+      out = put(out, ",on_time,");
+      break;
+    case EmissionKind::kUpdate:
+      out = put(out, ",update,");
+      break;
+    case EmissionKind::kRetract:
+      out = put(out, ",retract,");
+      break;
+  }
+  out = put_integer(out, e.clock.ms);
+  *out++ = ',';
+  out = put_integer(out, e.proc_time.ms);
+  *out++ = ',';
+  return put_integer(out, e.seq);
+}
+
+char* write_csv(char* out, const LateEvent& e, std::string_view key) {
+  out = put_integer(out, e.row);
+  *out++ = ',';
+  out = put_integer(out, e.partition);
+  *out++ = ',';
+  out = write_csv_field(out, key);
+  *out++ = ',';
+  out = put_integer(out, e.event_time.ms);
+  *out++ = ',';
+  out = put_integer(out, e.extracted_time.ms);
+  *out++ = ',';
+  out = put_integer(out, e.clock.ms);
+  *out++ = ',';
+  return put(out, kLateReason);
+}
+
+std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, std::ostream& out,
+                                                 const KeyTable& keys) {
+  if (format == RowFormat::kCsv) return std::make_unique<CsvResultSink>(out, keys);
+  return std::make_unique<JsonLinesResultSink>(out, keys);
+}
+
+std::unique_ptr<LateWriter> make_late_writer(RowFormat format, std::ostream& out,
+                                             const KeyTable& keys) {
+  if (format == RowFormat::kCsv) return std::make_unique<CsvLateSink>(out, keys);
+  return std::make_unique<JsonLinesLateSink>(out, keys);
+}
+
+namespace {
 template <class Record>
 void append_record(std::string& out, const Record& r, const KeyTable& keys) {
   const std::string_view key = keys.json(r.key);

@@ -1,11 +1,13 @@
 #pragma once
-// JSON Lines writers for results and late events (docs/design.md §7), buffered, byte-deterministic.
+// JSON Lines and CSV writers for results and late events (docs/design.md §7), buffered,
+// byte-deterministic.
 
 #include <cstddef>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "tidemark/core/emission.hpp"
 #include "tidemark/core/error.hpp"
@@ -13,7 +15,7 @@
 
 namespace tidemark {
 
-// The most bytes that one row takes besides its key's JSON spelling (and the most that
+// The most bytes that one row takes besides its key's spelling (and the most that
 // write_json_number() takes is 24).
 inline constexpr size_t kMaxJsonRowBytes = 512;
 
@@ -32,36 +34,68 @@ char* write_json(char* out, const LateEvent& e, std::string_view key_json);
 void append_json(std::string& out, const Emission& e, const KeyTable& keys);
 void append_json(std::string& out, const LateEvent& e, const KeyTable& keys);
 
-// Writes one JSON object per line to a stream. Rows are written straight into a buffer that goes
-// to the stream in one write of at least 64 KiB, so that a row costs little more than its bytes.
-// A failed write (a full disk) throws WriteError at once, so that a run does not go on to its end
-// writing nothing.
-template <class Record>
-class JsonLinesWriter {
+// CSV rows (RFC 4180, with a header line; pandas and DuckDB read them as they are): the same
+// columns in the same order, numbers spelled as in JSON, a number that is not finite as an empty
+// field (NaN, NULL), and the key in quotes, its quotes doubled, where it holds a comma, a quote or
+// a line break, or is empty. `key` is the key's own text (KeyTable::name()); `out` has room for
+// 2 * key.size() + 2 + kMaxJsonRowBytes bytes.
+char* write_csv(char* out, const Emission& e, std::string_view key);
+char* write_csv(char* out, const LateEvent& e, std::string_view key);
+inline constexpr std::string_view kResultsCsvHeader =
+    "key,start,end,count,sum,min,max,mean,kind,clock,proc_time,seq\n";
+inline constexpr std::string_view kLateCsvHeader =
+    "row,partition,key,event_time,extracted_time,clock,reason\n";
+
+// How results and late events are written: --output-format.
+enum class RowFormat { kJsonLines, kCsv };
+
+// Writes one row per line to a stream (a CSV header first). Rows are written straight into a
+// buffer that goes to the stream in one write of at least 64 KiB, so that a row costs little more
+// than its bytes. A failed write (a full disk) throws WriteError at once, so that a run does not
+// go on to its end writing nothing.
+template <class Record, RowFormat Format>
+class RowWriter {
  public:
-  JsonLinesWriter(std::ostream& out, const KeyTable& keys)
-      : out_(out), keys_(keys), buffer_(std::make_unique<char[]>(capacity_)) {}
-  ~JsonLinesWriter() { write_buffer(); }  // never throws: the owner's flush() reports
-  JsonLinesWriter(const JsonLinesWriter&) = delete;
-  JsonLinesWriter& operator=(const JsonLinesWriter&) = delete;
+  RowWriter(std::ostream& out, const KeyTable& keys)
+      : out_(out), keys_(keys), buffer_(std::make_unique<char[]>(capacity_)) {
+    if constexpr (Format == RowFormat::kCsv) {
+      constexpr std::string_view header =
+          std::is_same_v<Record, Emission> ? kResultsCsvHeader : kLateCsvHeader;
+      header.copy(buffer_.get(), header.size());
+      size_ = header.size();
+    }
+  }
+  ~RowWriter() { write_buffer(); }  // never throws: the owner's flush() reports
+  RowWriter(const RowWriter&) = delete;
+  RowWriter& operator=(const RowWriter&) = delete;
 
   void write(const Record& r) {
-    const std::string_view key = keys_.json(r.key);
-    if (capacity_ - size_ < key.size() + kMaxJsonRowBytes) make_room(key.size());
-    char* end = write_json(buffer_.get() + size_, r, key);
+    char* end;
+    if constexpr (Format == RowFormat::kJsonLines) {
+      const std::string_view key = keys_.json(r.key);
+      end = write_json(room_for(key.size()), r, key);
+    } else {
+      const std::string_view key = keys_.name(r.key);
+      end = write_csv(room_for(2 * key.size() + 2), r, key);
+    }
     *end++ = '\n';
     size_ = size_t(end - buffer_.get());
     if (size_ >= kFlushBytes) flush();
   }
   void flush() {
     write_buffer();
-    if (!out_) throw WriteError("writing JSON Lines failed");
+    if (!out_) throw WriteError("writing rows failed");
   }
 
  private:
   void write_buffer() {
     if (out_ && size_ > 0) out_.write(buffer_.get(), std::streamsize(size_));
     size_ = 0;
+  }
+  // Where the next row goes, with room for it and `key_bytes` of key.
+  char* room_for(size_t key_bytes) {
+    if (capacity_ - size_ < key_bytes + kMaxJsonRowBytes) make_room(key_bytes);
+    return buffer_.get() + size_;
   }
   // Only for a key longer than the slack past kFlushBytes.
   void make_room(size_t key_bytes) {
@@ -81,24 +115,50 @@ class JsonLinesWriter {
   std::unique_ptr<char[]> buffer_;
 };
 
-class JsonLinesResultSink final : public ResultSink {
+template <class Record>
+using JsonLinesWriter = RowWriter<Record, RowFormat::kJsonLines>;
+
+// Sinks that write rows, holding the last of them until flush().
+class ResultWriter : public ResultSink {
  public:
-  JsonLinesResultSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
+  virtual void flush() = 0;
+};
+
+class LateWriter : public LateSink {
+ public:
+  virtual void flush() = 0;
+};
+
+template <RowFormat Format>
+class RowResultSink final : public ResultWriter {
+ public:
+  RowResultSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
   void on_emission(const Emission& e) override { writer_.write(e); }
-  void flush() { writer_.flush(); }
+  void flush() override { writer_.flush(); }
 
  private:
-  JsonLinesWriter<Emission> writer_;
+  RowWriter<Emission, Format> writer_;
 };
 
-class JsonLinesLateSink final : public LateSink {
+template <RowFormat Format>
+class RowLateSink final : public LateWriter {
  public:
-  JsonLinesLateSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
+  RowLateSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
   void on_late(const LateEvent& e) override { writer_.write(e); }
-  void flush() { writer_.flush(); }
+  void flush() override { writer_.flush(); }
 
  private:
-  JsonLinesWriter<LateEvent> writer_;
+  RowWriter<LateEvent, Format> writer_;
 };
+
+using JsonLinesResultSink = RowResultSink<RowFormat::kJsonLines>;
+using JsonLinesLateSink = RowLateSink<RowFormat::kJsonLines>;
+using CsvResultSink = RowResultSink<RowFormat::kCsv>;
+using CsvLateSink = RowLateSink<RowFormat::kCsv>;
+
+std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, std::ostream& out,
+                                                 const KeyTable& keys);
+std::unique_ptr<LateWriter> make_late_writer(RowFormat format, std::ostream& out,
+                                             const KeyTable& keys);
 
 }  // namespace tidemark

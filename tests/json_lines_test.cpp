@@ -223,12 +223,14 @@ TEST_CASE("the writer puts out every row, once, in order, across buffer boundari
   {
     JsonLinesWriter<Emission> writer(stream, keys);
     for (uint64_t i = 1; i <= 5'000; ++i) {
+      // Times that repeat from row to row, as a watermark's firings do, and change.
+      const int64_t window = int64_t(i / 7) * 10 - 3'000;
       const Emission e{KeyId(i % 997 == 0 ? 1 : 0),
-                       {Timestamp{int64_t(i)}, Timestamp{int64_t(i) + 5}},
+                       {Timestamp{window}, Timestamp{window + 10}},
                        {i, double(i) / 8, 0, double(i), double(i) / 3},
                        EmissionKind::kOnTime,
-                       Timestamp{int64_t(i)},
-                       Timestamp{0},
+                       Timestamp{int64_t(i / 3) - 1'000},
+                       Timestamp{i % 5 == 0 ? 0 : int64_t(i / 11) * 1'000'000'000'000},
                        i};
       writer.write(e);
       append_json(want, e, keys);
@@ -292,4 +294,28 @@ TEST_CASE("the CSV writer puts the header first, then a row a line", "[json][csv
     sink.flush();
   }
   CHECK(stream.str() == std::string(kLateCsvHeader) + "2,0,k,1,1,3,window_closed\n");
+}
+
+TEST_CASE("the CSV late writer spells repeated times as single rows do", "[json][csv]") {
+  KeyTable keys;
+  keys.intern("k");
+  std::ostringstream stream;
+  std::string want(kLateCsvHeader);
+  {
+    CsvLateSink sink(stream, keys);
+    for (uint64_t i = 0; i < 3'000; ++i) {
+      const auto t = int64_t(i / 4) - 300;
+      const LateEvent e{i,
+                        PartitionId(i % 3),
+                        0,
+                        Timestamp{t},
+                        Timestamp{i % 3 == 0 ? t : -t},
+                        Timestamp{int64_t(i / 9)}};
+      sink.on_late(e);
+      char row[kMaxJsonRowBytes];
+      want.append(row, write_csv(row, e, "k"));
+      want += '\n';
+    }
+  }
+  CHECK(stream.str() == want);
 }

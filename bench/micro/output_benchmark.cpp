@@ -1,6 +1,6 @@
-// The emission path as users run it: JSON Lines writers to a file descriptor that discards
-// (/dev/null), per row, and a replay in the sparse regime of real traces (most windows hold one or
-// a few events, ~0.6 emissions per event), where writing results is most of the cost.
+// The emission path as users run it: JSON Lines and CSV writers to a file descriptor that
+// discards (/dev/null), per row, and a replay in the sparse regime of real traces (most windows
+// hold one or a few events, ~0.6 emissions per event), where writing results is most of the cost.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 
@@ -68,25 +68,8 @@ std::vector<Emission> sparse_emissions(size_t n) {
   return out;
 }
 
-}  // namespace
-
-static void BM_JsonLines_Results(benchmark::State& state) {
-  const KeyTable keys = user_keys(10'000);
-  const auto rows = sparse_emissions(100'000);
-  DevNull sink_file;
-  JsonLinesResultSink sink(sink_file.stream, keys);
-  for (auto _ : state) {
-    for (const Emission& e : rows) sink.on_emission(e);
-  }
-  sink.flush();
-  state.counters["rows/s"] =
-      benchmark::Counter(double(rows.size()), benchmark::Counter::kIsIterationInvariantRate);
-}
-BENCHMARK(BM_JsonLines_Results)->Unit(benchmark::kMillisecond);
-
-static void BM_JsonLines_Late(benchmark::State& state) {
-  const KeyTable keys = user_keys(10'000);
-  std::vector<LateEvent> rows(100'000);
+std::vector<LateEvent> late_events(size_t n) {
+  std::vector<LateEvent> rows(n);
   for (size_t i = 0; i < rows.size(); ++i) {
     const uint64_t r = mix(i);
     const int64_t t = 1'700'000'000'000 + int64_t(i) * 10;
@@ -97,8 +80,35 @@ static void BM_JsonLines_Late(benchmark::State& state) {
                Timestamp{t - 3'000},
                Timestamp{t}};
   }
+  return rows;
+}
+
+}  // namespace
+
+template <class Sink>
+static void BM_Results(benchmark::State& state) {
+  const KeyTable keys = user_keys(10'000);
+  const auto rows = sparse_emissions(100'000);
   DevNull sink_file;
-  JsonLinesLateSink sink(sink_file.stream, keys);
+  Sink sink(sink_file.stream, keys);
+  for (auto _ : state) {
+    for (const Emission& e : rows) sink.on_emission(e);
+  }
+  sink.flush();
+  state.counters["rows/s"] =
+      benchmark::Counter(double(rows.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Results<JsonLinesResultSink>)
+    ->Name("BM_JsonLines_Results")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Results<CsvResultSink>)->Name("BM_Csv_Results")->Unit(benchmark::kMillisecond);
+
+template <class Sink>
+static void BM_Late(benchmark::State& state) {
+  const KeyTable keys = user_keys(10'000);
+  const auto rows = late_events(100'000);
+  DevNull sink_file;
+  Sink sink(sink_file.stream, keys);
   for (auto _ : state) {
     for (const LateEvent& e : rows) sink.on_late(e);
   }
@@ -106,11 +116,14 @@ static void BM_JsonLines_Late(benchmark::State& state) {
   state.counters["rows/s"] =
       benchmark::Counter(double(rows.size()), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_JsonLines_Late)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Late<JsonLinesLateSink>)->Name("BM_JsonLines_Late")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Late<CsvLateSink>)->Name("BM_Csv_Late")->Unit(benchmark::kMillisecond);
 
-// 10 s tumbling windows over 10k keys at one event per millisecond: ~1 event per key and
-// window, so about 0.6 emissions per event, each written as JSON Lines to /dev/null.
-static void BM_Replay_SparseJson(benchmark::State& state) {
+// 10k keys at one event per millisecond: ~1 event per key and 10 s, so a 10 s tumbling window
+// emits about 0.6 results per event and a 1 m/10 s hopping one about 3, each written by `Sink`
+// to /dev/null.
+template <class Sink, class MakeOperator>
+static void replay_sparse(benchmark::State& state, MakeOperator make_operator) {
   const auto events = make_events({.events = 1'000'000, .keys = 10'000, .per_ms = 1});
   const KeyTable keys = user_keys(10'000);
   RunConfig config;
@@ -118,8 +131,8 @@ static void BM_Replay_SparseJson(benchmark::State& state) {
   size_t emitted = 0;
   for (auto _ : state) {
     DevNull sink_file;
-    JsonLinesResultSink results(sink_file.stream, keys);
-    TimeWindowOperator op(TumblingAssigner(Duration{10'000}, {}), config.lateness);
+    Sink results(sink_file.stream, keys);
+    auto op = make_operator(config.lateness);
     Driver driver(config, 1, false, op, results, discard);
     driver.process(std::span<const Event>(events));
     const Metrics m = driver.finish();
@@ -130,6 +143,28 @@ static void BM_Replay_SparseJson(benchmark::State& state) {
       benchmark::Counter(double(events.size()), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["emissions/event"] = double(emitted) / double(events.size());
 }
+
+constexpr auto tumbling_10s = [](const LatenessPolicy& p) {
+  return TimeWindowOperator(TumblingAssigner(Duration{10'000}, {}), p);
+};
+
+constexpr auto hopping_1m_10s = [](const LatenessPolicy& p) {
+  return TimeWindowOperator(HoppingAssigner(Duration{60'000}, Duration{10'000}, {}), p);
+};
+
+static void BM_Replay_SparseJson(benchmark::State& state) {
+  replay_sparse<JsonLinesResultSink>(state, tumbling_10s);
+}
 BENCHMARK(BM_Replay_SparseJson)->Unit(benchmark::kMillisecond);
+
+static void BM_Replay_SparseCsv(benchmark::State& state) {
+  replay_sparse<CsvResultSink>(state, tumbling_10s);
+}
+BENCHMARK(BM_Replay_SparseCsv)->Unit(benchmark::kMillisecond);
+
+static void BM_Replay_SparseJsonHopping(benchmark::State& state) {
+  replay_sparse<JsonLinesResultSink>(state, hopping_1m_10s);
+}
+BENCHMARK(BM_Replay_SparseJsonHopping)->Unit(benchmark::kMillisecond);
 
 }  // namespace tidemark::bench

@@ -27,9 +27,24 @@ char* put(char* out, const char (&text)[N]) {
   return out + N - 1;
 }
 
+// Keys and digit runs are short: two overlapping fixed-size copies instead of a call to memcpy,
+// reading nothing past the text.
 char* put(char* out, std::string_view text) {
-  std::memcpy(out, text.data(), text.size());
-  return out + text.size();
+  const char* from = text.data();
+  const size_t n = text.size();
+  if (n >= 8 && n <= 16) {
+    std::memcpy(out, from, 8);
+    std::memcpy(out + n - 8, from + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(out, from, 4);
+    std::memcpy(out + n - 4, from + n - 4, 4);
+  } else if (n > 16 && n <= 32) {
+    std::memcpy(out, from, 16);
+    std::memcpy(out + n - 16, from + n - 16, 16);
+  } else {
+    std::memcpy(out, from, n);
+  }
+  return out + n;
 }
 
 // "00" "01" ... "99": integers are written two digits at a time.
@@ -198,13 +213,22 @@ Spelled spell_as(char* out, double v, const Spelled& same) {
 
 }  // namespace
 
-char* write_json(char* out, const Emission& e, std::string_view key_json) {
+char* IntegerSpelling::put(char* out, int64_t v) {
+  if (v != value_) {
+    value_ = v;
+    size_ = uint32_t(put_integer(text_, v) - text_);
+  }
+  std::memcpy(out, text_, sizeof text_);  // one fixed-size copy; the row has room to spare
+  return out + size_;
+}
+
+char* write_json(char* out, const Emission& e, std::string_view key_json, RowMemo& memo) {
   out = put(out, "{\"key\":");
   out = put(out, key_json);
   out = put(out, ",\"start\":");
-  out = put_integer(out, e.window.start.ms);
+  out = memo.start.put(out, e.window.start.ms);
   out = put(out, ",\"end\":");
-  out = put_integer(out, e.window.end.ms);
+  out = memo.end.put(out, e.window.end.ms);
   out = put(out, ",\"count\":");
   out = put_integer(out, e.stats.count);
   out = put(out, ",\"sum\":");
@@ -226,15 +250,15 @@ char* write_json(char* out, const Emission& e, std::string_view key_json) {
       out = put(out, ",\"kind\":\"retract\",\"clock\":");
       break;
   }
-  out = put_integer(out, e.clock.ms);
+  out = memo.clock.put(out, e.clock.ms);
   out = put(out, ",\"proc_time\":");
-  out = put_integer(out, e.proc_time.ms);
+  out = memo.proc_time.put(out, e.proc_time.ms);
   out = put(out, ",\"seq\":");
   out = put_integer(out, e.seq);
   return put(out, "}");
 }
 
-char* write_json(char* out, const LateEvent& e, std::string_view key_json) {
+char* write_json(char* out, const LateEvent& e, std::string_view key_json, RowMemo& memo) {
   out = put(out, "{\"row\":");
   out = put_integer(out, e.row);
   out = put(out, ",\"partition\":");
@@ -242,11 +266,11 @@ char* write_json(char* out, const LateEvent& e, std::string_view key_json) {
   out = put(out, ",\"key\":");
   out = put(out, key_json);
   out = put(out, ",\"event_time\":");
-  out = put_integer(out, e.event_time.ms);
+  out = memo.event_time.put(out, e.event_time.ms);
   out = put(out, ",\"extracted_time\":");
-  out = put_integer(out, e.extracted_time.ms);
+  out = memo.event_time.put(out, e.extracted_time.ms);  // most often the event time
   out = put(out, ",\"clock\":");
-  out = put_integer(out, e.clock.ms);
+  out = memo.clock.put(out, e.clock.ms);
   out = put(out, ",\"reason\":\"");
   out = put(out, kLateReason);
   return put(out, "\"}");
@@ -262,9 +286,14 @@ char* write_csv_number(char* out, double v) {
 // RFC 4180: a field with a comma, a quote or a line break goes in quotes, its quotes doubled; an
 // empty key too, so that it reads back as "" rather than as a missing value.
 char* write_csv_field(char* out, std::string_view text) {
-  if (!text.empty() && text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    return put(out, text);
-  }
+  static constexpr auto kQuoted = [] {
+    std::array<bool, 256> quoted{};
+    for (const unsigned char c : {',', '"', '\r', '\n'}) quoted[c] = true;
+    return quoted;
+  }();
+  bool quote = text.empty();
+  for (const char c : text) quote |= kQuoted[uint8_t(c)];  // no branch per byte
+  if (!quote) return put(out, text);
   *out++ = '"';
   for (const char c : text) {
     if (c == '"') *out++ = '"';
@@ -276,12 +305,12 @@ char* write_csv_field(char* out, std::string_view text) {
 
 }  // namespace
 
-char* write_csv(char* out, const Emission& e, std::string_view key) {
+char* write_csv(char* out, const Emission& e, std::string_view key, RowMemo& memo) {
   out = write_csv_field(out, key);
   *out++ = ',';
-  out = put_integer(out, e.window.start.ms);
+  out = memo.start.put(out, e.window.start.ms);
   *out++ = ',';
-  out = put_integer(out, e.window.end.ms);
+  out = memo.end.put(out, e.window.end.ms);
   *out++ = ',';
   out = put_integer(out, e.stats.count);
   *out++ = ',';
@@ -303,27 +332,47 @@ char* write_csv(char* out, const Emission& e, std::string_view key) {
       out = put(out, ",retract,");
       break;
   }
-  out = put_integer(out, e.clock.ms);
+  out = memo.clock.put(out, e.clock.ms);
   *out++ = ',';
-  out = put_integer(out, e.proc_time.ms);
+  out = memo.proc_time.put(out, e.proc_time.ms);
   *out++ = ',';
   return put_integer(out, e.seq);
 }
 
-char* write_csv(char* out, const LateEvent& e, std::string_view key) {
+char* write_csv(char* out, const LateEvent& e, std::string_view key, RowMemo& memo) {
   out = put_integer(out, e.row);
   *out++ = ',';
   out = put_integer(out, e.partition);
   *out++ = ',';
   out = write_csv_field(out, key);
   *out++ = ',';
-  out = put_integer(out, e.event_time.ms);
+  out = memo.event_time.put(out, e.event_time.ms);
   *out++ = ',';
-  out = put_integer(out, e.extracted_time.ms);
+  out = memo.event_time.put(out, e.extracted_time.ms);
   *out++ = ',';
-  out = put_integer(out, e.clock.ms);
+  out = memo.clock.put(out, e.clock.ms);
   *out++ = ',';
   return put(out, kLateReason);
+}
+
+char* write_json(char* out, const Emission& e, std::string_view key_json) {
+  RowMemo memo;
+  return write_json(out, e, key_json, memo);
+}
+
+char* write_json(char* out, const LateEvent& e, std::string_view key_json) {
+  RowMemo memo;
+  return write_json(out, e, key_json, memo);
+}
+
+char* write_csv(char* out, const Emission& e, std::string_view key) {
+  RowMemo memo;
+  return write_csv(out, e, key, memo);
+}
+
+char* write_csv(char* out, const LateEvent& e, std::string_view key) {
+  RowMemo memo;
+  return write_csv(out, e, key, memo);
 }
 
 std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, std::ostream& out,

@@ -161,7 +161,7 @@ TEST_CASE("the compare script finds a difference", "[cli][csv]") {
   CHECK_FALSE(python_agrees(dir, "x", 3));  // fewer rows than required
 }
 
-TEST_CASE("-o none writes no results and changes nothing else", "[cli]") {
+TEST_CASE("results switched off (-o none) leave summary and late events as they were", "[cli]") {
   TempDir dir;
   const std::string trace = dir / "g.tmt";
   REQUIRE(tidemark_cmd({"generate", "--workload", "out-of-order", "--seed", "5", "--events", "5000",

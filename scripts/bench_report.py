@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Turns Google Benchmark JSON (with repetitions) into the targets table.
 
-Usage: bench_report.py TARGETS.json BENCH.json [EXTRA.json] > table.md
+Usage: bench_report.py TARGETS.json BENCH.json [EXTRA.json...] > table.md
 Writes bench-summary.json beside BENCH.json: one object per target row with
-case, measured, unit, target, ratio, met. EXTRA.json holds rows measured outside Google Benchmark
-(whole-command figures from bench.sh) in the same shape."""
+case, measured, unit, target, ratio, met. EXTRA.json files hold rows measured outside Google Benchmark
+(whole-command figures from bench.sh) in the same shape; they lead the table."""
 import json
 import os
 import statistics
@@ -71,8 +71,11 @@ def main():
             row["target"] = f">= {fmt(t['min'], unit)}"
             row["met"] = row["measured"] >= t["min"]
         rows.append(row)
-    if len(sys.argv) > 3 and os.path.exists(sys.argv[3]):
-        rows += json.load(open(sys.argv[3]))
+    extra = []
+    for path in sys.argv[3:]:
+        if os.path.exists(path):
+            extra += json.load(open(path))
+    rows = extra + rows
     summary = os.path.join(os.path.dirname(bench_path), "bench-summary.json")
     json.dump(rows, open(summary, "w"), indent=2)
     print("| case | measured (median) | target | ratio | met |")

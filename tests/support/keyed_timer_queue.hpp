@@ -11,7 +11,7 @@
 #include "tidemark/core/time.hpp"
 #include "tidemark/windows/timer_queue.hpp"
 
-namespace tidemark {
+namespace tidemark::test {
 
 class KeyedTimerQueue {
  public:
@@ -86,4 +86,4 @@ class KeyedTimerQueue {
   std::vector<uint32_t> pos_;  // per key: index in heap_, or kNone
 };
 
-}  // namespace tidemark
+}  // namespace tidemark::test

@@ -8,7 +8,8 @@ namespace tidemark {
 // t is the newest time of all events and not behind the clock (takes()), so t's left
 // window is new unless it is the right window of an event at t - DIFF - 1, and the newest
 // event's right window is new if t falls in it.
-bool SlidingInOrderMode::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) {
+template <class Aggs>
+bool SlidingInOrderMode<Aggs>::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) {
   newest_ms_ = t.ms;
   if (k.points.size() == k.phead) {
     ++window_count_;
@@ -30,7 +31,8 @@ bool SlidingInOrderMode::add_to_log(KeyId key, KeyState& k, Timestamp t, double 
   return true;
 }
 
-bool SlidingInOrderMode::has_point_at(const KeyState& k, int64_t t) {
+template <class Aggs>
+bool SlidingInOrderMode<Aggs>::has_point_at(const KeyState& k, int64_t t) {
   const Point* const first = k.points.data() + k.phead;
   const Point* const last = k.points.data() + k.points.size();
   const Point* at = std::lower_bound(first, last, Timestamp{t},
@@ -40,7 +42,8 @@ bool SlidingInOrderMode::has_point_at(const KeyState& k, int64_t t) {
 
 // The next end due is at the front of the arrivals (left windows) or of the fired groups (right
 // windows, DIFF + 1 later); when both, the groups are merged by key.
-void SlidingInOrderMode::fire(Timestamp clock, Emitter& em) {
+template <class Aggs>
+void SlidingInOrderMode<Aggs>::fire(Timestamp clock, Emitter& em) {
   constexpr int64_t kNone = std::numeric_limits<int64_t>::max();  // ends stay below 2^62
   const int64_t span = diff_.ms + 1;
   for (;;) {
@@ -71,8 +74,9 @@ void SlidingInOrderMode::fire(Timestamp clock, Emitter& em) {
   }
 }
 
-size_t SlidingInOrderMode::emit(int64_t end, std::span<const KeyId> left,
-                                std::span<const KeyId> right, Timestamp clock, Emitter& em) {
+template <class Aggs>
+size_t SlidingInOrderMode<Aggs>::emit(int64_t end, std::span<const KeyId> left,
+                                      std::span<const KeyId> right, Timestamp clock, Emitter& em) {
   const Window w{Timestamp{end - diff_.ms - 1}, Timestamp{end}};
   // Keys are scattered: fetch their state a few windows ahead, then their events.
   const auto prefetch = [&](std::span<const KeyId> keys, size_t i) {
@@ -97,11 +101,7 @@ size_t SlidingInOrderMode::emit(int64_t end, std::span<const KeyId> left,
       key = right[j++];
     }
     KeyState& k = keys_[key];
-    // Without exact sums, the window's events in time order: the order in which the eager
-    // aggregates would have added them, as every event arrived in time order.
-    const Aggregate a = exact_ ? k.next_fired.query(k.points.data(), k.phead,
-                                                    uint32_t(k.points.size()), w.start, w.end)
-                               : aggregate(k, w);
+    const Aggregate a = aggregates_.found(k, w);
     if (a.count == 0) {  // a right window with no event in it does not exist
       TIDEMARK_ASSERT(!is_left);
       // If it is the newest event's, all of the key's windows have ended: an idle key gives
@@ -116,5 +116,8 @@ size_t SlidingInOrderMode::emit(int64_t end, std::span<const KeyId> left,
   }
   return emitted;
 }
+
+template class SlidingInOrderMode<SlidingLazyAggregates>;
+template class SlidingInOrderMode<SlidingEagerAggregates>;
 
 }  // namespace tidemark

@@ -12,7 +12,8 @@ auto time_less = [](const auto& p, Timestamp t) { return p.time < t; };
 auto less_time = [](Timestamp t, const auto& p) { return t < p.time; };
 }  // namespace
 
-size_t SlidingListMode::find(const KeyState& k, Timestamp start) {
+template <class Aggs>
+size_t SlidingListMode<Aggs>::find(const KeyState& k, Timestamp start) {
   // Branch-free: the probes are unpredictable.
   const Timestamp* first = k.starts.data() + k.head;
   const Timestamp* const last = k.starts.data() + k.starts.size();
@@ -25,7 +26,8 @@ size_t SlidingListMode::find(const KeyState& k, Timestamp start) {
   return size_t(first - k.starts.data());
 }
 
-bool SlidingListMode::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
+template <class Aggs>
+bool SlidingListMode<Aggs>::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
                             const Aggregate& with, Timestamp clock, Emitter& em,
                             ForwardRangeAggregate* range) {
   const Window w = window_at(start);
@@ -36,14 +38,15 @@ bool SlidingListMode::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
     const bool fired = d != Decision::kAccept;
     // Fired windows end before unfired ones, so this keeps the fired prefix intact.
     TIDEMARK_ASSERT(fired ? i <= k.head + k.fired : i >= k.head + k.fired);
+    const auto inside = [&] { return aggregate(k, w); };
     if (i == k.head && k.head > 0) {  // reuse a purged slot in front
       i = --k.head;
       k.starts[i] = start;
-      if (!exact_) aggs_[key][i] = aggregate(k, w);
+      aggregates_.assign(key, i, inside);
       --dead_slots_;
     } else {
       k.starts.insert(pool_, i, start);
-      if (!exact_) insert_agg(key, i, aggregate(k, w));
+      aggregates_.insert(key, i, inside);
     }
     ++window_count_;
     if (!fired) {
@@ -53,28 +56,21 @@ bool SlidingListMode::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
       purges_.add(policy_.close_time(w.end), w.end, key, start);
     }
   }
-  if (exact_) {
-    if (d == Decision::kAcceptAndUpdate) {
-      const Aggregate inside =
-          range ? range->query(k.points.data(), k.phead, uint32_t(k.points.size()), w.start, w.end)
-                : aggregate(k, w);
-      em.emit(key, w, lower(combine(inside, with)), EmissionKind::kUpdate);
-    }
-  } else {
-    Aggregate& agg = aggs_[key][i];
-    agg = combine(agg, with);
-    if (d == Decision::kAcceptAndUpdate) em.emit(key, w, lower(agg), EmissionKind::kUpdate);
-  }
+  const bool update = d == Decision::kAcceptAndUpdate;
+  const Aggregate a = aggregates_.add(key, k, i, w, with, update, range);
+  if (update) em.emit(key, w, lower(a), EmissionKind::kUpdate);
   return true;
 }
 
-bool SlidingListMode::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-  admit(v);
+template <class Aggs>
+bool SlidingListMode<Aggs>::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
   KeyState& k = state_of(key);
   trim_if_due(k, clock);
   PooledArray<Point>& points = k.points;
-  if (exact_ && in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
-  if (exact_ && far_from_limits(t)) return add_lazy(key, k, t, v, clock, em);
+  if constexpr (Aggs::kFromEvents) {
+    if (in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
+    if (far_from_limits(t)) return add_lazy(key, k, t, v, clock, em);
+  }
   const auto first = points.begin() + k.phead;
   // Windows containing t start in [t - DIFF, t]: t's own left window, the right windows of
   // earlier events within DIFF + 1, and the left windows of later events within DIFF.
@@ -103,7 +99,8 @@ bool SlidingListMode::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   return true;
 }
 
-void SlidingListMode::insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v,
+template <class Aggs>
+void SlidingListMode<Aggs>::insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v,
                              Timestamp clock, Emitter& em) {
   PooledArray<Point>& points = k.points;
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
@@ -122,7 +119,8 @@ void SlidingListMode::insert(KeyId key, KeyState& k, const Point* at_t, Timestam
 // Whether t is at or after the key's newest event, no fired window contains t, no unfired
 // window is due (fire() has run for this clock), and t is far from the ends of time (no
 // saturation below).
-bool SlidingListMode::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
+template <class Aggs>
+bool SlidingListMode<Aggs>::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
   if (!far_from_limits(t)) return false;
   if (k.points.size() > k.phead && k.points.back().time > t) return false;
   const size_t unfired = k.head + k.fired;
@@ -133,7 +131,8 @@ bool SlidingListMode::in_order(const KeyState& k, Timestamp t, Timestamp clock) 
   return k.fired == 0 || k.starts[unfired - 1] < t - diff_;
 }
 
-void SlidingListMode::open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end) {
+template <class Aggs>
+void SlidingListMode<Aggs>::open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end) {
   TIDEMARK_ASSERT(i >= k.head + k.fired);
   if (i == k.head && k.head > 0) {  // reuse a purged slot in front
     k.starts[--k.head] = start;
@@ -149,7 +148,8 @@ void SlidingListMode::open(KeyId key, KeyState& k, size_t i, Timestamp start, Ti
 // (starts in [t - DIFF, t]), the existing unfired ones need no work, and every right window of an
 // earlier event but the newest one's was created (or closed) when a later event arrived beside
 // it: only t's left window and the newest event's right window may be new.
-bool SlidingListMode::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
+template <class Aggs>
+bool SlidingListMode<Aggs>::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
                                    Emitter& em) {
   const Timestamp left = t - diff_;
   const Timestamp left_end{t.ms + 1};  // no saturation here: see in_order()
@@ -211,7 +211,8 @@ bool SlidingListMode::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
 // the fired ones next (decide() is monotone in the end), so binary searches skip the rest.
 // (tests/sliding_differential_test.cpp checks every window against the previous
 // implementation, which visited them all.)
-bool SlidingListMode::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
+template <class Aggs>
+bool SlidingListMode<Aggs>::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
                                Emitter& em) {
   PooledArray<Point>& points = k.points;
   const int64_t d = diff_.ms;  // t and DIFF are below 2^61: nothing here saturates
@@ -268,20 +269,21 @@ bool SlidingListMode::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Ti
   return true;
 }
 
-void SlidingListMode::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
+template <class Aggs>
+void SlidingListMode<Aggs>::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
   --window_count_;
   if (i != k.head) {
     k.starts.erase(i, i + 1);
-    if (!exact_) aggs_[key].erase(aggs_[key].begin() + ptrdiff_t(i));
+    aggregates_.erase(key, i);
   } else if (++dead_slots_, ++k.head >= 16 && 2 * size_t(k.head) >= k.starts.size()) {
     k.starts.erase(0, k.head);
-    if (!exact_) aggs_[key].erase(aggs_[key].begin(), aggs_[key].begin() + k.head);
+    aggregates_.erase_front(key, k.head);
     dead_slots_ -= k.head;
     k.head = 0;
   }
   if (k.head == k.starts.size()) {  // an idle key gives its events back
     k.starts.clear();
-    if (!exact_) aggs_[key].clear();
+    aggregates_.clear(key);
     dead_slots_ -= k.head;
     k.head = 0;
     trim(k, keep_at(clock));
@@ -290,7 +292,8 @@ void SlidingListMode::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
 
 // The calendar pops windows in (fire time, end, key, start) order; a key's windows fire in
 // start order, so the one popped is always the key's first unfired window.
-void SlidingListMode::fire(Timestamp clock, Emitter& em) {
+template <class Aggs>
+void SlidingListMode<Aggs>::fire(Timestamp clock, Emitter& em) {
   while (fires_.due(clock)) {
     const Timestamp end = fires_.pop(batch_);
     const bool closes = policy_.close_time(end) <= clock;
@@ -300,7 +303,7 @@ void SlidingListMode::fire(Timestamp clock, Emitter& em) {
       if (j + 8 < batch_.size()) {
         const KeyState& ahead = keys_[batch_[j + 8].key];
         __builtin_prefetch(ahead.starts.data() + ahead.head + ahead.fired);
-        if (exact_) __builtin_prefetch(ahead.points.data() + ahead.phead);
+        aggregates_.prefetch_fired(ahead);
         if (!ahead.points.empty()) __builtin_prefetch(&ahead.points.back());
       }
       const SlidingCalendar::Entry& e = batch_[j];
@@ -308,10 +311,7 @@ void SlidingListMode::fire(Timestamp clock, Emitter& em) {
       const size_t i = k.head + k.fired;
       TIDEMARK_ASSERT(i < k.starts.size() && k.starts[i] == e.start);
       const Window w{e.start, end};
-      const Aggregate a = exact_ ? k.next_fired.query(k.points.data(), k.phead,
-                                                      uint32_t(k.points.size()), w.start, w.end)
-                                 : aggs_[e.key][i];
-      em.emit(e.key, w, lower(a), EmissionKind::kOnTime);
+      em.emit(e.key, w, lower(aggregates_.fired(e.key, k, i, w)), EmissionKind::kOnTime);
       if (closes) {
         if (i == k.head && i + 1 < k.starts.size() && i + 1 < 16) [[likely]] {
           ++k.head;  // erase()'s common case, inline
@@ -341,10 +341,12 @@ void SlidingListMode::fire(Timestamp clock, Emitter& em) {
 // Every open window of a key, from its events as the log found them: t's left window, and the
 // right window of an event p with a later one within DIFF + 1, unless closed. Those that fired
 // (under grace) come first, as the fired prefix.
-SlidingListMode::SlidingListMode(SlidingInOrderMode&& from)
+template <class Aggs>
+SlidingListMode<Aggs>::SlidingListMode(SlidingInOrderMode<Aggs>&& from)
     : SlidingState(std::move(from)),
       fires_(Duration{diff_.ms + 1}),
-      purges_(Duration{diff_.ms + 1}) {
+      purges_(Duration{diff_.ms + 1}),
+      aggregates_(std::move(from.aggregates_)) {
   const int64_t d = diff_.ms;
   const auto open = [&](int64_t end) { return policy_.close_time(Timestamp{end}) > fired_clock_; };
   size_t windows = 0;
@@ -366,11 +368,11 @@ SlidingListMode::SlidingListMode(SlidingInOrderMode&& from)
     }
     std::sort(starts_.begin(), starts_.end());
     starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
-    if (!exact_) aggs_[key].clear();
+    aggregates_.clear(KeyId(key));
     for (const Timestamp s : starts_) {
       k.starts.push_back(pool_, s);
-      // See SlidingInOrderMode::emit().
-      if (!exact_) insert_agg(KeyId(key), aggs_[key].size(), aggregate(k, window_at(s)));
+      // As SlidingInOrderMode found them: see SlidingEagerAggregates::found().
+      aggregates_.insert(KeyId(key), k.starts.size() - 1, [&] { return aggregate(k, window_at(s)); });
       const Timestamp end{s.ms + d + 1};
       if (policy_.fire_time(end) > fired_clock_) {
         fires_.add(policy_.fire_time(end), end, KeyId(key), s);
@@ -383,5 +385,8 @@ SlidingListMode::SlidingListMode(SlidingInOrderMode&& from)
   }
   TIDEMARK_ASSERT(windows == window_count_);
 }
+
+template class SlidingListMode<SlidingLazyAggregates>;
+template class SlidingListMode<SlidingEagerAggregates>;
 
 }  // namespace tidemark

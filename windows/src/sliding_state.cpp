@@ -2,10 +2,10 @@
 
 namespace tidemark {
 
-Aggregate SlidingState::aggregate(const KeyState& k, Window w) {
+Aggregate aggregate_of(const SlidingKeyState& k, Window w) {
   // Branch-free lower bound of w.start: the probes are unpredictable.
-  const Point* first = k.points.data() + k.phead;
-  const Point* const last = k.points.data() + k.points.size();
+  const SlidingPoint* first = k.points.data() + k.phead;
+  const SlidingPoint* const last = k.points.data() + k.points.size();
   for (size_t n = size_t(last - first); n > 1;) {
     const size_t half = n / 2;
     first = first[half - 1].time < w.start ? first + half : first;
@@ -15,23 +15,6 @@ Aggregate SlidingState::aggregate(const KeyState& k, Window w) {
   Aggregate a = identity();
   for (; first != last && first->time < w.end; ++first) a = combine(a, lift(first->value));
   return a;
-}
-
-// Every open window's aggregate from its events: exact integers, so equal to what the eager
-// path would have accumulated in its own order.
-void SlidingState::leave_exact() {
-  exact_ = false;
-  aggs_.resize(keys_.size());
-  for (size_t key = 0; key < keys_.size(); ++key) {
-    const KeyState& k = keys_[key];
-    std::vector<Aggregate>& aggs = aggs_[key];
-    const size_t before = aggs.capacity();
-    aggs.assign(k.starts.size(), identity());
-    agg_capacity_ += aggs.capacity() - before;
-    for (size_t i = k.head; i < k.starts.size(); ++i) {
-      aggs[i] = aggregate(k, window_at(k.starts[i]));
-    }
-  }
 }
 
 // Drops events that no window able to accept events will need: the last window an event p

@@ -1,36 +1,70 @@
 #pragma once
 // SlidingOperator once an event came out of time order: each key's open windows as a sorted
-// list beside its events, and calendars of the windows due to fire and to close.
+// list beside its events, and calendars of the windows due to fire and to close. `Aggs`: see
+// sliding_aggregates.hpp.
 
+#include <concepts>
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
+#include "tidemark/windows/sliding_aggregates.hpp"
 #include "tidemark/windows/sliding_calendar.hpp"
 #include "tidemark/windows/sliding_in_order_mode.hpp"
 #include "tidemark/windows/sliding_state.hpp"
 
 namespace tidemark {
 
+template <class Aggs>
 class SlidingListMode : public SlidingState {
  public:
   // Takes over the state and the open windows of the in-order mode, as its events found them.
-  explicit SlidingListMode(SlidingInOrderMode&& from);
+  explicit SlidingListMode(SlidingInOrderMode<Aggs>&& from);
+  // Goes on with the windows of a run whose values are no longer exact sums. (A template: as a
+  // constructor from its own type it would suppress the move constructor.)
+  template <class Lazy>
+    requires std::same_as<Lazy, SlidingLazyAggregates> &&
+             std::same_as<Aggs, SlidingEagerAggregates>
+  explicit SlidingListMode(SlidingListMode<Lazy>&& from)
+      : SlidingState(std::move(from)),
+        dead_slots_(from.dead_slots_),
+        fires_(std::move(from.fires_)),
+        purges_(std::move(from.purges_)),
+        starts_(std::move(from.starts_)),
+        batch_(std::move(from.batch_)),
+        aggregates_(keys_, diff_) {}
+
+  bool admits(double v)
+    requires Aggs::kFromEvents
+  {
+    return aggregates_.admits(v);
+  }
 
   void fire(Timestamp clock, Emitter& em);
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
   size_t state_bytes() const {
-    const size_t slot_bytes = sizeof(Timestamp) + (exact_ ? 0 : sizeof(Aggregate));
-    return keys_bytes() + (point_count_ + dead_points_) * sizeof(Point) +
+    constexpr size_t slot_bytes = sizeof(Timestamp) + Aggs::kSlotBytes;
+    return keys_bytes() + aggregates_.keys_bytes() + (point_count_ + dead_points_) * sizeof(Point) +
            (window_count_ + dead_slots_) * slot_bytes + fires_.bytes() + purges_.bytes();
   }
   size_t allocated_bytes() const {
-    return SlidingState::allocated_bytes() + fires_.bytes() + purges_.bytes();
+    return SlidingState::allocated_bytes() + aggregates_.allocated_bytes() + fires_.bytes() +
+           purges_.bytes();
   }
 
  private:
+  template <class>
+  friend class SlidingListMode;
+
+  KeyState& state_of(KeyId key) {
+    if (key >= keys_.size()) {
+      grow_to_hold(keys_, key);
+      aggregates_.hold(key);
+    }
+    return keys_[key];
+  }
   // Creates or updates the window at `start`, which is starts[i] or belongs at index i (i is
   // updated to where it ends up); `with` is the new event's value, if it is inside. With lazy
-  // aggregates, an update takes the window's events from `range` if given (see its rules).
+  // aggregates, an update takes the window's events from `range` if given.
   bool apply(KeyId key, KeyState& k, size_t& i, Timestamp start, const Aggregate& with,
              Timestamp clock, Emitter& em, ForwardRangeAggregate* range = nullptr);
   // in_order() and open() are inlined into the path of every in-order event: as calls they cost
@@ -56,6 +90,7 @@ class SlidingListMode : public SlidingState {
   SlidingCalendar fires_, purges_;             // one entry per unfired / fired open window
   std::vector<Timestamp> starts_;              // reused per event
   std::vector<SlidingCalendar::Entry> batch_;  // reused per fired end
+  Aggs aggregates_;
 };
 
 }  // namespace tidemark

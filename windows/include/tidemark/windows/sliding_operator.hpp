@@ -5,76 +5,123 @@
 // An open window holds exactly the key's retained events inside it (the clock never decreases,
 // so every such event was accepted by it).
 //
-// A run starts in SlidingInOrderMode and hands over to SlidingListMode, for good, at its first
-// event out of time order; aggregates are kept as SlidingState says.
+// A run starts in SlidingInOrderMode with lazy aggregates. It hands over, for good, to
+// SlidingListMode at its first event out of time order, and to eager aggregates at its first
+// value whose sums may not be exact (sliding_aggregates.hpp).
 
 #include <variant>
 
 #include "tidemark/core/emitter.hpp"
+#include "tidemark/windows/sliding_aggregates.hpp"
 #include "tidemark/windows/sliding_in_order_mode.hpp"
 #include "tidemark/windows/sliding_list_mode.hpp"
 
 namespace tidemark {
 
 class SlidingOperator {
+  using InOrderLazy = SlidingInOrderMode<SlidingLazyAggregates>;
+  using InOrderEager = SlidingInOrderMode<SlidingEagerAggregates>;
+  using ListLazy = SlidingListMode<SlidingLazyAggregates>;
+  using ListEager = SlidingListMode<SlidingEagerAggregates>;
+  enum Index : size_t { kInOrderLazy, kInOrderEager, kListLazy, kListEager };
+
+  // f(the current mode). A switch with std::get_if: std::visit checks for a valueless variant
+  // on every call.
+  template <class F>
+  decltype(auto) with_mode(F&& f) const {
+    switch (mode_.index()) {
+      case kInOrderLazy:
+        return f(*std::get_if<kInOrderLazy>(&mode_));
+      case kInOrderEager:
+        return f(*std::get_if<kInOrderEager>(&mode_));
+      case kListLazy:
+        return f(*std::get_if<kListLazy>(&mode_));
+      default:
+        return f(*std::get_if<kListEager>(&mode_));
+    }
+  }
+  template <class F>
+  decltype(auto) with_mode(F&& f) {
+    switch (mode_.index()) {
+      case kInOrderLazy:
+        return f(*std::get_if<kInOrderLazy>(&mode_));
+      case kInOrderEager:
+        return f(*std::get_if<kInOrderEager>(&mode_));
+      case kListLazy:
+        return f(*std::get_if<kListLazy>(&mode_));
+      default:
+        return f(*std::get_if<kListEager>(&mode_));
+    }
+  }
+
  public:
   SlidingOperator(Duration difference, LatenessPolicy policy)
-      : mode_(std::in_place_type<SlidingInOrderMode>, difference, policy) {}
+      : mode_(std::in_place_type<InOrderLazy>, difference, policy) {}
 
   void fire(Timestamp clock, Emitter& em) {
-    if (SlidingInOrderMode* in_order = std::get_if<SlidingInOrderMode>(&mode_)) {
-      in_order->fire(clock, em);
-    } else {
-      list_mode().fire(clock, em);
-    }
+    with_mode([&](auto& mode) { mode.fire(clock, em); });
   }
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-    if (SlidingInOrderMode* in_order = std::get_if<SlidingInOrderMode>(&mode_)) {
-      if (in_order->takes(t, clock)) [[likely]]
-        return in_order->add(key, t, v, clock);
-      hand_over();
+    switch (mode_.index()) {
+      case kInOrderLazy: {
+        InOrderLazy& mode = *std::get_if<kInOrderLazy>(&mode_);
+        if (!mode.takes(t, clock))
+          return add_to_list(hand_over<InOrderLazy, ListLazy>(), key, t, v, clock, em);
+        if (mode.admits(v)) [[likely]]
+          return mode.add(key, t, v, clock);
+        return hand_over<InOrderLazy, InOrderEager>().add(key, t, v, clock);
+      }
+      case kInOrderEager: {
+        InOrderEager& mode = *std::get_if<kInOrderEager>(&mode_);
+        if (mode.takes(t, clock)) [[likely]]
+          return mode.add(key, t, v, clock);
+        return hand_over<InOrderEager, ListEager>().add(key, t, v, clock, em);
+      }
+      case kListLazy:
+        return add_to_list(*std::get_if<kListLazy>(&mode_), key, t, v, clock, em);
+      default:
+        return std::get_if<kListEager>(&mode_)->add(key, t, v, clock, em);
     }
-    return list_mode().add(key, t, v, clock, em);
   }
-  size_t open_windows() const { return state().open_windows(); }
-  void prefetch(KeyId key) const { state().prefetch(key); }
-  [[gnu::always_inline]] void prefetch_deep(KeyId key) const { state().prefetch_deep(key); }
+  size_t open_windows() const {
+    return with_mode([](const auto& mode) { return mode.open_windows(); });
+  }
+  void prefetch(KeyId key) const {
+    with_mode([&](const auto& mode) { mode.prefetch(key); });
+  }
+  [[gnu::always_inline]] void prefetch_deep(KeyId key) const {
+    with_mode([&](const auto& mode) { mode.prefetch_deep(key); });
+  }
   // Inline: the Driver asks after every event.
   size_t state_bytes() const {
-    if (const SlidingInOrderMode* in_order = std::get_if<SlidingInOrderMode>(&mode_)) {
-      return in_order->state_bytes();
-    }
-    return list_mode().state_bytes();
+    return with_mode([](const auto& mode) { return mode.state_bytes(); });
   }
   // The memory behind it: see the modes.
   size_t allocated_bytes() const {
-    if (const SlidingInOrderMode* in_order = std::get_if<SlidingInOrderMode>(&mode_)) {
-      return in_order->allocated_bytes();
-    }
-    return list_mode().allocated_bytes();
+    return with_mode([](const auto& mode) { return mode.allocated_bytes(); });
   }
   // Whether aggregates are still computed lazily (all values so far were exact integers).
-  bool lazy_aggregates() const { return state().lazy_aggregates(); }
+  bool lazy_aggregates() const {
+    return mode_.index() == kInOrderLazy || mode_.index() == kListLazy;
+  }
   // Whether the pending windows are still found from the in-order log.
-  bool windows_from_log() const { return std::holds_alternative<SlidingInOrderMode>(mode_); }
+  bool windows_from_log() const {
+    return mode_.index() == kInOrderLazy || mode_.index() == kInOrderEager;
+  }
 
  private:
-  const SlidingState& state() const {
-    if (const SlidingInOrderMode* in_order = std::get_if<SlidingInOrderMode>(&mode_)) {
-      return *in_order;
-    }
-    return *std::get_if<SlidingListMode>(&mode_);
+  bool add_to_list(ListLazy& mode, KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+    if (mode.admits(v)) [[likely]]
+      return mode.add(key, t, v, clock, em);
+    return hand_over<ListLazy, ListEager>().add(key, t, v, clock, em);
   }
-  // The mode after hand_over(); std::get_if, as std::get and std::visit check for a valueless
-  // variant on every call.
-  SlidingListMode& list_mode() { return *std::get_if<SlidingListMode>(&mode_); }
-  const SlidingListMode& list_mode() const { return *std::get_if<SlidingListMode>(&mode_); }
-  void hand_over() {
-    SlidingInOrderMode in_order = std::move(std::get<SlidingInOrderMode>(mode_));
-    mode_.emplace<SlidingListMode>(std::move(in_order));
+  // Replaces mode `From` by `To`, made from it, for the rest of the run.
+  template <class From, class To>
+  To& hand_over() {
+    To next(std::move(*std::get_if<From>(&mode_)));
+    return mode_.template emplace<To>(std::move(next));
   }
-
-  std::variant<SlidingInOrderMode, SlidingListMode> mode_;
+  std::variant<InOrderLazy, InOrderEager, ListLazy, ListEager> mode_;
 };
 
 }  // namespace tidemark

@@ -1,8 +1,8 @@
 // Differential check of SlidingOperator against an earlier implementation (kept verbatim as
-// support/legacy_sliding_operator.hpp: per-window eager aggregates, one timer per key): on random traces with
-// disorder, late events, ties, several keys and partitions, both clocks and every policy, the
-// emissions (bit for bit), late events and window counts must be identical. Values are integers
-// (the lazy path), fractional (the eager path) or switch from one to the other mid-run.
+// support/legacy_sliding_operator.hpp: per-window eager aggregates, one timer per key): on random
+// traces with disorder, late events, ties, several keys and partitions, both clocks and every
+// policy, the emissions (bit for bit), late events and window counts must be identical. Values are
+// integers (the lazy path), fractional (the eager path) or switch from one to the other mid-run.
 
 #include <catch2/catch.hpp>
 

@@ -28,8 +28,8 @@ size_t SlidingListMode<Aggs>::find(const KeyState& k, Timestamp start) {
 
 template <class Aggs>
 bool SlidingListMode<Aggs>::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
-                            const Aggregate& with, Timestamp clock, Emitter& em,
-                            ForwardRangeAggregate* range) {
+                                  const Aggregate& with, Timestamp clock, Emitter& em,
+                                  ForwardRangeAggregate* range) {
   const Window w = window_at(start);
   const Decision d = decide(w, clock, policy_);
   if (d == Decision::kReject) return false;
@@ -101,7 +101,7 @@ bool SlidingListMode<Aggs>::add(KeyId key, Timestamp t, double v, Timestamp cloc
 
 template <class Aggs>
 void SlidingListMode<Aggs>::insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v,
-                             Timestamp clock, Emitter& em) {
+                                   Timestamp clock, Emitter& em) {
   PooledArray<Point>& points = k.points;
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
   const Point* const end = points.end();
@@ -149,8 +149,8 @@ void SlidingListMode<Aggs>::open(KeyId key, KeyState& k, size_t i, Timestamp sta
 // earlier event but the newest one's was created (or closed) when a later event arrived beside
 // it: only t's left window and the newest event's right window may be new.
 template <class Aggs>
-bool SlidingListMode<Aggs>::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
-                                   Emitter& em) {
+bool SlidingListMode<Aggs>::add_in_order(KeyId key, KeyState& k, Timestamp t, double v,
+                                         Timestamp clock, Emitter& em) {
   const Timestamp left = t - diff_;
   const Timestamp left_end{t.ms + 1};  // no saturation here: see in_order()
   if (clock < policy_.fire_time(left_end)) [[likely]] {
@@ -213,7 +213,7 @@ bool SlidingListMode<Aggs>::add_in_order(KeyId key, KeyState& k, Timestamp t, do
 // implementation, which visited them all.)
 template <class Aggs>
 bool SlidingListMode<Aggs>::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
-                               Emitter& em) {
+                                     Emitter& em) {
   PooledArray<Point>& points = k.points;
   const int64_t d = diff_.ms;  // t and DIFF are below 2^61: nothing here saturates
   const auto lo =
@@ -372,7 +372,8 @@ SlidingListMode<Aggs>::SlidingListMode(SlidingInOrderMode<Aggs>&& from)
     for (const Timestamp s : starts_) {
       k.starts.push_back(pool_, s);
       // As SlidingInOrderMode found them: see SlidingEagerAggregates::found().
-      aggregates_.insert(KeyId(key), k.starts.size() - 1, [&] { return aggregate(k, window_at(s)); });
+      aggregates_.insert(KeyId(key), k.starts.size() - 1,
+                         [&] { return aggregate(k, window_at(s)); });
       const Timestamp end{s.ms + d + 1};
       if (policy_.fire_time(end) > fired_clock_) {
         fires_.add(policy_.fire_time(end), end, KeyId(key), s);

@@ -1,14 +1,6 @@
 #pragma once
-// How the modes of SlidingOperator keep window aggregates, one strategy each. Results are
-// bit-identical either way.
-//
-// SlidingLazyAggregates: while every value is an integer below 2^31 in magnitude (none -0) and
-// their total magnitude stays below 2^53, sums are exact in any order, so no window stores an
-// aggregate: it is computed from the window's events when it is emitted.
-//
-// SlidingEagerAggregates: from the first other value on, each stored window keeps its aggregate,
-// added to in the original order of additions (events inside the window at its creation in time
-// order, then later ones in arrival order).
+// How the modes of SlidingOperator keep window aggregates: one strategy type each, bit-identical
+// results either way.
 
 #include <cstddef>
 #include <span>
@@ -22,6 +14,9 @@
 
 namespace tidemark {
 
+// While every value is an integer below 2^31 in magnitude (none -0) and their total magnitude
+// stays below 2^53, sums are exact in any order: no window stores an aggregate, it is computed
+// from the window's events when it is emitted.
 class SlidingLazyAggregates {
  public:
   // A stored window needs no work for an event it accepts without an update: the modes' fast
@@ -69,6 +64,9 @@ class SlidingLazyAggregates {
   ExactSums exact_sums_;
 };
 
+// From the first other value on: each stored window keeps its aggregate, added to in the
+// original order of additions (events inside the window at its creation in time order, then
+// later ones in arrival order).
 class SlidingEagerAggregates {
  public:
   static constexpr bool kFromEvents = false;

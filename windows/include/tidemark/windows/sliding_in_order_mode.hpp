@@ -26,14 +26,12 @@ template <class Aggs>
 class SlidingInOrderMode : public SlidingState {
  public:
   // A run starts here, with lazy aggregates.
-  SlidingInOrderMode(Duration difference, LatenessPolicy policy)
-    requires Aggs::kFromEvents
+  SlidingInOrderMode(Duration difference, LatenessPolicy policy) requires Aggs::kFromEvents
       : SlidingState(difference, policy) {}
   // Goes on with the log of a run whose values are no longer exact sums.
   // (A template: as a constructor from its own type it would suppress the move constructor.)
   template <class Lazy>
-    requires std::same_as<Lazy, SlidingLazyAggregates> &&
-             std::same_as<Aggs, SlidingEagerAggregates>
+  requires std::same_as<Lazy, SlidingLazyAggregates> && std::same_as<Aggs, SlidingEagerAggregates>
   explicit SlidingInOrderMode(SlidingInOrderMode<Lazy>&& from)
       : SlidingState(std::move(from)),
         newest_ms_(from.newest_ms_),
@@ -46,11 +44,7 @@ class SlidingInOrderMode : public SlidingState {
   bool takes(Timestamp t, Timestamp clock) const {
     return t.ms >= newest_ms_ && clock <= t && far_from_limits(t);
   }
-  bool admits(double v)
-    requires Aggs::kFromEvents
-  {
-    return aggregates_.admits(v);
-  }
+  bool admits(double v) requires Aggs::kFromEvents { return aggregates_.admits(v); }
   bool add(KeyId key, Timestamp t, double v, Timestamp clock) {
     KeyState& k = state_of(key);
     trim_if_due(k, clock);

@@ -22,8 +22,7 @@ class SlidingListMode : public SlidingState {
   // Goes on with the windows of a run whose values are no longer exact sums. (A template: as a
   // constructor from its own type it would suppress the move constructor.)
   template <class Lazy>
-    requires std::same_as<Lazy, SlidingLazyAggregates> &&
-             std::same_as<Aggs, SlidingEagerAggregates>
+  requires std::same_as<Lazy, SlidingLazyAggregates> && std::same_as<Aggs, SlidingEagerAggregates>
   explicit SlidingListMode(SlidingListMode<Lazy>&& from)
       : SlidingState(std::move(from)),
         dead_slots_(from.dead_slots_),
@@ -33,11 +32,7 @@ class SlidingListMode : public SlidingState {
         batch_(std::move(from.batch_)),
         aggregates_(keys_, diff_) {}
 
-  bool admits(double v)
-    requires Aggs::kFromEvents
-  {
-    return aggregates_.admits(v);
-  }
+  bool admits(double v) requires Aggs::kFromEvents { return aggregates_.admits(v); }
 
   void fire(Timestamp clock, Emitter& em);
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);

@@ -40,6 +40,15 @@ class SlidingOperator {
         return f(*std::get_if<kListEager>(&mode_));
     }
   }
+  // What every mode keeps: the same address whatever the mode, so the switch folds away.
+  const SlidingState& state() const {
+    switch (mode_.index()) {
+      case kInOrderLazy: return *std::get_if<kInOrderLazy>(&mode_);
+      case kInOrderEager: return *std::get_if<kInOrderEager>(&mode_);
+      case kListLazy: return *std::get_if<kListLazy>(&mode_);
+      default: return *std::get_if<kListEager>(&mode_);
+    }
+  }
   template <class F>
   decltype(auto) with_mode(F&& f) {
     switch (mode_.index()) {
@@ -83,15 +92,9 @@ class SlidingOperator {
         return std::get_if<kListEager>(&mode_)->add(key, t, v, clock, em);
     }
   }
-  size_t open_windows() const {
-    return with_mode([](const auto& mode) { return mode.open_windows(); });
-  }
-  void prefetch(KeyId key) const {
-    with_mode([&](const auto& mode) { mode.prefetch(key); });
-  }
-  [[gnu::always_inline]] void prefetch_deep(KeyId key) const {
-    with_mode([&](const auto& mode) { mode.prefetch_deep(key); });
-  }
+  size_t open_windows() const { return state().open_windows(); }
+  void prefetch(KeyId key) const { state().prefetch(key); }
+  [[gnu::always_inline]] void prefetch_deep(KeyId key) const { state().prefetch_deep(key); }
   // Inline: the Driver asks after every event.
   size_t state_bytes() const {
     return with_mode([](const auto& mode) { return mode.state_bytes(); });

@@ -103,8 +103,8 @@ class SlidingState {
   bool small_diff_ = diff_.ms < kLimit;
   Timestamp fired_clock_ = Timestamp::min();  // of the last fire() (none is due at -inf)
   Timestamp keep_clock_ = Timestamp::min(), keep_ = keep_for(keep_clock_);
-  BlockPool pool_;                            // holds the arrays of keys_
-  std::vector<KeyState> keys_;                // indexed by KeyId (dense), grown on first use
+  BlockPool pool_;              // holds the arrays of keys_
+  std::vector<KeyState> keys_;  // indexed by KeyId (dense), grown on first use
   size_t point_count_ = 0, window_count_ = 0;
   size_t dead_points_ = 0;  // trimmed but not yet erased (still memory)
 };

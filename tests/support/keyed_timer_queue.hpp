@@ -11,7 +11,7 @@
 #include "tidemark/core/time.hpp"
 #include "tidemark/windows/timer_queue.hpp"
 
-namespace tidemark {
+namespace tidemark::test {
 
 class KeyedTimerQueue {
  public:
@@ -49,7 +49,9 @@ class KeyedTimerQueue {
   bool due(Timestamp clock) const { return !heap_.empty() && heap_.front().due <= clock; }
   const Timer& top() const { return heap_.front(); }
   size_t size() const { return heap_.size(); }
-  size_t bytes() const { return heap_.capacity() * sizeof(Timer) + pos_.capacity() * sizeof(uint32_t); }
+  size_t bytes() const {
+    return heap_.capacity() * sizeof(Timer) + pos_.capacity() * sizeof(uint32_t);
+  }
 
  private:
   static constexpr uint32_t kNone = ~uint32_t{0};
@@ -86,4 +88,4 @@ class KeyedTimerQueue {
   std::vector<uint32_t> pos_;  // per key: index in heap_, or kNone
 };
 
-}  // namespace tidemark
+}  // namespace tidemark::test

@@ -1,7 +1,9 @@
-#include "tidemark/windows/sliding_operator.hpp"
+#include "tidemark/windows/sliding_list_mode.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace tidemark {
 
@@ -10,22 +12,8 @@ auto time_less = [](const auto& p, Timestamp t) { return p.time < t; };
 auto less_time = [](Timestamp t, const auto& p) { return t < p.time; };
 }  // namespace
 
-Aggregate SlidingOperator::aggregate(const KeyState& k, Window w) {
-  // Branch-free lower bound of w.start: the probes are unpredictable.
-  const Point* first = k.points.data() + k.phead;
-  const Point* const last = k.points.data() + k.points.size();
-  for (size_t n = size_t(last - first); n > 1;) {
-    const size_t half = n / 2;
-    first = first[half - 1].time < w.start ? first + half : first;
-    n -= half;
-  }
-  if (first != last && first->time < w.start) ++first;
-  Aggregate a = identity();
-  for (; first != last && first->time < w.end; ++first) a = combine(a, lift(first->value));
-  return a;
-}
-
-size_t SlidingOperator::find(const KeyState& k, Timestamp start) {
+template <class Aggs>
+size_t SlidingListMode<Aggs>::find(const KeyState& k, Timestamp start) {
   // Branch-free: the probes are unpredictable.
   const Timestamp* first = k.starts.data() + k.head;
   const Timestamp* const last = k.starts.data() + k.starts.size();
@@ -38,26 +26,10 @@ size_t SlidingOperator::find(const KeyState& k, Timestamp start) {
   return size_t(first - k.starts.data());
 }
 
-// Every open window's aggregate from its events: exact integers, so equal to what the eager
-// path would have accumulated in its own order.
-void SlidingOperator::leave_exact() {
-  exact_ = false;
-  aggs_.resize(keys_.size());
-  for (size_t key = 0; key < keys_.size(); ++key) {
-    const KeyState& k = keys_[key];
-    std::vector<Aggregate>& aggs = aggs_[key];
-    const size_t before = aggs.capacity();
-    aggs.assign(k.starts.size(), identity());
-    agg_capacity_ += aggs.capacity() - before;
-    for (size_t i = k.head; i < k.starts.size(); ++i) {
-      aggs[i] = aggregate(k, window_at(k.starts[i]));
-    }
-  }
-}
-
-bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
-                            const Aggregate& with, Timestamp clock, Emitter& em,
-                            ForwardRangeAggregate* range) {
+template <class Aggs>
+bool SlidingListMode<Aggs>::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
+                                  const Aggregate& with, Timestamp clock, Emitter& em,
+                                  ForwardRangeAggregate* range) {
   const Window w = window_at(start);
   const Decision d = decide(w, clock, policy_);
   if (d == Decision::kReject) return false;
@@ -66,14 +38,15 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
     const bool fired = d != Decision::kAccept;
     // Fired windows end before unfired ones, so this keeps the fired prefix intact.
     TIDEMARK_ASSERT(fired ? i <= k.head + k.fired : i >= k.head + k.fired);
+    const auto inside = [&] { return aggregate(k, w); };
     if (i == k.head && k.head > 0) {  // reuse a purged slot in front
       i = --k.head;
       k.starts[i] = start;
-      if (!exact_) aggs_[key][i] = aggregate(k, w);
+      aggregates_.assign(key, i, inside);
       --dead_slots_;
     } else {
       k.starts.insert(pool_, i, start);
-      if (!exact_) insert_agg(key, i, aggregate(k, w));
+      aggregates_.insert(key, i, inside);
     }
     ++window_count_;
     if (!fired) {
@@ -83,32 +56,21 @@ bool SlidingOperator::apply(KeyId key, KeyState& k, size_t& i, Timestamp start,
       purges_.add(policy_.close_time(w.end), w.end, key, start);
     }
   }
-  if (exact_) {
-    if (d == Decision::kAcceptAndUpdate) {
-      const Aggregate inside =
-          range ? range->query(k.points.data(), k.phead, uint32_t(k.points.size()), w.start, w.end)
-                : aggregate(k, w);
-      em.emit(key, w, lower(combine(inside, with)), EmissionKind::kUpdate);
-    }
-  } else {
-    Aggregate& agg = aggs_[key][i];
-    agg = combine(agg, with);
-    if (d == Decision::kAcceptAndUpdate) em.emit(key, w, lower(agg), EmissionKind::kUpdate);
-  }
+  const bool update = d == Decision::kAcceptAndUpdate;
+  const Aggregate a = aggregates_.add(key, k, i, w, with, update, range);
+  if (update) em.emit(key, w, lower(a), EmissionKind::kUpdate);
   return true;
 }
 
-bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-  if (from_log_ && !in_log_order(t, clock)) [[unlikely]]
-    leave_log();
-  if (exact_ && !exact_sums_.admit(v)) [[unlikely]] leave_exact();
+template <class Aggs>
+bool SlidingListMode<Aggs>::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
   KeyState& k = state_of(key);
-  const Timestamp keep = keep_at(clock);
-  if (k.phead < k.points.size() && k.points[k.phead].time < keep) trim(k, keep);
-  if (from_log_) return add_to_log(key, k, t, v);
+  trim_if_due(k, clock);
   PooledArray<Point>& points = k.points;
-  if (exact_ && in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
-  if (exact_ && far_from_limits(t)) return add_lazy(key, k, t, v, clock, em);
+  if constexpr (Aggs::kFromEvents) {
+    if (in_order(k, t, clock)) return add_in_order(key, k, t, v, clock, em);
+    if (far_from_limits(t)) return add_lazy(key, k, t, v, clock, em);
+  }
   const auto first = points.begin() + k.phead;
   // Windows containing t start in [t - DIFF, t]: t's own left window, the right windows of
   // earlier events within DIFF + 1, and the left windows of later events within DIFF.
@@ -137,8 +99,9 @@ bool SlidingOperator::add(KeyId key, Timestamp t, double v, Timestamp clock, Emi
   return true;
 }
 
-void SlidingOperator::insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v,
-                             Timestamp clock, Emitter& em) {
+template <class Aggs>
+void SlidingListMode<Aggs>::insert(KeyId key, KeyState& k, const Point* at_t, Timestamp t, double v,
+                                   Timestamp clock, Emitter& em) {
   PooledArray<Point>& points = k.points;
   // t's right window [t+1, t+DIFF+2) exists once a later event falls in it.
   const Point* const end = points.end();
@@ -156,7 +119,8 @@ void SlidingOperator::insert(KeyId key, KeyState& k, const Point* at_t, Timestam
 // Whether t is at or after the key's newest event, no fired window contains t, no unfired
 // window is due (fire() has run for this clock), and t is far from the ends of time (no
 // saturation below).
-bool SlidingOperator::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
+template <class Aggs>
+bool SlidingListMode<Aggs>::in_order(const KeyState& k, Timestamp t, Timestamp clock) const {
   if (!far_from_limits(t)) return false;
   if (k.points.size() > k.phead && k.points.back().time > t) return false;
   const size_t unfired = k.head + k.fired;
@@ -167,7 +131,8 @@ bool SlidingOperator::in_order(const KeyState& k, Timestamp t, Timestamp clock) 
   return k.fired == 0 || k.starts[unfired - 1] < t - diff_;
 }
 
-void SlidingOperator::open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end) {
+template <class Aggs>
+void SlidingListMode<Aggs>::open(KeyId key, KeyState& k, size_t i, Timestamp start, Timestamp end) {
   TIDEMARK_ASSERT(i >= k.head + k.fired);
   if (i == k.head && k.head > 0) {  // reuse a purged slot in front
     k.starts[--k.head] = start;
@@ -183,8 +148,9 @@ void SlidingOperator::open(KeyId key, KeyState& k, size_t i, Timestamp start, Ti
 // (starts in [t - DIFF, t]), the existing unfired ones need no work, and every right window of an
 // earlier event but the newest one's was created (or closed) when a later event arrived beside
 // it: only t's left window and the newest event's right window may be new.
-bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
-                                   Emitter& em) {
+template <class Aggs>
+bool SlidingListMode<Aggs>::add_in_order(KeyId key, KeyState& k, Timestamp t, double v,
+                                         Timestamp clock, Emitter& em) {
   const Timestamp left = t - diff_;
   const Timestamp left_end{t.ms + 1};  // no saturation here: see in_order()
   if (clock < policy_.fire_time(left_end)) [[likely]] {
@@ -245,8 +211,9 @@ bool SlidingOperator::add_in_order(KeyId key, KeyState& k, Timestamp t, double v
 // the fired ones next (decide() is monotone in the end), so binary searches skip the rest.
 // (tests/sliding_differential_test.cpp checks every window against the previous
 // implementation, which visited them all.)
-bool SlidingOperator::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
-                               Emitter& em) {
+template <class Aggs>
+bool SlidingListMode<Aggs>::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Timestamp clock,
+                                     Emitter& em) {
   PooledArray<Point>& points = k.points;
   const int64_t d = diff_.ms;  // t and DIFF are below 2^61: nothing here saturates
   const auto lo =
@@ -302,44 +269,21 @@ bool SlidingOperator::add_lazy(KeyId key, KeyState& k, Timestamp t, double v, Ti
   return true;
 }
 
-// Drops events that no window able to accept events will need: the last window an event p
-// matters to is its right window, ending at p + DIFF + 2 and closing `allowed` later.
-void SlidingOperator::trim(KeyState& k, Timestamp keep) {
-  PooledArray<Point>& points = k.points;
-  size_t h = k.phead;
-  if (h < points.size() && points.back().time < keep) {
-    h = points.size();  // all of them (at the end of a run): no walk through cold lines
-  } else {
-    while (h < points.size() && points[h].time < keep) ++h;
-  }
-  const size_t gone = h - k.phead;
-  if (gone == 0) return;
-  point_count_ -= gone;
-  dead_points_ += gone;
-  const uint32_t first = uint32_t(h);
-  if (h == points.size() || (h >= 16 && 2 * h >= points.size())) {
-    points.erase(0, h);
-    dead_points_ -= h;
-    h = 0;
-  }
-  k.next_fired.drop_before(first, first - uint32_t(h));
-  k.phead = uint32_t(h);
-}
-
-void SlidingOperator::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
+template <class Aggs>
+void SlidingListMode<Aggs>::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
   --window_count_;
   if (i != k.head) {
     k.starts.erase(i, i + 1);
-    if (!exact_) aggs_[key].erase(aggs_[key].begin() + ptrdiff_t(i));
+    aggregates_.erase(key, i);
   } else if (++dead_slots_, ++k.head >= 16 && 2 * size_t(k.head) >= k.starts.size()) {
     k.starts.erase(0, k.head);
-    if (!exact_) aggs_[key].erase(aggs_[key].begin(), aggs_[key].begin() + k.head);
+    aggregates_.erase_front(key, k.head);
     dead_slots_ -= k.head;
     k.head = 0;
   }
   if (k.head == k.starts.size()) {  // an idle key gives its events back
     k.starts.clear();
-    if (!exact_) aggs_[key].clear();
+    aggregates_.clear(key);
     dead_slots_ -= k.head;
     k.head = 0;
     trim(k, keep_at(clock));
@@ -348,11 +292,8 @@ void SlidingOperator::erase(KeyId key, KeyState& k, size_t i, Timestamp clock) {
 
 // The calendar pops windows in (fire time, end, key, start) order; a key's windows fire in
 // start order, so the one popped is always the key's first unfired window.
-void SlidingOperator::fire(Timestamp clock, Emitter& em) {
-  if (from_log_) {
-    fire_from_log(clock, em);
-    return;
-  }
+template <class Aggs>
+void SlidingListMode<Aggs>::fire(Timestamp clock, Emitter& em) {
   while (fires_.due(clock)) {
     const Timestamp end = fires_.pop(batch_);
     const bool closes = policy_.close_time(end) <= clock;
@@ -362,7 +303,7 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
       if (j + 8 < batch_.size()) {
         const KeyState& ahead = keys_[batch_[j + 8].key];
         __builtin_prefetch(ahead.starts.data() + ahead.head + ahead.fired);
-        if (exact_) __builtin_prefetch(ahead.points.data() + ahead.phead);
+        aggregates_.prefetch_fired(ahead);
         if (!ahead.points.empty()) __builtin_prefetch(&ahead.points.back());
       }
       const SlidingCalendar::Entry& e = batch_[j];
@@ -370,10 +311,7 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
       const size_t i = k.head + k.fired;
       TIDEMARK_ASSERT(i < k.starts.size() && k.starts[i] == e.start);
       const Window w{e.start, end};
-      const Aggregate a = exact_ ? k.next_fired.query(k.points.data(), k.phead,
-                                                      uint32_t(k.points.size()), w.start, w.end)
-                                 : aggs_[e.key][i];
-      em.emit(e.key, w, lower(a), EmissionKind::kOnTime);
+      em.emit(e.key, w, lower(aggregates_.fired(e.key, k, i, w)), EmissionKind::kOnTime);
       if (closes) {
         if (i == k.head && i + 1 < k.starts.size() && i + 1 < 16) [[likely]] {
           ++k.head;  // erase()'s common case, inline
@@ -399,5 +337,57 @@ void SlidingOperator::fire(Timestamp clock, Emitter& em) {
     }
   }
 }
+
+// Every open window of a key, from its events as the log found them: t's left window, and the
+// right window of an event p with a later one within DIFF + 1, unless closed. Those that fired
+// (under grace) come first, as the fired prefix.
+template <class Aggs>
+SlidingListMode<Aggs>::SlidingListMode(SlidingInOrderMode<Aggs>&& from)
+    : SlidingState(std::move(from)),
+      fires_(Duration{diff_.ms + 1}),
+      purges_(Duration{diff_.ms + 1}),
+      aggregates_(std::move(from.aggregates_)) {
+  const int64_t d = diff_.ms;
+  const auto open = [&](int64_t end) { return policy_.close_time(Timestamp{end}) > fired_clock_; };
+  size_t windows = 0;
+  for (size_t key = 0; key < keys_.size(); ++key) {
+    KeyState& k = keys_[key];
+    TIDEMARK_ASSERT(k.starts.empty() && k.head == 0 && k.fired == 0);
+    k.next_fired.reset();
+    starts_.clear();
+    const int64_t none = std::numeric_limits<int64_t>::min();
+    int64_t previous = none;
+    for (size_t i = k.phead; i < k.points.size(); ++i) {
+      const int64_t t = k.points[i].time.ms;
+      if (t == previous) continue;
+      if (previous != none && t <= previous + d + 1 && open(previous + d + 2)) {
+        starts_.push_back(Timestamp{previous + 1});
+      }
+      if (open(t + 1)) starts_.push_back(Timestamp{t - d});
+      previous = t;
+    }
+    std::sort(starts_.begin(), starts_.end());
+    starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+    aggregates_.clear(KeyId(key));
+    for (const Timestamp s : starts_) {
+      k.starts.push_back(pool_, s);
+      // As SlidingInOrderMode found them: see SlidingEagerAggregates::found().
+      aggregates_.insert(KeyId(key), k.starts.size() - 1,
+                         [&] { return aggregate(k, window_at(s)); });
+      const Timestamp end{s.ms + d + 1};
+      if (policy_.fire_time(end) > fired_clock_) {
+        fires_.add(policy_.fire_time(end), end, KeyId(key), s);
+      } else {
+        ++k.fired;
+        purges_.add(policy_.close_time(end), end, KeyId(key), s);
+      }
+    }
+    windows += starts_.size();
+  }
+  TIDEMARK_ASSERT(windows == window_count_);
+}
+
+template class SlidingListMode<SlidingLazyAggregates>;
+template class SlidingListMode<SlidingEagerAggregates>;
 
 }  // namespace tidemark

@@ -1,17 +1,15 @@
-// SlidingOperator while its windows come from the in-order log (see the class comment): an
-// event's add, the firing of the ends due, and the handover of the open windows to the per-key
-// lists and calendars (sliding_operator.cpp), which take the rest of the run.
+#include "tidemark/windows/sliding_in_order_mode.hpp"
+
 #include <algorithm>
 #include <limits>
 
-#include "tidemark/windows/sliding_operator.hpp"
-
 namespace tidemark {
 
-// t is the newest time of all events and not behind the clock (in_log_order()), so t's left
+// t is the newest time of all events and not behind the clock (takes()), so t's left
 // window is new unless it is the right window of an event at t - DIFF - 1, and the newest
 // event's right window is new if t falls in it.
-bool SlidingOperator::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) {
+template <class Aggs>
+bool SlidingInOrderMode<Aggs>::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) {
   newest_ms_ = t.ms;
   if (k.points.size() == k.phead) {
     ++window_count_;
@@ -33,7 +31,8 @@ bool SlidingOperator::add_to_log(KeyId key, KeyState& k, Timestamp t, double v) 
   return true;
 }
 
-bool SlidingOperator::has_point_at(const KeyState& k, int64_t t) {
+template <class Aggs>
+bool SlidingInOrderMode<Aggs>::has_point_at(const KeyState& k, int64_t t) {
   const Point* const first = k.points.data() + k.phead;
   const Point* const last = k.points.data() + k.points.size();
   const Point* at = std::lower_bound(first, last, Timestamp{t},
@@ -43,7 +42,8 @@ bool SlidingOperator::has_point_at(const KeyState& k, int64_t t) {
 
 // The next end due is at the front of the arrivals (left windows) or of the fired groups (right
 // windows, DIFF + 1 later); when both, the groups are merged by key.
-void SlidingOperator::fire_from_log(Timestamp clock, Emitter& em) {
+template <class Aggs>
+void SlidingInOrderMode<Aggs>::fire(Timestamp clock, Emitter& em) {
   constexpr int64_t kNone = std::numeric_limits<int64_t>::max();  // ends stay below 2^62
   const int64_t span = diff_.ms + 1;
   for (;;) {
@@ -56,9 +56,9 @@ void SlidingOperator::fire_from_log(Timestamp clock, Emitter& em) {
       log_.take_arrivals(left_keys_);
       sorter_.sort(left_keys_);
     }
-    const size_t fired = emit_from_log(
-        end, left_keys_, right_end == end ? log_.oldest_fired_keys() : std::span<const KeyId>{},
-        clock, em);
+    const size_t fired =
+        emit(end, left_keys_,
+             right_end == end ? log_.oldest_fired_keys() : std::span<const KeyId>{}, clock, em);
     if (right_end == end) log_.pop_fired();
     if (left_end == end) log_.push_fired(end - 1, left_keys_);
     if (policy_.close_time(Timestamp{end}) <= clock) {
@@ -74,7 +74,8 @@ void SlidingOperator::fire_from_log(Timestamp clock, Emitter& em) {
   }
 }
 
-size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
+template <class Aggs>
+size_t SlidingInOrderMode<Aggs>::emit(int64_t end, std::span<const KeyId> left,
                                       std::span<const KeyId> right, Timestamp clock, Emitter& em) {
   const Window w{Timestamp{end - diff_.ms - 1}, Timestamp{end}};
   // Keys are scattered: fetch their state a few windows ahead, then their events.
@@ -100,11 +101,7 @@ size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
       key = right[j++];
     }
     KeyState& k = keys_[key];
-    // Without exact sums, the window's events in time order: the order in which the eager
-    // aggregates would have added them, as every event arrived in time order.
-    const Aggregate a = exact_ ? k.next_fired.query(k.points.data(), k.phead,
-                                                    uint32_t(k.points.size()), w.start, w.end)
-                               : aggregate(k, w);
+    const Aggregate a = aggregates_.found(k, w);
     if (a.count == 0) {  // a right window with no event in it does not exist
       TIDEMARK_ASSERT(!is_left);
       // If it is the newest event's, all of the key's windows have ended: an idle key gives
@@ -120,49 +117,7 @@ size_t SlidingOperator::emit_from_log(int64_t end, std::span<const KeyId> left,
   return emitted;
 }
 
-// Every open window of a key, from its events as the log found them: t's left window, and the
-// right window of an event p with a later one within DIFF + 1, unless closed. Those that fired
-// (under grace) come first, as the fired prefix.
-void SlidingOperator::leave_log() {
-  from_log_ = false;
-  log_.clear();
-  const int64_t d = diff_.ms;
-  const auto open = [&](int64_t end) { return policy_.close_time(Timestamp{end}) > fired_clock_; };
-  size_t windows = 0;
-  for (size_t key = 0; key < keys_.size(); ++key) {
-    KeyState& k = keys_[key];
-    TIDEMARK_ASSERT(k.starts.empty() && k.head == 0 && k.fired == 0);
-    k.next_fired.reset();
-    starts_.clear();
-    const int64_t none = std::numeric_limits<int64_t>::min();
-    int64_t previous = none;
-    for (size_t i = k.phead; i < k.points.size(); ++i) {
-      const int64_t t = k.points[i].time.ms;
-      if (t == previous) continue;
-      if (previous != none && t <= previous + d + 1 && open(previous + d + 2)) {
-        starts_.push_back(Timestamp{previous + 1});
-      }
-      if (open(t + 1)) starts_.push_back(Timestamp{t - d});
-      previous = t;
-    }
-    std::sort(starts_.begin(), starts_.end());
-    starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
-    if (!exact_) aggs_[key].clear();
-    for (const Timestamp s : starts_) {
-      k.starts.push_back(pool_, s);
-      // See emit_from_log().
-      if (!exact_) insert_agg(KeyId(key), aggs_[key].size(), aggregate(k, window_at(s)));
-      const Timestamp end{s.ms + d + 1};
-      if (policy_.fire_time(end) > fired_clock_) {
-        fires_.add(policy_.fire_time(end), end, KeyId(key), s);
-      } else {
-        ++k.fired;
-        purges_.add(policy_.close_time(end), end, KeyId(key), s);
-      }
-    }
-    windows += starts_.size();
-  }
-  TIDEMARK_ASSERT(windows == window_count_);
-}
+template class SlidingInOrderMode<SlidingLazyAggregates>;
+template class SlidingInOrderMode<SlidingEagerAggregates>;
 
 }  // namespace tidemark

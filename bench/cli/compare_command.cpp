@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "distinct_files.hpp"
 #include "options.hpp"
+#include "profile_options.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/windows/compare.hpp"
 
@@ -296,6 +297,8 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       "Configurations run in parallel on up to this many threads (no more than there "
       "are tasks; the report says how many were started); the output is the same for any "
       "count. Default: the number of cores. Example: --threads 2");
+  ProfileOptions profile;
+  add_profile_options(app, profile, false);
   std::string max_state;
   add_max_state_option(app, max_state,
                        " The runs held at once (oracles and configurations, up to --threads) "
@@ -313,6 +316,12 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
 
   return run_app(app, args, out, err, [&] {
     if (threads == 0) throw ConfigError("--threads: must be >= 1, got 0");
+    if (chosen_profile(app, profile) != Profile::kGeneric) {
+      throw ConfigError(
+          fmt::format("--profile {}: compare runs generic only so far; use replay "
+                      "--profile {}",
+                      profile.profile, profile.profile));
+    }
     RunOptions o;
     o.window = window;
     o.idle_timeout = idle_timeout;

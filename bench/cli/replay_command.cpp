@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "distinct_files.hpp"
 #include "options.hpp"
+#include "profile_options.hpp"
 #include "tidemark/core/binary_trace.hpp"
 #include "tidemark/core/csv_trace.hpp"
 #include "tidemark/core/outputs.hpp"
@@ -54,6 +55,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
   app.add_option("--summary", summary_path, "Also write the summary as JSON to this file");
   std::string max_state;
   add_max_state_option(app, max_state);
+  ProfileOptions profile;
+  add_profile_options(app, profile);
   app.footer(
       "\nExamples:\n"
       "  tidemark replay data/demo.csv --window tumbling:10s\n"
@@ -82,6 +85,11 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                                                    {"--summary", summary_path}});
     RunConfig config = to_config(o);
     config.max_state.bytes = max_state_bytes(max_state);
+    if (chosen_profile(app, profile) == Profile::kKafkaStreams) {
+      const KafkaStreamsConfig kafka = kafka_streams_config(app, profile, config);
+      return replay_kafka_streams({trace_path, output, late_output, summary_path}, config, kafka,
+                                  out, err);
+    }
     // Traces stream through the run: memory grows with window state, not trace length.
     std::optional<BinaryTraceReader> reader;
     std::optional<CsvTraceReader> csv_reader;

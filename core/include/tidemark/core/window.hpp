@@ -101,8 +101,6 @@ class WindowSpec {
   // Throws ConfigError naming the text and what is wrong with it.
   static WindowSpec parse(std::string_view text);
 
-  static constexpr Duration kMaxSlidingDifference = SlidingSpec::kMaxDifference;
-
   // Calls f with the kind's spec (an Overloaded of one lambda per kind, or a generic one).
   template <class F>
   decltype(auto) visit(F&& f) const {

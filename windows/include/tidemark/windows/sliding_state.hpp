@@ -43,8 +43,8 @@ Aggregate aggregate_of(const SlidingKeyState& k, Window w);
 class SlidingState {
  public:
   SlidingState(Duration difference, LatenessPolicy policy) : diff_(difference), policy_(policy) {
-    // Beyond it DIFF + 2 overflows (WindowSpec::sliding rejects it with a message).
-    TIDEMARK_ASSERT(difference >= Duration{} && difference <= WindowSpec::kMaxSlidingDifference);
+    // Beyond it DIFF + 2 overflows (SlidingSpec rejects it with a message).
+    TIDEMARK_ASSERT(difference >= Duration{} && difference <= SlidingSpec::kMaxDifference);
   }
 
   size_t open_windows() const { return window_count_; }

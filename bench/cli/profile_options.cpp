@@ -1,0 +1,100 @@
+#include "profile_options.hpp"
+
+#include <fmt/format.h>
+
+#include "tidemark/core/error.hpp"
+
+namespace tidemark::cli {
+
+namespace {
+
+bool given(const CLI::App& app, const std::string& option) {
+  return app.count(option) > 0;
+}
+
+[[noreturn]] void refuse(const std::string& option, const std::string& why) {
+  throw ConfigError(fmt::format("{} under --profile kafka-streams: {}", option, why));
+}
+
+}  // namespace
+
+void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
+  app.add_option("--profile", p.profile,
+                 "Whose rules: generic (tidemark's, docs/semantics.md) | kafka-streams (what a "
+                 "Kafka Streams windowed aggregation forwards: stream time, PartitionGroup order, "
+                 "grace; docs/profiles.md) | flink (not built yet). Example: --profile "
+                 "kafka-streams")
+      ->capture_default_str();
+  if (!with_emission) return;
+  app.add_option("--emit", p.emit,
+                 "kafka-streams only: on-update (default; every accepted record forwards each "
+                 "window it changed, as with caching disabled) | on-close "
+                 "(EmitStrategy.onWindowClose(): once per window when stream time reaches its "
+                 "close). Example: --emit on-close");
+  app.add_option("--aggregate", p.aggregate,
+                 "kafka-streams only: stats (default) | collect (results also list the window's "
+                 "values in Kafka's aggregation order, as \"values\"). Example: --aggregate "
+                 "collect");
+  app.add_option("--retention", p.retention,
+                 "kafka-streams only: the window store's retention (Materialized.withRetention), "
+                 "how far back from the newest window it still finds windows to update or "
+                 "merge. Default: the DSL's, size + grace | 2 x DIFF + grace (sliding) | GAP + "
+                 "grace (session). Example: --retention 15m");
+}
+
+Profile chosen_profile(const CLI::App& app, const ProfileOptions& p) {
+  const Profile profile = parse_profile(p.profile);
+  if (profile == Profile::kFlink) {
+    throw ConfigError("--profile flink: not built yet (generic and kafka-streams are)");
+  }
+  if (profile == Profile::kGeneric) {
+    for (const char* option : {"--emit", "--aggregate", "--retention"}) {
+      if (app.get_option_no_throw(option) != nullptr && given(app, option)) {
+        throw ConfigError(fmt::format("{}: only under --profile kafka-streams", option));
+      }
+    }
+  }
+  return profile;
+}
+
+KafkaStreamsConfig kafka_streams_config(const CLI::App& app, const ProfileOptions& p,
+                                        RunConfig& config) {
+  if (config.watermark.kind == WatermarkSpec::Kind::kPunctuated) {
+    refuse("--watermark punctuated", "Kafka Streams has no watermarks; its clock is stream time");
+  }
+  if (config.watermark.delay.ms != 0) {
+    refuse("--watermark " + config.watermark.to_string(),
+           "Kafka Streams has no watermarks; its clock is stream time (use --lateness grace:G)");
+  }
+  if (given(app, "--clock") && config.clock != ClockMode::kStreamTime) {
+    refuse("--clock " + std::string(to_string(config.clock)),
+           "Kafka Streams' clock is stream time");
+  }
+  if (config.idle_timeout) {
+    refuse("--idle-timeout", "Kafka Streams has no idle partitions (max.task.idle.ms only waits)");
+  }
+  if (given(app, "--schedule")) {
+    refuse("--schedule", "records are taken in PartitionGroup order (docs/profiles.md)");
+  }
+  if (config.lateness.kind() == LatenessPolicy::Kind::kWait) {
+    refuse("--lateness " + config.lateness.to_string(),
+           "Kafka Streams has no wait; use --lateness grace:G with --emit on-close");
+  }
+  if (given(app, "--end") && config.end == EndMode::kFlush) {
+    refuse("--end flush", "Kafka Streams forwards nothing at the end of its input");
+  }
+  KafkaStreamsConfig k;
+  k.window = config.window;
+  k.grace = config.lateness.allowed();
+  if (!p.emit.empty()) k.emit = parse_kafka_emit(p.emit);
+  if (!p.aggregate.empty()) k.values = parse_kafka_values(p.aggregate);
+  if (!p.retention.empty()) k.retention = parse_duration(p.retention, "retention");
+  k.timestamp = config.timestamp;
+  k.partitions = config.partitions;
+  validate(k);
+  config.clock = ClockMode::kStreamTime;
+  config.end = EndMode::kKeep;
+  return k;
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,19 @@
+#pragma once
+// Engine profiles: whose rules a run follows. Chosen once per run; each profile is its own
+// rule type (its own operators and loop), never a flag inside another profile's operators.
+
+#include <string_view>
+
+namespace tidemark {
+
+enum class Profile {
+  kGeneric,       // tidemark's own rules (docs/design.md)
+  kFlink,         // Flink DataStream WindowOperator with the event-time trigger
+  kKafkaStreams,  // Kafka Streams KStream*WindowAggregate with PartitionGroup and stream time
+};
+
+// Throws ConfigError naming --profile for anything but generic | flink | kafka-streams.
+Profile parse_profile(std::string_view text);
+std::string_view to_string(Profile p);
+
+}  // namespace tidemark

@@ -74,6 +74,32 @@ TEST_CASE("kafka-streams refuses what Kafka Streams has no notion of, in one lin
             .code == 0);
 }
 
+TEST_CASE("kafka-streams takes -o none and refuses CSV rows, in one line", "[kafka][cli]") {
+  const Trace t(kTrace);
+  const Args base = {"replay",        t.path.string(), "-w",
+                     "tumbling:10ms", "--profile",     "kafka-streams"};
+  Args with_rows = base;
+  with_rows.insert(with_rows.end(), {"-o", "-"});
+  const Result rows = tidemark_cmd(with_rows);
+  REQUIRE(rows.code == 0);
+  CHECK(rows.out.find("\"ts\"") != std::string::npos);
+  Args none = base;
+  none.insert(none.end(), {"-o", "none"});
+  const Result quiet = tidemark_cmd(none);
+  REQUIRE(quiet.code == 0);
+  // No row, no file named "none": only the summary table, on stdout as results are off.
+  CHECK(quiet.out.find("\"ts\"") == std::string::npos);
+  CHECK(quiet.out.rfind("tidemark replay ", 0) == 0);
+  CHECK(!fs::exists("none"));
+  Args csv = base;
+  csv.insert(csv.end(), {"--output-format", "csv", "-o", "-"});
+  const Result refused = tidemark_cmd(csv);
+  CHECK(refused.code == 2);
+  CHECK(refused.out.empty());
+  CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);
+  CHECK(refused.err.find("--output-format csv") != std::string::npos);
+}
+
 TEST_CASE("generic refuses the kafka-streams options; flink is not built yet", "[kafka][cli]") {
   const Trace t(kTrace);
   for (const Args& extra : std::vector<Args>{{"--emit", "on-close"},
@@ -116,7 +142,7 @@ TEST_CASE("kafka-streams drops negative timestamps at the source, as RecordQueue
     trace.events.push_back(e);
   }
   tidemark::KafkaStreamsConfig config;
-  config.window = tidemark::WindowSpec::tumbling(tidemark::Duration{10});
+  config.window = tidemark::TumblingSpec(tidemark::Duration{10});
   tidemark::CollectingKafkaSink results;
   tidemark::CollectingSink late;
   const auto m = tidemark::run_kafka_streams(trace, config, results, late).metrics;
@@ -144,7 +170,7 @@ TEST_CASE("kafka-streams sessions: the store's retention decides what a record c
     trace.events.push_back(e);
   }
   tidemark::KafkaStreamsConfig config;
-  config.window = tidemark::WindowSpec::session(tidemark::Duration{300000});
+  config.window = tidemark::SessionSpec(tidemark::Duration{300000});
   const auto last = [&] {
     tidemark::CollectingKafkaSink results;
     tidemark::NullSink late;

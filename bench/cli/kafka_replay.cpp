@@ -7,6 +7,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "profile_options.hpp"
+#include "tidemark/core/error.hpp"
 #include "tidemark/core/outputs.hpp"
 #include "tidemark/core/summary.hpp"
 
@@ -14,14 +15,33 @@ namespace tidemark::cli {
 
 namespace {
 
+// Kafka's rows as JSON Lines, through a buffer written out in blocks of at least 64 KiB. Rows
+// may be long (--aggregate collect lists every value), so the buffer is a string that grows.
 class JsonLinesKafkaSink final : public KafkaResultSink {
  public:
-  JsonLinesKafkaSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
-  void on_result(const KafkaResult& r) override { writer_.write(r); }
-  void flush() { writer_.flush(); }
+  JsonLinesKafkaSink(std::ostream& out, const KeyTable& keys) : out_(out), keys_(keys) {}
+  void on_result(const KafkaResult& r) override {
+    append_json(buffer_, r, keys_);
+    buffer_ += '\n';
+    if (buffer_.size() >= kFlushBytes) flush();
+  }
+  // Throws WriteError when the stream has failed (a full disk).
+  void flush() {
+    out_.write(buffer_.data(), std::streamsize(buffer_.size()));
+    buffer_.clear();
+    if (!out_) throw WriteError("writing rows failed");
+  }
 
  private:
-  JsonLinesWriter<KafkaResult> writer_;
+  static constexpr size_t kFlushBytes = 1 << 16;
+  std::ostream& out_;
+  const KeyTable& keys_;
+  std::string buffer_;
+};
+
+class DiscardKafkaResults final : public KafkaResultSink {
+ public:
+  void on_result(const KafkaResult&) override {}
 };
 
 }  // namespace
@@ -34,7 +54,12 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
   Output results_out(paths.output, out);
   Output late_out(paths.late_output, out);
   NullSink discard;
-  JsonLinesKafkaSink results(results_out.stream(), trace.keys);
+  // An empty output path is -o none: results are computed (the summary counts them) and dropped.
+  std::optional<JsonLinesKafkaSink> results;
+  if (!paths.output.empty()) results.emplace(results_out.stream(), trace.keys);
+  DiscardKafkaResults discard_results;
+  KafkaResultSink& result_sink =
+      results ? static_cast<KafkaResultSink&>(*results) : discard_results;
   std::optional<JsonLinesLateSink> late;
   if (!paths.late_output.empty()) late.emplace(late_out.stream(), trace.keys);
   LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
@@ -49,16 +74,18 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
     }
   };
   const auto start = std::chrono::steady_clock::now();
-  const RunResult r = named([&] { return run_kafka_streams(trace, kafka, results, late_sink); });
+  const RunResult r =
+      named([&] { return run_kafka_streams(trace, kafka, result_sink, late_sink); });
   const Timing timing{
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   named([&] {
-    results.flush();
+    if (results) results->flush();
     if (late) late->flush();
   });
   results_out.close();
   late_out.close();
-  const bool stdout_busy = results_out.is_fallback() || (late && late_out.is_fallback()) ||
+  const bool stdout_busy = (results && results_out.is_fallback()) ||
+                           (late && late_out.is_fallback()) ||
                            (summary_out && summary_out->is_fallback());
   std::ostream& table = stdout_busy ? err : out;
   table << fmt::format("tidemark replay {}  {}  kafka-streams  stream-time  grace:{}ms  {}\n",

@@ -87,8 +87,13 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     config.max_state.bytes = max_state_bytes(max_state);
     if (chosen_profile(app, profile) == Profile::kKafkaStreams) {
       const KafkaStreamsConfig kafka = kafka_streams_config(app, profile, config);
-      return replay_kafka_streams({trace_path, output, late_output, summary_path}, config, kafka,
-                                  out, err);
+      if (format != RowFormat::kJsonLines) {
+        throw ConfigError(
+            "--output-format csv: --profile kafka-streams writes JSON Lines only for now (its rows "
+            "add ts and, with --aggregate collect, a list of values); use jsonl");
+      }
+      return replay_kafka_streams({trace_path, results_on ? output : "", late_output, summary_path},
+                                  config, kafka, out, err);
     }
     // Traces stream through the run: memory grows with window state, not trace length.
     std::optional<BinaryTraceReader> reader;

@@ -52,8 +52,10 @@ KafkaValues parse_kafka_values(std::string_view text) {
 
 void validate(const KafkaStreamsConfig& config) {
   const WindowSpec& w = config.window;
-  if ((w.kind() == WindowKind::kTumbling || w.kind() == WindowKind::kHopping) &&
-      w.offset().ms != 0) {
+  const Duration offset = w.visit(Overloaded{[](const TumblingSpec& t) { return t.offset(); },
+                                             [](const HoppingSpec& h) { return h.offset(); },
+                                             [](const auto&) { return Duration{}; }});
+  if (offset.ms != 0) {
     throw ConfigError(fmt::format(
         "--window {}: under kafka-streams windows are aligned to 0 (TimeWindows has no offset)",
         w.to_string()));
@@ -73,17 +75,11 @@ void validate(const KafkaStreamsConfig& config) {
 
 Duration retention_of(const KafkaStreamsConfig& config) {
   if (config.retention) return *config.retention;
-  const WindowSpec& w = config.window;
-  switch (w.kind()) {
-    case WindowKind::kTumbling:
-    case WindowKind::kHopping:
-      return w.size() + config.grace;
-    case WindowKind::kSliding:
-      return w.difference() + w.difference() + config.grace;
-    case WindowKind::kSession:
-      return w.gap() + config.grace;
-  }
-  return config.grace;
+  return config.window.visit(Overloaded{
+      [&](const TumblingSpec& t) { return t.size() + config.grace; },
+      [&](const HoppingSpec& h) { return h.size() + config.grace; },
+      [&](const SlidingSpec& s) { return s.difference() + s.difference() + config.grace; },
+      [&](const SessionSpec& s) { return s.gap() + config.grace; }});
 }
 
 namespace {
@@ -187,20 +183,23 @@ using KafkaOperator = std::variant<KafkaTimeWindows, KafkaSlidingWindows, KafkaS
 
 KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
   const bool collect = c.values == KafkaValues::kCollect;
-  const WindowSpec& w = c.window;
-  switch (w.kind()) {
-    case WindowKind::kTumbling:
-    case WindowKind::kHopping:
-      return KafkaOperator(std::in_place_type<KafkaTimeWindows>, w.size().ms, w.advance().ms,
-                           c.grace.ms, c.emit, collect, keys);
-    case WindowKind::kSession:
-      return KafkaOperator(std::in_place_type<KafkaSessionWindows>, w.gap().ms, c.grace.ms,
-                           retention_of(c).ms, c.emit, collect, keys);
-    case WindowKind::kSliding:
-      return KafkaOperator(std::in_place_type<KafkaSlidingWindows>, w.difference().ms, c.grace.ms,
-                           retention_of(c).ms, c.emit, collect, keys);
-  }
-  throw ConfigError("--window: unknown kind");
+  return c.window.visit(
+      Overloaded{[&](const TumblingSpec& t) {
+                   return KafkaOperator(std::in_place_type<KafkaTimeWindows>, t.size().ms,
+                                        t.size().ms, c.grace.ms, c.emit, collect, keys);
+                 },
+                 [&](const HoppingSpec& h) {
+                   return KafkaOperator(std::in_place_type<KafkaTimeWindows>, h.size().ms,
+                                        h.advance().ms, c.grace.ms, c.emit, collect, keys);
+                 },
+                 [&](const SessionSpec& s) {
+                   return KafkaOperator(std::in_place_type<KafkaSessionWindows>, s.gap().ms,
+                                        c.grace.ms, retention_of(c).ms, c.emit, collect, keys);
+                 },
+                 [&](const SlidingSpec& s) {
+                   return KafkaOperator(std::in_place_type<KafkaSlidingWindows>, s.difference().ms,
+                                        c.grace.ms, retention_of(c).ms, c.emit, collect, keys);
+                 }});
 }
 
 PartitionId resolve_partitions(const Trace& trace, const KafkaStreamsConfig& config) {

@@ -28,7 +28,7 @@ KafkaEmit parse_kafka_emit(std::string_view text);      // on-update | on-close;
 KafkaValues parse_kafka_values(std::string_view text);  // stats | collect; ConfigError
 
 struct KafkaStreamsConfig {
-  WindowSpec window = WindowSpec::tumbling(Duration{60'000});
+  WindowSpec window = TumblingSpec(Duration{60'000});
   Duration grace{};  // --lateness grace:G, or 0 for drop
   KafkaEmit emit = KafkaEmit::kOnUpdate;
   KafkaValues values = KafkaValues::kStats;

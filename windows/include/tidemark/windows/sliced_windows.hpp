@@ -9,8 +9,9 @@
 // of a key is open iff it is not closed and one of its slices holds an event: the clock never
 // decreases, so every event in an open window's slices was accepted by that window.
 //
-// Hopping windows start in slice-major columns (slicing::Layout, SliceColumns) while the stream
-// arrives in slice order; the first event that breaks this moves the state into the rings.
+// Hopping windows start in slice-major columns (slicing::ColumnLayout) while the stream arrives
+// in slice order; the first event that breaks this moves the slices into the rings
+// (slicing::RingLayout), once: a std::variant of the two, handed over in to_rings().
 //
 // It holds times within +-2^60 ms, sizes below 2^40 ms, bounded spans of open slices, and, for
 // hopping windows (n > 1), values whose sums are exact in any order (integers with a total
@@ -28,6 +29,7 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "tidemark/core/emitter.hpp"
@@ -40,6 +42,7 @@
 #include "tidemark/windows/dense_table.hpp"
 #include "tidemark/windows/fallback_chain.hpp"
 #include "tidemark/windows/slice_columns.hpp"
+#include "tidemark/windows/slice_layouts.hpp"
 #include "tidemark/windows/slice_ring.hpp"
 #include "tidemark/windows/slice_ring_firing.hpp"
 #include "tidemark/windows/slice_ring_scans.hpp"
@@ -49,14 +52,6 @@
 #include "tidemark/windows/window_ring_operator.hpp"
 
 namespace tidemark {
-
-namespace slicing {
-
-// Where hopping windows keep their slices: in slice-major columns while the stream arrives in
-// slice order (see SliceColumns), then in a ring per key; or in rings from the start.
-enum class Layout { kColumnsWhileInOrder, kKeyRings };
-
-}  // namespace slicing
 
 template <class Assigner>
 class SlicedWindows {
@@ -68,6 +63,10 @@ class SlicedWindows {
   using KeyState = slicing::SliceRing<kScans, kInline>;
   using Slot = typename KeyState::Slot;
   static_assert(sizeof(KeyState) == (kScans ? 64 : 96));
+  using Columns = slicing::ColumnLayout;
+  using Rings = slicing::RingLayout<KeyState>;
+  // Tumbling windows have no columns: their slices are in rings from the start.
+  using Layouts = std::conditional_t<kScans, std::variant<Rings, Columns>, std::variant<Rings>>;
 
  public:
   using Successor = WindowRingOperator<Assigner>;
@@ -83,9 +82,10 @@ class SlicedWindows {
         a_(advance_ / g_),
         n_(size_ / g_),
         delays_(slicing::delays_of(policy)),
-        scans_(a_, n_),
-        dense_(kScans && layout == slicing::Layout::kColumnsWhileInOrder),
-        columns_(n_) {
+        scans_(a_, n_) {
+    if constexpr (kScans) {
+      if (layout == slicing::Layout::kColumnsWhileInOrder) layout_.template emplace<Columns>(n_);
+    }
     set_clock(Timestamp::min());
   }
 
@@ -94,13 +94,7 @@ class SlicedWindows {
   void fire(Timestamp clock, Emitter& em) {
     ++revision_;
     set_clock(clock);
-    if (dense_) return fire_columns(em);
-    if (!buckets_.empty()) {
-      fire_windows(std::max(next_fire_, buckets_.first()), std::min(fired_max_, buckets_.end() - 1),
-                   em);
-    }
-    next_fire_ = std::max(next_fire_, fired_max_ + 1);
-    while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
+    std::visit([&](auto& layout) { fire_in(layout, em); }, layout_);
   }
 
   // False if the event needs add().
@@ -114,7 +108,8 @@ class SlicedWindows {
         return true;
       }
       if constexpr (kScans) {
-        if (dense_ && nw.tag != cache_tag_ && cache_j_ == column_slice_) {
+        // Only the column layout sets column_slice_.
+        if (nw.tag != cache_tag_ && cache_j_ == column_slice_) {
           return first_in_column(key, nw, v);
         }
       }
@@ -125,14 +120,11 @@ class SlicedWindows {
   void set_state_budget(const StateBudget* budget) { budget_ = budget; }
   size_t open_windows() const { return open_; }
   size_t state_bytes() const {
-    if (dense_) {
-      return columns_.bytes() + dense_top_.size() * sizeof(slicing::MaybeIndex) + buckets_.bytes();
-    }
-    // The keys seen, not the tables' capacity (see grow_to_hold).
-    return key_count_ * (sizeof(KeyState) + sizeof(Newest)) + ring_bytes_ + buckets_.bytes();
+    return std::visit([&](const auto& layout) { return bytes_of(layout); }, layout_) +
+           buckets_.bytes();
   }
   // Whether the slices are still in columns (slicing::Layout): for tests and diagnostics.
-  bool in_columns() const { return dense_; }
+  bool in_columns() const { return !std::holds_alternative<Rings>(layout_); }
   // Changes whenever the sizes above may have: every call but a fast-path add bumps it.
   uint64_t revision() const { return revision_; }
   void note_change() { ++revision_; }
@@ -144,7 +136,7 @@ class SlicedWindows {
                                                      uintptr_t(key) * sizeof(Newest)));
     if (key_count_ > (size_t(1) << 16)) {
       const uintptr_t at =
-          reinterpret_cast<uintptr_t>(keys_.data()) + uintptr_t(key) * sizeof(KeyState);
+          reinterpret_cast<uintptr_t>(key_states_) + uintptr_t(key) * sizeof(KeyState);
       __builtin_prefetch(reinterpret_cast<const void*>(at));
       __builtin_prefetch(reinterpret_cast<const void*>(at + sizeof(KeyState) - 1));
     }
@@ -163,27 +155,28 @@ class SlicedWindows {
 
   uint32_t tag_of(int64_t j) const { return tags_.tag_of(j); }
   // Moves the tag range up to hold slice j, which is above it: cached slices are written back
-  // first, since their tags are about to mean other slices. Once per 2^31 slices of progress.
+  // first, since their tags are about to mean other slices (the columns' too: they move to the
+  // rings). Once per 2^31 slices of progress.
   void retag(int64_t j) {
-    if (dense_) to_rings();  // the columns' tags are about to mean other slices
-    for (size_t k = 0; k < newest_table_.size(); ++k) flush(KeyId(k));
+    Rings& r = rings();
+    for (size_t k = 0; k < r.newest.size(); ++k) flush(r, KeyId(k));
     tags_.move_to(j);
   }
 
-  void flush(KeyId key) {
-    Newest& nw = newest_[key];
+  void flush(Rings& r, KeyId key) {
+    Newest& nw = r.newest[key];
     if (nw.tag == kNoTag) return;
-    keys_[key].slot(tags_.slice_of(nw.tag)).agg = {nw.count, nw.sum, nw.min, nw.max};
+    r.keys[key].slot(tags_.slice_of(nw.tag)).agg = {nw.count, nw.sum, nw.min, nw.max};
     nw.tag = kNoTag;
   }
   // Caches slice j of the key if it is the newest: later in-order events take the fast path.
-  void cache_newest(KeyId key, int64_t j) {
-    KeyState& ks = keys_[key];
+  void cache_newest(Rings& r, KeyId key, int64_t j) {
+    KeyState& ks = r.keys[key];
     const uint32_t tag = tag_of(j);
     if (ks.top != j || tag == kUntagged) return;
     const Aggregate& a = ks.slot(j).agg;
     if (a.count >= kMaxCachedCount) return;
-    newest_[key] = {tag, uint32_t(a.count), a.sum, a.min, a.max};
+    r.newest[key] = {tag, uint32_t(a.count), a.sum, a.min, a.max};
   }
 
   // ---- clock-derived bounds ---------------------------------------------------------------
@@ -198,7 +191,7 @@ class SlicedWindows {
         slicing::Int128(alive_min_) * a_, -slicing::kIndexLimit, slicing::kIndexLimit));
   }
 
-  // Forced inline, as cover(): add() inlines both, and a second caller (the column layout)
+  // Forced inline, as cover(): add_in() inlines both, and a second caller (the column layout)
   // would make g++ call them instead.
   [[gnu::always_inline]] int64_t slice_of(int64_t t) {
     if (t >= cache_lo_ && t < cache_hi_) return cache_j_;
@@ -229,16 +222,26 @@ class SlicedWindows {
     return exact_sums_.admit(v);
   }
 
-  // ---- firing from the rings ---------------------------------------------------------------
+  // ---- the rings ---------------------------------------------------------------------------
 
-  void fire_windows(int64_t from, int64_t last, Emitter& em) {
-    const auto flush_key = [this](KeyId k) { flush(k); };
-    slicing::SliceRingFiring<decltype(keys_), decltype(flush_key)>(
-        {offset_, size_, advance_}, a_, n_, scans_, keys_, buckets_, fire_scratch_, flush_key)
-        .fire(from, last, em);
+  void fire_in(Rings& r, Emitter& em) {
+    if (!buckets_.empty()) {
+      const int64_t from = std::max(next_fire_, buckets_.first());
+      const int64_t last = std::min(fired_max_, buckets_.end() - 1);
+      const auto flush_key = [this, &r](KeyId k) { flush(r, k); };
+      slicing::SliceRingFiring<decltype(r.keys), decltype(flush_key)>(
+          {offset_, size_, advance_}, a_, n_, scans_, r.keys, buckets_, r.fire_scratch, flush_key)
+          .fire(from, last, em);
+    }
+    next_fire_ = std::max(next_fire_, fired_max_ + 1);
+    while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
   }
 
-  // ---- the general case of add ------------------------------------------------------------
+  // The keys seen, not the tables' capacity (see grow_to_hold).
+  size_t bytes_of(const Rings& r) const {
+    return key_count_ * (sizeof(KeyState) + sizeof(Newest)) + r.ring_bytes;
+  }
+
  public:
   Added add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
     ++revision_;
@@ -246,20 +249,19 @@ class SlicedWindows {
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {
       return Added::kHandOver;
     }
-    if constexpr (kScans) {
-      if (dense_) {
-        const int added = add_to_columns(key, t, v);
-        if (added >= 0) return added == 1 ? Added::kAccepted : Added::kLate;
-      }
-    }
+    return std::visit([&](auto& layout) { return add_in(layout, key, t, v, em); }, layout_);
+  }
+
+ private:
+  Added add_in(Rings& r, KeyId key, Timestamp t, double v, Emitter& em) {
     const int64_t j = slice_of(t.ms);
     const int64_t m_hi = cache_newest_;  // slice_of's, for slice j
     const int64_t m_acc = std::max(cache_oldest_, alive_min_);
     if (m_acc > m_hi) return Added::kLate;  // every window of t has closed
 
-    if (key >= key_count_) grow_keys(key);
-    flush(key);
-    KeyState& ks = keys_[key];
+    if (key >= key_count_) grow_keys(r, key);
+    flush(r, key);
+    KeyState& ks = r.keys[key];
     ks.trim(alive_slice_min_);
     const int64_t lo = ks.len ? std::min(ks.base, j) : j;
     const int64_t hi = std::max(ks.len ? ks.base + int64_t(ks.len) - 1 : j,
@@ -268,7 +270,7 @@ class SlicedWindows {
       return Added::kHandOver;
     }
 
-    ks.cover(j, j, ring_bytes_);
+    ks.cover(j, j, r.ring_bytes);
     Slot& s = ks.slot(j);
     if (s.agg.count == 0) {
       // The windows of j that held no event open now: those containing neither the previous
@@ -308,21 +310,32 @@ class SlicedWindows {
     for (int64_t m = m_acc; m <= m_fired; ++m) {
       em.emit(key, window(m), lower(scans_.window_agg(ks, m)), EmissionKind::kUpdate);
     }
-    cache_newest(key, j);
+    cache_newest(r, key, j);
     return Added::kAccepted;
   }
 
- private:
+  // The rings, which take the slices over from the columns if these still hold them.
+  Rings& rings() {
+    if constexpr (kScans) {
+      if (Columns* c = std::get_if<Columns>(&layout_)) return to_rings(*c);
+    }
+    return std::get<Rings>(layout_);
+  }
+
   // ---- the column layout (defined in sliced_windows_columns.hpp) -----------------------------
 
   [[gnu::noinline]] bool first_in_column(KeyId key, Newest& nw, double v);
-  void start_in_column(KeyId key, Newest& r, double v, int64_t first);
-  [[gnu::noinline]] int add_to_columns(KeyId key, Timestamp t, double v);
-  int64_t first_window_to_open(KeyId key, int64_t m_acc) const;
-  void fire_columns(Emitter& em);
-  void sweep(int64_t m, const Aggregate* sfx, const Aggregate* pfx, uint64_t opens, Emitter& em);
-  [[gnu::noinline, gnu::cold]] void to_rings();
-  void grow_columns(size_t keys);
+  void start_in_column(Columns& c, KeyId key, Newest& r, double v, int64_t first);
+  Added add_in(Columns& c, KeyId key, Timestamp t, double v, Emitter& em);
+  [[gnu::noinline]] int add_to_columns(Columns& c, KeyId key, Timestamp t, double v);
+  int64_t first_window_to_open(const Columns& c, KeyId key, int64_t m_acc) const;
+  void fire_in(Columns& c, Emitter& em);
+  void sweep(Columns& c, int64_t m, const Aggregate* sfx, const Aggregate* pfx, uint64_t opens,
+             Emitter& em);
+  size_t bytes_of(const Columns& c) const;
+  // Moves the slices into the rings for the rest of the run; `c` is gone after it.
+  [[gnu::noinline, gnu::cold]] Rings& to_rings(Columns& c);
+  void grow_columns(Columns& c, size_t keys);
 
   // The newest window holding slice j. A window's length is most often a multiple of its
   // advance, and then a slice is an advance (a_ == 1): no division, whose latency a key's first
@@ -342,18 +355,19 @@ class SlicedWindows {
     open_ += uint64_t(last - first + 1);
   }
 
-  void grow_keys(KeyId key) {
-    grow_to_hold(keys_, key);
-    grow_to_hold(newest_table_, key);
-    newest_ = newest_table_.data();
-    key_count_ = keys_.size();
+  void grow_keys(Rings& r, KeyId key) {
+    grow_to_hold(r.keys, key);
+    grow_to_hold(r.newest, key);
+    newest_ = r.newest.data();
+    key_states_ = r.keys.data();
+    key_count_ = r.keys.size();
   }
 
  public:
   // The ring operator, once the budget allows what it will hold: each open window becomes an
   // aggregate of its own (a slice held for n windows, n of them).
   std::unique_ptr<Successor> successor() {
-    if (dense_) to_rings();
+    rings();
     const size_t ring_bytes = open_ * sizeof(Aggregate);
     if (budget_ && !budget_->allows(ring_bytes)) {
       budget_->exceeded(ring_bytes, Timestamp{clock_ms_},
@@ -363,25 +377,25 @@ class SlicedWindows {
   }
 
   // Hands every open window to the ring operator (one aggregate per key and window).
-  void hand_over_to(Successor& rings) {
-    for (size_t k = 0; k < keys_.size(); ++k) {
-      flush(KeyId(k));
-      KeyState& ks = keys_[k];
+  void hand_over_to(Successor& next) {
+    Rings& r = rings();
+    for (size_t k = 0; k < r.keys.size(); ++k) {
+      flush(r, KeyId(k));
+      KeyState& ks = r.keys[k];
       ks.trim(alive_slice_min_);
       if (ks.top == kNone) continue;
       const int64_t from = std::max(slicing::floor_div(ks.base - n_, a_) + 1, alive_min_);
       const int64_t to = slicing::floor_div(ks.top, a_);
       for (int64_t m = from; m <= to; ++m) {
         const Aggregate agg = scans_.window_agg(ks, m);
-        if (agg.count != 0) rings.restore(KeyId(k), window(m), agg, m <= fired_max_);
+        if (agg.count != 0) next.restore(KeyId(k), window(m), agg, m <= fired_max_);
       }
     }
-    decltype(keys_)().swap(keys_);
-    decltype(newest_table_)().swap(newest_table_);
+    layout_.template emplace<Rings>();
     newest_ = nullptr;
+    key_states_ = nullptr;
     key_count_ = 0;
     buckets_ = WindowBuckets();
-    ring_bytes_ = 0;
     open_ = 0;
   }
 
@@ -393,16 +407,14 @@ class SlicedWindows {
   slicing::PolicyDelays delays_;
   slicing::SliceRingScans<KeyState> scans_;
 
-  std::vector<KeyState, ZeroedHugePageAllocator<KeyState>> keys_;      // by KeyId
-  std::vector<Newest, ZeroedHugePageAllocator<Newest>> newest_table_;  // by KeyId
-  // The fast path's records: newest_table_, or in the column layout the current slice's column.
+  Layouts layout_;
+  // The fast path's records: the rings' newest-slice records, or the current slice's column.
   Newest* newest_ = nullptr;
-  size_t key_count_ = 0;  // of keys_ and newest_, kept beside them for the fast path's bounds check
+  const KeyState* key_states_ = nullptr;  // the rings' keys, for prefetch()
+  size_t key_count_ = 0;  // of the tables above, kept beside them for the fast path's bounds check
   uint64_t revision_ = 0;
   WindowBuckets buckets_;
-  slicing::FireScratch fire_scratch_;
   uint64_t open_ = 0;
-  size_t ring_bytes_ = 0;
   ExactSums exact_sums_;
 
   int64_t clock_ms_ = 0;
@@ -416,14 +428,7 @@ class SlicedWindows {
   uint32_t cache_tag_ = kUntagged;  // tag_of(cache_j_)
   slicing::SliceTags tags_;
 
-  // The column layout (hopping windows while the stream arrives in slice order): the slices
-  // [columns_.lo(), columns_.hi()] of every key, and each key's newest slice holding an event.
-  bool dense_;
-  slicing::SliceColumns columns_;
-  std::vector<slicing::MaybeIndex, ZeroedHugePageAllocator<slicing::MaybeIndex>> dense_top_;
-  uint64_t swept_ = 0, swept_emitted_ = 0;  // records visited by firing sweeps, and emitted
-  size_t seen_keys_ = 0;                    // 1 + the largest key added to the columns
-  int64_t column_slice_ = slicing::kNone;   // the slice of the column newest_ is, if dense_
+  int64_t column_slice_ = slicing::kNone;  // the slice of the column newest_ is, in columns
   const StateBudget* budget_ = nullptr;
 };
 

@@ -98,7 +98,7 @@ class SlicedWindows {
   }
 
   // False if the event needs add().
-  bool add_fast(KeyId key, Timestamp t, double v, Timestamp clock) {
+  [[gnu::always_inline]] bool add_fast(KeyId key, Timestamp t, double v, Timestamp clock) {
     // In-order event in its key's newest slice, whose windows have not fired: one combine into
     // the key's small newest-slice record, which stays in cache where the key state would not.
     if (t.ms >= cache_lo_ && t.ms < cache_hi_ && clock.ms < cache_first_fire_ && key < key_count_) {

@@ -217,7 +217,7 @@ class SlicedWindows {
   }
 
   // Whether v can join slices without changing any sum: always for single-slice windows.
-  bool exact(double v) {
+  [[gnu::always_inline]] bool exact(double v) {
     if (!kScans || n_ == 1) return true;
     return exact_sums_.admit(v);
   }
@@ -243,17 +243,27 @@ class SlicedWindows {
   }
 
  public:
-  Added add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+  // Inlined into the chain's one out-of-line call per slow event, as are exact() and the ring
+  // layout's add_in: a call per level cost 8% more instructions per event on hopping windows.
+  [[gnu::always_inline]] Added add(KeyId key, Timestamp t, double v, Timestamp clock,
+                                   Emitter& em) {
     ++revision_;
     if (clock.ms != clock_ms_) set_clock(clock);
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {
       return Added::kHandOver;
     }
-    return std::visit([&](auto& layout) { return add_in(layout, key, t, v, em); }, layout_);
+    // A direct test, not std::visit: g++ keeps the visitor's lambda out of line, one more call
+    // per slow event.
+    if (Rings* r = std::get_if<Rings>(&layout_)) [[likely]] {
+      return add_in(*r, key, t, v, em);
+    }
+    if constexpr (kScans) return add_in(std::get<Columns>(layout_), key, t, v, em);
+    TIDEMARK_ASSERT(false);
+    return Added::kHandOver;
   }
 
  private:
-  Added add_in(Rings& r, KeyId key, Timestamp t, double v, Emitter& em) {
+  [[gnu::always_inline]] Added add_in(Rings& r, KeyId key, Timestamp t, double v, Emitter& em) {
     const int64_t j = slice_of(t.ms);
     const int64_t m_hi = cache_newest_;  // slice_of's, for slice j
     const int64_t m_acc = std::max(cache_oldest_, alive_min_);

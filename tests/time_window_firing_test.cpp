@@ -1,4 +1,4 @@
-// Firing runs of windows in the sliced operator (TimeWindowOperator::fire_windows): a clock jump
+// Firing runs of windows in the sliced operator (slicing::SliceRingFiring): a clock jump
 // or the end-of-trace flush fires many window indexes at once, through per-key cursors that
 // reuse a window's aggregate while its slices holding events stay the same. Checked against the
 // general hash-map operator on the same records: every emission (key, window, statistics, kind,

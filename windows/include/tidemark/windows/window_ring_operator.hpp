@@ -9,9 +9,9 @@
 // the first event it accepts (its count is then non-zero) until it closes; closing needs no timer,
 // as every window of one index closes at one clock.
 //
-// Outside its bounds (times beyond +-2^60 ms, sizes of 2^40 ms or more, a key's open windows
-// spanning more than kMaxKeyWindows indexes, all of them more than kMaxWindowSpan) it hands its
-// state once to GenericTimeWindowOperator and delegates to it for the rest of the run.
+// Beyond its bounds (times beyond +-2^60 ms, sizes of 2^40 ms or more, a key's open windows
+// spanning more than kMaxKeyWindows indexes, all of them more than kMaxWindowSpan) the rings
+// hand over to GenericTimeWindowOperator (a FallbackChain).
 
 #include <fmt/format.h>
 
@@ -24,36 +24,35 @@
 #include "tidemark/core/lateness.hpp"
 #include "tidemark/windows/aggregate.hpp"
 #include "tidemark/windows/dense_table.hpp"
+#include "tidemark/windows/fallback_chain.hpp"
 #include "tidemark/windows/generic_time_window_operator.hpp"
 #include "tidemark/windows/slicing.hpp"
 #include "tidemark/windows/window_buckets.hpp"
 
 namespace tidemark {
 
+// The ring strategy: see above.
 template <class Assigner>
-class WindowRingOperator {
+class WindowRings {
   using Generic = GenericTimeWindowOperator<Assigner>;
 
  public:
-  // `clock`: the clock so far, when the operator takes over from another one (see restore()).
-  WindowRingOperator(Assigner assigner, LatenessPolicy policy, Timestamp clock = Timestamp::min())
+  using Successor = Generic;
+
+  WindowRings(Assigner assigner, LatenessPolicy policy, Timestamp clock)
       : assigner_(assigner),
         policy_(policy),
         size_(assigner.size().ms),
         advance_(assigner.advance().ms),
         offset_(assigner.offset().ms),
         delays_(slicing::delays_of(policy)) {
-    if (size_ >= slicing::kDurationLimit) generic_ = std::make_unique<Generic>(assigner_, policy_);
     set_clock(clock);
   }
 
-  void set_state_budget(const StateBudget* budget) {
-    budget_ = budget;
-    if (generic_) generic_->set_state_budget(budget);
-  }
+  bool holds_grid() const { return size_ < slicing::kDurationLimit; }
+  void set_state_budget(const StateBudget* budget) { budget_ = budget; }
 
   void fire(Timestamp clock, Emitter& em) {
-    if (generic_) return generic_->fire(clock, em);
     set_clock(clock);
     if (!buckets_.empty()) {
       const int64_t last = std::min(fired_max_, buckets_.end() - 1);
@@ -70,20 +69,17 @@ class WindowRingOperator {
     while (!buckets_.empty() && buckets_.first() < alive_min_) open_ -= buckets_.pop_front();
   }
 
-  bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-    if (generic_) return generic_->add(key, t, v, clock, em);
-    if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit) {
-      return to_generic().add(key, t, v, clock, em);
-    }
+  Added add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+    if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit) return Added::kHandOver;
     if (clock != clock_) set_clock(clock);
     // Windows m_lo..m_hi hold t; those before alive_min_ have closed.
     const int64_t m_hi = slicing::floor_div(t.ms - offset_, advance_);
     const int64_t m_lo =
         std::max(slicing::floor_div(t.ms - offset_ - size_, advance_) + 1, alive_min_);
-    if (m_lo > m_hi) return false;
+    if (m_lo > m_hi) return Added::kLate;
     if (key >= keys_.size()) grow_to_hold(keys_, key);
     KeyRing& ring = keys_[key];
-    if (!cover(ring, m_lo, m_hi)) return to_generic().add(key, t, v, clock, em);
+    if (!cover(ring, m_lo, m_hi)) return Added::kHandOver;
     const Aggregate with = lift(v);
     for (int64_t m = m_lo; m <= m_hi; ++m) {
       Aggregate& a = slot(ring, m);
@@ -97,20 +93,18 @@ class WindowRingOperator {
       // Late but within grace: the window (perhaps new) emits its full contents at once.
       if (fired) em.emit(key, window(m), lower(a), EmissionKind::kUpdate);
     }
-    return true;
+    return Added::kAccepted;
   }
 
-  // Adopts an open window from another operator: `fired` says whether it has emitted already,
-  // which must be whether its fire time is at most the clock given to the constructor.
-  void restore(KeyId key, Window w, const Aggregate& agg, bool fired) {
-    if (generic_) return generic_->restore(key, w, agg, fired);
-    if (w.start.ms < -slicing::kTimeLimit || w.start.ms > slicing::kTimeLimit) {
-      return to_generic().restore(key, w, agg, fired);
-    }
+  // Adopts an open window from another strategy: `fired` says whether it has emitted already,
+  // which must be whether its fire time is at most the clock given to the constructor. False
+  // (nothing done) if the window is beyond the rings' bounds.
+  bool restore(KeyId key, Window w, const Aggregate& agg, bool fired) {
+    if (w.start.ms < -slicing::kTimeLimit || w.start.ms > slicing::kTimeLimit) return false;
     const int64_t m = slicing::floor_div(w.start.ms - offset_, advance_);
     if (key >= keys_.size()) grow_to_hold(keys_, key);
     KeyRing& ring = keys_[key];
-    if (!cover(ring, m, m)) return to_generic().restore(key, w, agg, fired);
+    if (!cover(ring, m, m)) return false;
     Aggregate& a = slot(ring, m);
     if (a.count == 0) {
       ++open_;
@@ -118,15 +112,38 @@ class WindowRingOperator {
       if (!fired) buckets_.enqueue(m, key);
     }
     a = agg;
+    return true;
   }
 
-  size_t open_windows() const { return generic_ ? generic_->open_windows() : open_; }
+  size_t open_windows() const { return open_; }
   size_t state_bytes() const {
-    if (generic_) return generic_->state_bytes();
     return keys_.size() * sizeof(KeyRing) + ring_bytes_ + buckets_.bytes();
   }
-  // Whether the state has moved to the general operator: for tests.
-  bool delegates() const { return generic_ != nullptr; }
+
+  // The general operator, once the budget allows what it will hold: its hash map takes ~3.5
+  // times the memory of the rings.
+  std::unique_ptr<Generic> successor() const {
+    if (budget_ && !budget_->allows(Generic::bytes_for(open_))) {
+      budget_->exceeded(Generic::bytes_for(open_), clock_, fmt::format("{} open windows", open_));
+    }
+    return std::make_unique<Generic>(assigner_, policy_);
+  }
+
+  // Hands every open window to the general operator, which handles the rest of the run.
+  void hand_over_to(Generic& generic) {
+    const int64_t live = buckets_.empty() ? slicing::kIndexLimit : buckets_.first();
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      KeyRing& r = keys_[k];
+      for (int64_t m = std::max(r.lo, live); m <= r.hi; ++m) {
+        const Aggregate& a = slot(r, m);
+        if (a.count != 0) generic.restore(KeyId(k), window(m), a, m <= fired_max_);
+      }
+    }
+    decltype(keys_)().swap(keys_);
+    buckets_ = WindowBuckets();
+    ring_bytes_ = 0;
+    open_ = 0;
+  }
 
  private:
   static constexpr int64_t kMaxKeyWindows = int64_t(1) << 12;
@@ -195,29 +212,6 @@ class WindowRingOperator {
     }
   }
 
-  // Hands every open window to the general operator, which handles the rest of the run; its
-  // hash map takes ~3.5 times the memory, which the budget must allow first.
-  Generic& to_generic() {
-    if (budget_ && !budget_->allows(Generic::bytes_for(open_))) {
-      budget_->exceeded(Generic::bytes_for(open_), clock_, fmt::format("{} open windows", open_));
-    }
-    generic_ = std::make_unique<Generic>(assigner_, policy_);
-    generic_->set_state_budget(budget_);
-    const int64_t live = buckets_.empty() ? slicing::kIndexLimit : buckets_.first();
-    for (size_t k = 0; k < keys_.size(); ++k) {
-      KeyRing& r = keys_[k];
-      for (int64_t m = std::max(r.lo, live); m <= r.hi; ++m) {
-        const Aggregate& a = slot(r, m);
-        if (a.count != 0) generic_->restore(KeyId(k), window(m), a, m <= fired_max_);
-      }
-    }
-    decltype(keys_)().swap(keys_);
-    buckets_ = WindowBuckets();
-    ring_bytes_ = 0;
-    open_ = 0;
-    return *generic_;
-  }
-
   Assigner assigner_;
   LatenessPolicy policy_;
   int64_t size_, advance_, offset_;
@@ -229,8 +223,18 @@ class WindowRingOperator {
   WindowBuckets buckets_;  // per window index: open windows, keys to fire on time
   size_t ring_bytes_ = 0;
   uint64_t open_ = 0;
-  std::unique_ptr<Generic> generic_;
   const StateBudget* budget_ = nullptr;
+};
+
+// The rings, handing over to the general operator past their bounds.
+template <class Assigner>
+class WindowRingOperator : public FallbackChain<WindowRings<Assigner>> {
+ public:
+  // `clock`: the clock so far, when the operator takes over from another one (see restore()).
+  WindowRingOperator(Assigner assigner, LatenessPolicy policy, Timestamp clock = Timestamp::min())
+      : FallbackChain<WindowRings<Assigner>>(assigner, policy, clock) {}
+  // Whether the state has moved to the general operator: for tests.
+  bool delegates() const { return this->handed_over(); }
 };
 
 }  // namespace tidemark

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "tidemark/core/csv_trace.hpp"
-#include "tidemark/core/driver.hpp"
-#include "tidemark/core/emission.hpp"
-#include "tidemark/windows/run.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/core/output/emission.hpp"
+#include "tidemark/runner/run.hpp"
 
 namespace tidemark::test {
 

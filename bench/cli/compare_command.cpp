@@ -12,7 +12,7 @@
 #include "options.hpp"
 #include "profile_options.hpp"
 #include "tidemark/core/error.hpp"
-#include "tidemark/windows/compare.hpp"
+#include "tidemark/runner/compare.hpp"
 
 namespace tidemark::cli {
 

@@ -4,8 +4,8 @@
 #include "commands.hpp"
 #include "distinct_files.hpp"
 #include "options.hpp"
-#include "tidemark/core/binary_trace.hpp"
-#include "tidemark/core/csv_writer.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/generators/time_format.hpp"
 

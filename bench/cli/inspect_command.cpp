@@ -8,7 +8,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/trace_stats.hpp"
+#include "tidemark/runner/trace_stats.hpp"
 
 namespace tidemark::cli {
 

@@ -8,8 +8,8 @@
 #include "output.hpp"
 #include "profile_options.hpp"
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/outputs.hpp"
-#include "tidemark/core/summary.hpp"
+#include "tidemark/core/output/outputs.hpp"
+#include "tidemark/core/output/summary.hpp"
 
 namespace tidemark::cli {
 

@@ -11,8 +11,8 @@
 
 #include "commands.hpp"
 #include "output.hpp"
-#include "tidemark/core/run_config.hpp"
-#include "tidemark/core/trace.hpp"
+#include "tidemark/core/runtime/run_config.hpp"
+#include "tidemark/core/trace_io/trace.hpp"
 
 namespace tidemark::cli {
 

@@ -5,9 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "tidemark/core/run_config.hpp"
-#include "tidemark/windows/kafka_streams.hpp"
-#include "tidemark/windows/profile.hpp"
+#include "tidemark/core/runtime/run_config.hpp"
+#include "tidemark/windows/profiles/kafka_streams.hpp"
+#include "tidemark/windows/profiles/profile.hpp"
 
 namespace tidemark::cli {
 

@@ -7,11 +7,11 @@
 #include "distinct_files.hpp"
 #include "options.hpp"
 #include "profile_options.hpp"
-#include "tidemark/core/binary_trace.hpp"
-#include "tidemark/core/csv_trace.hpp"
-#include "tidemark/core/outputs.hpp"
-#include "tidemark/core/summary.hpp"
-#include "tidemark/windows/run.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
+#include "tidemark/core/output/outputs.hpp"
+#include "tidemark/core/output/summary.hpp"
+#include "tidemark/runner/run.hpp"
 
 namespace tidemark::cli {
 

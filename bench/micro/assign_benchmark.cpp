@@ -1,7 +1,7 @@
 // Window assignment alone, per kind (the part of the replay loop that only computes bounds).
 #include <benchmark/benchmark.h>
 
-#include "tidemark/windows/assigners.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
 
 namespace tidemark::bench {
 

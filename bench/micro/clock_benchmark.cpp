@@ -6,7 +6,7 @@
 //                                       is always the minimum: the O(log P) worst case each time.
 #include <benchmark/benchmark.h>
 
-#include "tidemark/core/clock.hpp"
+#include "tidemark/core/runtime/clock.hpp"
 
 namespace tidemark::bench {
 

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tidemark/core/csv_trace.hpp"
-#include "tidemark/core/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
+#include "tidemark/core/time/iso_time.hpp"
 #include "workload.hpp"
 
 namespace tidemark::bench {

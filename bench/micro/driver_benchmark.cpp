@@ -2,7 +2,7 @@
 // does nothing: the floor under every BM_Replay_* case.
 #include <benchmark/benchmark.h>
 
-#include "tidemark/core/driver.hpp"
+#include "tidemark/core/runtime/driver.hpp"
 #include "workload.hpp"
 
 namespace tidemark::bench {

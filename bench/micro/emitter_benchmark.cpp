@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "tidemark/core/emitter.hpp"
-#include "tidemark/windows/aggregate.hpp"
+#include "tidemark/core/output/emitter.hpp"
+#include "tidemark/windows/aggregate/aggregate.hpp"
 
 namespace tidemark::bench {
 

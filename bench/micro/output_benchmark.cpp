@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "fd_stream.hpp"
-#include "tidemark/core/driver.hpp"
-#include "tidemark/core/outputs.hpp"
-#include "tidemark/windows/assigners.hpp"
-#include "tidemark/windows/time_window_operator.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/core/output/outputs.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
+#include "tidemark/windows/time/time_window_operator.hpp"
 #include "workload.hpp"
 
 namespace tidemark::bench {

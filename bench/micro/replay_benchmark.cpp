@@ -2,11 +2,11 @@
 // Arguments: keys, late percent, policy (0 drop, 1 grace:5s).
 #include <benchmark/benchmark.h>
 
-#include "tidemark/core/driver.hpp"
-#include "tidemark/windows/assigners.hpp"
-#include "tidemark/windows/session_operator.hpp"
-#include "tidemark/windows/sliding_operator.hpp"
-#include "tidemark/windows/time_window_operator.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
+#include "tidemark/windows/session/session_operator.hpp"
+#include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/time/time_window_operator.hpp"
 #include "workload.hpp"
 
 namespace tidemark::bench {

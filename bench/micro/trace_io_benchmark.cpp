@@ -9,8 +9,8 @@
 #include <map>
 #include <sstream>
 
-#include "tidemark/core/binary_trace.hpp"
-#include "tidemark/core/csv_writer.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 #include "tidemark/generators/workload.hpp"
 
 namespace tidemark {

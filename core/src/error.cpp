@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "tidemark/core/utf8.hpp"
+#include "tidemark/core/trace_io/utf8.hpp"
 
 namespace tidemark {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/time.hpp"
+#include "tidemark/core/time/time.hpp"
 
 namespace tidemark::gen {
 

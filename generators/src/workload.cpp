@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/huge_page_allocator.hpp"
-#include "tidemark/core/iso_time.hpp"
+#include "tidemark/core/runtime/huge_page_allocator.hpp"
+#include "tidemark/core/time/iso_time.hpp"
 #include "tidemark/generators/arrival_order.hpp"
 #include "tidemark/generators/base_process.hpp"
 #include "tidemark/generators/device_clocks.hpp"

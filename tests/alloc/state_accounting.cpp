@@ -10,13 +10,13 @@
 #include <new>
 #include <string>
 
-#include "tidemark/core/driver.hpp"
-#include "tidemark/core/emission.hpp"
-#include "tidemark/core/trace.hpp"
-#include "tidemark/windows/assigners.hpp"
-#include "tidemark/windows/session_operator.hpp"
-#include "tidemark/windows/sliding_operator.hpp"
-#include "tidemark/windows/time_window_operator.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/trace_io/trace.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
+#include "tidemark/windows/session/session_operator.hpp"
+#include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/time/time_window_operator.hpp"
 
 namespace {
 size_t g_live = 0, g_peak = 0;  // bytes the allocator handed out (usable size), now and at most

@@ -8,13 +8,13 @@
 #include <string>
 #include <variant>
 
-#include "tidemark/core/driver.hpp"
-#include "tidemark/core/emission.hpp"
-#include "tidemark/core/trace.hpp"
-#include "tidemark/windows/assigners.hpp"
-#include "tidemark/windows/session_operator.hpp"
-#include "tidemark/windows/sliding_operator.hpp"
-#include "tidemark/windows/time_window_operator.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/trace_io/trace.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
+#include "tidemark/windows/session/session_operator.hpp"
+#include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/time/time_window_operator.hpp"
 
 namespace {
 std::atomic<uint64_t> g_allocations{0};

@@ -1,7 +1,7 @@
 // A downstream project: find_package(tidemark) and one run; prints the number of windows fired.
 #include <iostream>
-#include "tidemark/core/csv_trace.hpp"
-#include "tidemark/windows/run.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
+#include "tidemark/runner/run.hpp"
 int main() {
   auto trace = tidemark::parse_csv_trace("event_time\n1\n2\n15\n", "x");
   tidemark::RunConfig c; c.window = tidemark::WindowSpec::parse("tumbling:10ms");

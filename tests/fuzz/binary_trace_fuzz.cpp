@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "fuzz/fuzz_support.hpp"
-#include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/error.hpp"
 
 using namespace tidemark;

@@ -15,12 +15,12 @@
 
 #include "fuzz/fuzz_support.hpp"
 #include "reference.hpp"
-#include "tidemark/core/binary_trace.hpp"
-#include "tidemark/core/csv_writer.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/iso_time.hpp"
-#include "tidemark/core/timestamp_extractor.hpp"
-#include "tidemark/windows/run.hpp"
+#include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/runner/run.hpp"
 
 using namespace tidemark;
 using fuzz::check;

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "tidemark/core/binary_trace.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/generators/workload.hpp"
 
 namespace tidemark::test {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "tidemark/core/event.hpp"
-#include "tidemark/core/time.hpp"
-#include "tidemark/windows/timer_queue.hpp"
+#include "tidemark/core/time/time.hpp"
+#include "tidemark/windows/support/timer_queue.hpp"
 
 namespace tidemark::test {
 

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "tidemark/core/time.hpp"
+#include "tidemark/core/time/time.hpp"
 
 namespace tidemark {
 

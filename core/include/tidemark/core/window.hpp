@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-#include "tidemark/core/time.hpp"
+#include "tidemark/core/time/time.hpp"
 
 namespace tidemark {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "tidemark/core/huge_page_allocator.hpp"
+#include "tidemark/core/runtime/huge_page_allocator.hpp"
 
 namespace tidemark::gen {
 

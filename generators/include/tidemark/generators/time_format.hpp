@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "tidemark/core/csv_writer.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 
 namespace tidemark::gen {
 

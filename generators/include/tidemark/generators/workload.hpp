@@ -5,7 +5,7 @@
 #include <functional>
 #include <span>
 
-#include "tidemark/core/trace.hpp"
+#include "tidemark/core/trace_io/trace.hpp"
 #include "tidemark/generators/workload_spec.hpp"
 
 namespace tidemark::gen {

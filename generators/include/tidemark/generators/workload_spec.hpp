@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "tidemark/core/event.hpp"
-#include "tidemark/core/time.hpp"
+#include "tidemark/core/time/time.hpp"
 #include "tidemark/generators/distribution.hpp"
 
 namespace tidemark::gen {

@@ -1,0 +1,22 @@
+#pragma once
+// The run summary: a human table and a JSON document (docs/design.md §7).
+
+#include <optional>
+#include <string>
+
+#include "tidemark/core/runtime/metrics.hpp"
+#include "tidemark/core/runtime/run_config.hpp"
+
+namespace tidemark {
+
+// Wall-clock figures measured by the caller (library code does not read the wall clock).
+struct Timing {
+  double wall_seconds = 0;
+};
+
+std::string summary_table(const Metrics& m, const Timing& t);
+// JSON with the run's configuration, every metric, and (unless null) the timing.
+std::string summary_json(const RunConfig& config, const std::string& trace, const Metrics& m,
+                         const std::optional<Timing>& t);
+
+}  // namespace tidemark

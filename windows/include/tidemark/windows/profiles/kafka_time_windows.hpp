@@ -1,0 +1,44 @@
+#pragma once
+// Kafka Streams' tumbling and hopping windows: TimeWindows.windowsFor and
+// KStreamWindowAggregate (apache/kafka streams/src/main/java/org/apache/kafka/streams/kstream/
+// TimeWindows.java#windowsFor, kstream/internals/KStreamWindowAggregate.java
+// #KStreamWindowAggregateProcessor.process).
+
+#include <cstdint>
+#include <map>
+#include <utility>
+
+#include "tidemark/core/trace_io/key_table.hpp"
+#include "tidemark/windows/profiles/kafka_window_state.hpp"
+
+namespace tidemark {
+
+class KafkaTimeWindows {
+ public:
+  KafkaTimeWindows(int64_t size, int64_t advance, int64_t grace, KafkaEmit emit, bool collect,
+                   const KeyTable& keys)
+      : size_(size),
+        advance_(advance),
+        grace_(grace),
+        emit_(emit),
+        collect_(collect),
+        keys_(keys) {}
+
+  // One record at stream time `stream_time` (including it). Returns whether a window took it.
+  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
+  // After each record: on-close forwards the windows that closed; both forget them.
+  void after_record(int64_t stream_time, KafkaForwarder& out);
+  uint64_t open_windows() const { return windows_.size(); }
+
+ private:
+  using WindowId = std::pair<int64_t, KeyId>;  // (start, key): Kafka's time-ordered store
+  int64_t size_, advance_, grace_;
+  KafkaEmit emit_;
+  bool collect_;
+  const KeyTable& keys_;
+  std::map<WindowId, KafkaWindowValue> windows_;
+  bool emitted_once_ = false;
+  int64_t last_emit_close_time_ = 0;
+};
+
+}  // namespace tidemark

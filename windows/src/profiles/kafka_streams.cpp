@@ -1,0 +1,274 @@
+#include "tidemark/windows/profiles/kafka_streams.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <queue>
+#include <variant>
+
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/error.hpp"
+#include "tidemark/windows/profiles/kafka_session_windows.hpp"
+#include "tidemark/windows/profiles/kafka_sliding_windows.hpp"
+#include "tidemark/windows/profiles/kafka_time_windows.hpp"
+#include "tidemark/windows/profiles/profile.hpp"
+
+namespace tidemark {
+
+Profile parse_profile(std::string_view text) {
+  if (text == "generic") return Profile::kGeneric;
+  if (text == "flink") return Profile::kFlink;
+  if (text == "kafka-streams") return Profile::kKafkaStreams;
+  throw ConfigError(fmt::format("--profile {}: expected generic, flink or kafka-streams", text));
+}
+
+std::string_view to_string(Profile p) {
+  switch (p) {
+    case Profile::kGeneric:
+      return "generic";
+    case Profile::kFlink:
+      return "flink";
+    case Profile::kKafkaStreams:
+      return "kafka-streams";
+  }
+  return "?";
+}
+
+KafkaEmit parse_kafka_emit(std::string_view text) {
+  if (text == "on-update") return KafkaEmit::kOnUpdate;
+  if (text == "on-close") return KafkaEmit::kOnClose;
+  throw ConfigError(fmt::format("--emit {}: expected on-update or on-close", text));
+}
+
+KafkaValues parse_kafka_values(std::string_view text) {
+  if (text == "stats") return KafkaValues::kStats;
+  if (text == "collect") return KafkaValues::kCollect;
+  throw ConfigError(fmt::format("--aggregate {}: expected stats or collect", text));
+}
+
+void validate(const KafkaStreamsConfig& config) {
+  const WindowSpec& w = config.window;
+  const Duration offset = w.visit(Overloaded{[](const TumblingSpec& t) { return t.offset(); },
+                                             [](const HoppingSpec& h) { return h.offset(); },
+                                             [](const auto&) { return Duration{}; }});
+  if (offset.ms != 0) {
+    throw ConfigError(fmt::format(
+        "--window {}: under kafka-streams windows are aligned to 0 (TimeWindows has no offset)",
+        w.to_string()));
+  }
+  if (config.grace.ms < 0) throw ConfigError("--lateness: grace must be >= 0");
+  // The store materializers' check ("The retention period of the window store ... must be no
+  // smaller than ...").
+  KafkaStreamsConfig dsl = config;
+  dsl.retention.reset();
+  if (config.retention && *config.retention < retention_of(dsl)) {
+    throw ConfigError(
+        fmt::format("--retention {}ms: must be at least {}ms for --window {} and "
+                    "grace {}ms",
+                    config.retention->ms, retention_of(dsl).ms, w.to_string(), config.grace.ms));
+  }
+}
+
+Duration retention_of(const KafkaStreamsConfig& config) {
+  if (config.retention) return *config.retention;
+  return config.window.visit(Overloaded{
+      [&](const TumblingSpec& t) { return t.size() + config.grace; },
+      [&](const HoppingSpec& h) { return h.size() + config.grace; },
+      [&](const SlidingSpec& s) { return s.difference() + s.difference() + config.grace; },
+      [&](const SessionSpec& s) { return s.gap() + config.grace; }});
+}
+
+namespace {
+
+void append_number(std::string& out, double v) {
+  if (std::isfinite(v)) {
+    fmt::format_to(std::back_inserter(out), "{}", v);
+  } else {
+    out += "null";
+  }
+}
+
+}  // namespace
+
+void append_json(std::string& out, const KafkaResult& r, const KeyTable& keys) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{{\"key\":{},\"start\":{},\"end\":{},\"count\":{},\"sum\":", keys.json(r.key),
+                 r.start, r.end, r.stats.count);
+  append_number(out, r.stats.sum);
+  out += ",\"min\":";
+  append_number(out, r.stats.min);
+  out += ",\"max\":";
+  append_number(out, r.stats.max);
+  out += ",\"mean\":";
+  append_number(out, r.stats.mean);
+  if (r.collect) {
+    out += ",\"values\":[";
+    for (size_t i = 0; i < r.values.size(); ++i) {
+      if (i > 0) out += ',';
+      append_number(out, r.values[i]);
+    }
+    out += ']';
+  }
+  fmt::format_to(it, ",\"kind\":\"{}\",\"ts\":{},\"clock\":{},\"proc_time\":{},\"seq\":{}}}",
+                 to_string(r.kind), r.ts, r.stream_time, r.proc_time.ms, r.seq);
+}
+
+std::vector<uint32_t> kafka_processing_order(const Trace& trace, TimestampSource source) {
+  const std::span<const Event> events = trace.records();
+  const bool receive = trace.has(kColReceiveTime);
+  // Each partition's records in offset (trace) order, and when each is in the buffer.
+  std::vector<std::vector<uint32_t>> queues;
+  std::vector<int64_t> buffered_at(events.size(), std::numeric_limits<int64_t>::min());
+  std::vector<int64_t> fetched;  // per partition: the largest receive_time so far
+  for (uint32_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    if (e.kind != RecordKind::kEvent) continue;
+    if (e.partition >= queues.size()) {
+      queues.resize(size_t(e.partition) + 1);
+      fetched.resize(size_t(e.partition) + 1, std::numeric_limits<int64_t>::min());
+    }
+    queues[e.partition].push_back(i);
+    if (receive)
+      buffered_at[i] = fetched[e.partition] = std::max(fetched[e.partition], e.receive_time.ms);
+  }
+  std::vector<uint32_t> order;
+  order.reserve(events.size());
+  std::vector<size_t> pos(queues.size(), 0);
+  using Head = std::pair<int64_t, PartitionId>;  // (timestamp or buffer time, partition)
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> buffered, pending;
+  int64_t now = std::numeric_limits<int64_t>::min();
+  // The partition's next record joins the buffered heads or waits for its fetch. A negative
+  // timestamp never becomes a head (RecordQueue#updateHead drops it): it goes out at once, for
+  // the caller to drop.
+  const auto enqueue = [&](PartitionId p) {
+    const std::vector<uint32_t>& q = queues[p];
+    while (pos[p] < q.size() && buffered_at[q[pos[p]]] <= now &&
+           extract(events[q[pos[p]]], source).ms < 0) {
+      order.push_back(q[pos[p]++]);
+    }
+    if (pos[p] == q.size()) return;
+    const uint32_t head = q[pos[p]];
+    if (buffered_at[head] <= now) {
+      buffered.push({extract(events[head], source).ms, p});
+    } else {
+      pending.push({buffered_at[head], p});
+    }
+  };
+  for (PartitionId p = 0; p < queues.size(); ++p) enqueue(p);
+  while (!buffered.empty() || !pending.empty()) {
+    if (buffered.empty()) {
+      now = pending.top().first;
+      while (!pending.empty() && pending.top().first <= now) {
+        const PartitionId p = pending.top().second;
+        pending.pop();
+        enqueue(p);
+      }
+      continue;
+    }
+    const PartitionId p = buffered.top().second;
+    buffered.pop();
+    order.push_back(queues[p][pos[p]++]);
+    enqueue(p);
+  }
+  return order;
+}
+
+namespace {
+
+using KafkaOperator = std::variant<KafkaTimeWindows, KafkaSlidingWindows, KafkaSessionWindows>;
+
+KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
+  const bool collect = c.values == KafkaValues::kCollect;
+  return c.window.visit(
+      Overloaded{[&](const TumblingSpec& t) {
+                   return KafkaOperator(std::in_place_type<KafkaTimeWindows>, t.size().ms,
+                                        t.size().ms, c.grace.ms, c.emit, collect, keys);
+                 },
+                 [&](const HoppingSpec& h) {
+                   return KafkaOperator(std::in_place_type<KafkaTimeWindows>, h.size().ms,
+                                        h.advance().ms, c.grace.ms, c.emit, collect, keys);
+                 },
+                 [&](const SessionSpec& s) {
+                   return KafkaOperator(std::in_place_type<KafkaSessionWindows>, s.gap().ms,
+                                        c.grace.ms, retention_of(c).ms, c.emit, collect, keys);
+                 },
+                 [&](const SlidingSpec& s) {
+                   return KafkaOperator(std::in_place_type<KafkaSlidingWindows>, s.difference().ms,
+                                        c.grace.ms, retention_of(c).ms, c.emit, collect, keys);
+                 }});
+}
+
+PartitionId resolve_partitions(const Trace& trace, const KafkaStreamsConfig& config) {
+  if (const std::string_view name = missing_column(config.timestamp, trace.columns);
+      !name.empty()) {
+    throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
+                                  to_string(config.timestamp), name, trace.source));
+  }
+  const PartitionId present = trace.partition_count();
+  if (!config.partitions) return std::max<PartitionId>(present, 1);
+  const PartitionId n = *config.partitions;
+  if (n == 0 || n > kMaxPartitions) {
+    throw ConfigError(fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions, n));
+  }
+  for (const Event& e : trace.records()) {
+    if (e.partition >= n) {
+      throw ConfigError(fmt::format("--partitions {}: {} {} {} has partition {}", n, trace.source,
+                                    is_binary_trace_path(trace.source) ? "record" : "line", e.row,
+                                    e.partition));
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config,
+                            KafkaResultSink& results, LateSink& late) {
+  validate(config);
+  Metrics m;
+  m.partitions = resolve_partitions(trace, config);
+  m.keys = trace.keys.size();
+  const std::span<const Event> events = trace.records();
+  for (const Event& e : events) m.punctuations += e.kind == RecordKind::kWatermark;
+  const std::vector<uint32_t> order = kafka_processing_order(trace, config.timestamp);
+  const bool receive = trace.has(kColReceiveTime);
+  KafkaForwarder out(results, config.values == KafkaValues::kCollect);
+  KafkaOperator any = make_operator(config, trace.keys);
+  int64_t stream_time = -1;  // RecordQueue.UNKNOWN
+  Timestamp proc_time = Timestamp::min();
+  std::visit(
+      [&](auto& op) {
+        for (const uint32_t i : order) {
+          const Event& e = events[i];
+          const Timestamp t = extract(e, config.timestamp);
+          proc_time = std::max(proc_time, receive ? e.receive_time : t);
+          ++m.events;
+          // Negative timestamps are dropped at the source; a record no window took is late.
+          const bool accepted = t.ms >= 0 && [&] {
+            stream_time = std::max(stream_time, t.ms);
+            out.set_time(stream_time, proc_time);
+            return op.process(e.key, t.ms, e.value, stream_time, out);
+          }();
+          if (accepted) {
+            ++m.accepted;
+          } else {
+            ++m.late;
+            late.on_late(
+                LateEvent{e.row, e.partition, e.key, e.event_time, t, Timestamp{stream_time}});
+          }
+          if (t.ms >= 0) op.after_record(stream_time, out);
+          m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
+        }
+        m.open_windows_at_end = op.open_windows();
+      },
+      any);
+  out.add_counts_to(m);
+  m.final_clock = stream_time < 0 ? Timestamp::min() : Timestamp{stream_time};
+  return RunResult{m};
+}
+
+}  // namespace tidemark

@@ -1,0 +1,52 @@
+#include "tidemark/windows/profiles/kafka_time_windows.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace tidemark {
+
+bool KafkaTimeWindows::process(KeyId key, int64_t ts, double value, int64_t stream_time,
+                               KafkaForwarder& out) {
+  const int64_t close_time = stream_time - grace_;
+  bool accepted = false;
+  // TimeWindows#windowsFor: starts aligned to 0, never below 0, ascending.
+  for (int64_t start = (std::max<int64_t>(0, ts - size_ + advance_) / advance_) * advance_;
+       start <= ts; start += advance_) {
+    const int64_t end = start + size_;
+    if (end <= close_time) continue;  // logSkippedRecordForExpiredWindow: late for this window
+    KafkaWindowValue& w = windows_[{start, key}];
+    w.add(value, ts, collect_);
+    accepted = true;
+    if (emit_ == KafkaEmit::kOnUpdate) out.forward(key, start, end, w, EmissionKind::kUpdate, w.ts);
+  }
+  return accepted;
+}
+
+void KafkaTimeWindows::after_record(int64_t stream_time, KafkaForwarder& out) {
+  const int64_t close_time = stream_time - grace_;
+  // A window [s, s + size) takes no record once s + size <= close time.
+  const auto closed_end = windows_.lower_bound({close_time - size_ + 1, KeyId{0}});
+  if (emit_ == KafkaEmit::kOnUpdate) {
+    windows_.erase(windows_.begin(), closed_end);
+    return;
+  }
+  // maybeForwardFinalResult: each time the close time advances, the windows that closed since
+  // (start in [lower, close time - size]) in store order: start, then the key's bytes.
+  if (emitted_once_ && close_time <= last_emit_close_time_) return;
+  if (close_time - size_ < 0) return;  // emitRangeUpperBound < 0: nothing, nothing recorded
+  emitted_once_ = true;
+  last_emit_close_time_ = close_time;
+  std::vector<std::map<WindowId, KafkaWindowValue>::iterator> closed;
+  for (auto it = windows_.begin(); it != closed_end; ++it) closed.push_back(it);
+  std::stable_sort(closed.begin(), closed.end(), [&](const auto& a, const auto& b) {
+    if (a->first.first != b->first.first) return a->first.first < b->first.first;
+    return keys_.name(a->first.second) < keys_.name(b->first.second);
+  });
+  for (const auto& it : closed) {
+    out.forward(it->first.second, it->first.first, it->first.first + size_, it->second,
+                EmissionKind::kOnTime, it->second.ts);
+  }
+  windows_.erase(windows_.begin(), closed_end);
+}
+
+}  // namespace tidemark

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test through ctest: once in a Release build
+# Installs what is missing, checks that every C++ file matches .clang-format (clang-format 14;
+# scripts/format.sh fixes them), builds, and runs every test through ctest: once in a Release build
 # (with a smoke run of each benchmark), once under AddressSanitizer + UndefinedBehaviorSanitizer,
 # and once built by clang 14 under both sanitizers, where each libFuzzer harness then runs for
 # TIDEMARK_FUZZ_SECONDS (default 30; 0 skips the fuzzing).
@@ -12,6 +13,9 @@ esac
 cd "$(dirname "$0")/.."
 scripts/setup.sh python3-matplotlib  # the plot test needs it
 jobs=$(nproc)
+
+echo "== Formatting"
+scripts/format.sh --check
 
 echo "== Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

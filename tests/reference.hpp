@@ -114,7 +114,8 @@ inline std::vector<int64_t> clock_at_arrival(const std::vector<Ev>& events, cons
     int64_t candidate = stream_time;
     if (!c.stream_time) {
       candidate = kPosInf;
-      for (int64_t m : max_seen) candidate = std::min(candidate, m == kNegInf ? kNegInf : m - c.delay);
+      for (int64_t m : max_seen)
+        candidate = std::min(candidate, m == kNegInf ? kNegInf : m - c.delay);
     }
     clock = std::max(clock, candidate);  // C never decreases
     out[i] = clock;
@@ -213,9 +214,9 @@ inline Results whole_trace(const std::vector<Ev>& events, const Spec& s) {
 
 // The outcome of replaying a trace event by event under a clock and a policy.
 struct Replay {
-  Results results;              // final content of every window (after the end-of-trace flush)
-  std::vector<bool> accepted;   // per event: accepted by at least one window
-  std::vector<int64_t> clock;   // C at each event's arrival
+  Results results;             // final content of every window (after the end-of-trace flush)
+  std::vector<bool> accepted;  // per event: accepted by at least one window
+  std::vector<int64_t> clock;  // C at each event's arrival
 };
 
 // Replays the trace in arrival order (docs/design.md §5): an event is accepted into a window iff

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "tidemark/core/trace_io/csv_trace.hpp"
-#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/runner/run.hpp"
 
 namespace tidemark::test {

@@ -9,7 +9,8 @@ constexpr Command kCommands[] = {
     {"replay", "run a trace through windows, a watermark and a late-event policy", replay},
     {"compare", "compare late-event policies, watermarks, timestamps and clocks against the oracle",
      compare},
-    {"generate", "write a synthetic trace: a workload preset with delay, offline devices, skew, outages",
+    {"generate",
+     "write a synthetic trace: a workload preset with delay, offline devices, skew, outages",
      generate},
     {"convert", "convert a trace between CSV and binary (.tmt), losslessly", convert},
     {"inspect", "describe a trace: size, disorder percentiles, watermark delays, silences, clocks",
@@ -27,7 +28,9 @@ void print_usage(std::ostream& out) {
 }
 }  // namespace
 
-std::span<const Command> commands() { return kCommands; }
+std::span<const Command> commands() {
+  return kCommands;
+}
 
 int main(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -253,7 +253,8 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       "Compare late-event policies (and watermarks, timestamps, clocks) on one trace. "
       "Every combination runs against the oracle, the complete answer computed from "
       "true_time (or the extracted time when the trace has none) with no lateness; "
-      "prints one row per configuration. Metrics are defined in the README (Comparing late-event policies).",
+      "prints one row per configuration. Metrics are defined in the README (Comparing late-event "
+      "policies).",
       "compare");
   std::string trace_path, window, policies = "drop", watermarks = "bounded:0", timestamps = "event",
                                   clocks = "watermark";

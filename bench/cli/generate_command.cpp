@@ -6,9 +6,9 @@
 
 #include "commands.hpp"
 #include "options.hpp"
+#include "tidemark/core/error.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/trace_io/csv_writer.hpp"
-#include "tidemark/core/error.hpp"
 #include "tidemark/generators/time_format.hpp"
 #include "tidemark/generators/workload.hpp"
 

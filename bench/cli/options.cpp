@@ -10,10 +10,10 @@
 #include <cstring>
 #include <string_view>
 
-#include "tidemark/core/trace_io/binary_trace.hpp"
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 
 namespace tidemark::cli {
 

@@ -7,10 +7,10 @@
 #include "distinct_files.hpp"
 #include "options.hpp"
 #include "profile_options.hpp"
-#include "tidemark/core/trace_io/binary_trace.hpp"
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/output/outputs.hpp"
 #include "tidemark/core/output/summary.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/runner/run.hpp"
 
 namespace tidemark::cli {
@@ -135,7 +135,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       return reader ? run(*reader, config, result_sink, late_sink)
                     : run(*csv_reader, config, result_sink, late_sink);
     });
-    const Timing timing{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    const Timing timing{
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     named([&] {
       if (results) results->flush();
       if (late) late->flush();
@@ -148,9 +149,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                              (late && late_out.is_fallback()) ||
                              (summary_out && summary_out->is_fallback());
     std::ostream& table = stdout_busy ? err : out;
-    table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path, config.window.to_string(),
-                         config.watermark.to_string(), to_string(config.clock),
-                         config.lateness.to_string())
+    table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path,
+                         config.window.to_string(), config.watermark.to_string(),
+                         to_string(config.clock), config.lateness.to_string())
           << summary_table(r.metrics, timing);
     if (summary_out) summary_out->stream() << summary_json(config, trace_path, r.metrics, timing);
     commit_outputs(out, {&results_out, &late_out, summary_out ? &*summary_out : nullptr});

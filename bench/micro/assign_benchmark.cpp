@@ -14,10 +14,13 @@ static void assign(benchmark::State& state, Assigner a) {
     a.assign(Timestamp{t++}, out);
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["events/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-static void BM_Assign_Tumbling(benchmark::State& s) { assign(s, TumblingAssigner(Duration{10'000}, {})); }
+static void BM_Assign_Tumbling(benchmark::State& s) {
+  assign(s, TumblingAssigner(Duration{10'000}, {}));
+}
 static void BM_Assign_Hopping60(benchmark::State& s) {
   assign(s, HoppingAssigner(Duration{60'000}, Duration{1'000}, {}));
 }

@@ -1,8 +1,8 @@
 // The in-process baseline every target is a ratio of: one std::unordered_map increment per event
 // over the same pre-generated events and keys as the replay benchmarks.
-#include <unordered_map>
-
 #include <benchmark/benchmark.h>
+
+#include <unordered_map>
 
 #include "workload.hpp"
 
@@ -18,6 +18,10 @@ static void BM_Baseline_HashIncrement(benchmark::State& state) {
   state.counters["events/s"] =
       benchmark::Counter(double(events.size()), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_Baseline_HashIncrement)->Arg(100)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Baseline_HashIncrement)
+    ->Arg(100)
+    ->Arg(10'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace tidemark::bench

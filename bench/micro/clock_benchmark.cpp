@@ -46,7 +46,12 @@ void run_clock(benchmark::State& state, const std::vector<PartitionId>& order) {
 static void BM_Clock_MinOfInputs(benchmark::State& state) {
   run_clock(state, random_order(PartitionId(state.range(0)), 2'000'000));
 }
-BENCHMARK(BM_Clock_MinOfInputs)->Arg(10)->Arg(100)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)
+BENCHMARK(BM_Clock_MinOfInputs)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
     ->Unit(benchmark::kMillisecond);
 
 static void BM_Clock_MinOfInputs_RoundRobin(benchmark::State& state) {
@@ -55,7 +60,12 @@ static void BM_Clock_MinOfInputs_RoundRobin(benchmark::State& state) {
   for (size_t i = 0; i < order.size(); ++i) order[i] = PartitionId(i % partitions);
   run_clock(state, order);
 }
-BENCHMARK(BM_Clock_MinOfInputs_RoundRobin)->Arg(10)->Arg(100)->Arg(1'000)->Arg(100'000)
-    ->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Clock_MinOfInputs_RoundRobin)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace tidemark::bench

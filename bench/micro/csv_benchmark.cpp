@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "workload.hpp"
 
 namespace tidemark::bench {
@@ -30,12 +30,17 @@ static void parse(benchmark::State& state, bool iso) {
     Trace t = parse_csv_trace(text, "bench.csv");
     benchmark::DoNotOptimize(t.events.data());
   }
-  state.counters["rows/s"] = benchmark::Counter(double(rows), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(double(rows), benchmark::Counter::kIsIterationInvariantRate);
   state.SetBytesProcessed(int64_t(state.iterations() * text.size()));
 }
 
-static void BM_Csv_ParseEpoch(benchmark::State& s) { parse(s, false); }
-static void BM_Csv_ParseIso(benchmark::State& s) { parse(s, true); }
+static void BM_Csv_ParseEpoch(benchmark::State& s) {
+  parse(s, false);
+}
+static void BM_Csv_ParseIso(benchmark::State& s) {
+  parse(s, true);
+}
 BENCHMARK(BM_Csv_ParseEpoch)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Csv_ParseIso)->Unit(benchmark::kMillisecond);
 

@@ -28,8 +28,8 @@ static void BM_Emit(benchmark::State& state) {
   Metrics m;
   em.add_counts_to(m);
   benchmark::DoNotOptimize(m.windows_fired);
-  state.counters["emissions/s"] = benchmark::Counter(double(kPerIteration),
-                                                     benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["emissions/s"] =
+      benchmark::Counter(double(kPerIteration), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Emit);
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "fd_stream.hpp"
-#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/output/outputs.hpp"
+#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/time/time_window_operator.hpp"
 #include "workload.hpp"

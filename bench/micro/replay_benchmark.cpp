@@ -3,9 +3,9 @@
 #include <benchmark/benchmark.h>
 
 #include "tidemark/core/runtime/driver.hpp"
-#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/session/session_operator.hpp"
 #include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/time/time_window_operator.hpp"
 #include "workload.hpp"
 
@@ -94,7 +94,8 @@ BENCHMARK(BM_Replay_Session)->Apply(args);
 
 // Record-driven sliding windows, difference 1 s: ~10 events per key in a window at 10k keys.
 static void BM_Replay_Sliding(benchmark::State& state) {
-  replay(state, [](LatenessPolicy p) { return SlidingOperator(Duration{1'000}, p); }, 100'000);
+  replay(
+      state, [](LatenessPolicy p) { return SlidingOperator(Duration{1'000}, p); }, 100'000);
 }
 BENCHMARK(BM_Replay_Sliding)->Apply(args);
 

@@ -69,7 +69,8 @@ static void BM_BinaryTraceStream(benchmark::State& state) {
   for (auto _ : state) {
     BinaryTraceReader reader(file.path);
     double sum = 0;
-    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) sum += chunk.back().value;
+    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next())
+      sum += chunk.back().value;
     benchmark::DoNotOptimize(sum);
   }
   count_binary_rate(state, n);

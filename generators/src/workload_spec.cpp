@@ -6,9 +6,9 @@
 #include <charconv>
 #include <cmath>
 
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 
 namespace tidemark::gen {
 

@@ -6,23 +6,23 @@
 #include <span>
 #include <variant>
 
+#include "tidemark/core/error.hpp"
+#include "tidemark/core/runtime/driver.hpp"
+#include "tidemark/core/runtime/schedule.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/trace_io/csv_trace.hpp"
-#include "tidemark/core/runtime/driver.hpp"
-#include "tidemark/core/error.hpp"
-#include "tidemark/core/runtime/schedule.hpp"
-#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/session/session_operator.hpp"
 #include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/time/time_window_operator.hpp"
 
 namespace tidemark {
 
 namespace {
 
-using AnyOperator = std::variant<TimeWindowOperator<TumblingAssigner>,
-                                 TimeWindowOperator<HoppingAssigner>, SlidingOperator,
-                                 SessionOperator>;
+using AnyOperator =
+    std::variant<TimeWindowOperator<TumblingAssigner>, TimeWindowOperator<HoppingAssigner>,
+                 SlidingOperator, SessionOperator>;
 
 AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
   return w.visit(Overloaded{
@@ -71,8 +71,8 @@ PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& c
   check_columns(header, config);
   if (!config.partitions) return std::max<PartitionId>(present, 1);
   if (*config.partitions == 0 || *config.partitions > kMaxPartitions) {
-    throw ConfigError(fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions,
-                                  *config.partitions));
+    throw ConfigError(
+        fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions, *config.partitions));
   }
   if (present > *config.partitions) {
     for (const Event& e : events) {
@@ -116,16 +116,17 @@ RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, 
 
 RunResult run(const Trace& trace, const RunConfig& config, PartitionId partitions,
               ResultSink& results, LateSink& late) {
-  Metrics m = drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
-    if (config.schedule == Schedule::kArrival) {
-      driver.process(trace.records());
-    } else {
-      const std::span<const Event> events = trace.records();
-      for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-        driver.process(events[i]);
-      }
-    }
-  });
+  Metrics m =
+      drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
+        if (config.schedule == Schedule::kArrival) {
+          driver.process(trace.records());
+        } else {
+          const std::span<const Event> events = trace.records();
+          for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
+            driver.process(events[i]);
+          }
+        }
+      });
   m.keys = trace.keys.size();
   return RunResult{m};
 }
@@ -152,16 +153,17 @@ RunResult run_chunks(Reader& reader, std::optional<PartitionId> present, const R
                      ResultSink& results, LateSink& late) {
   const Trace& header = reader.header();
   const PartitionId partitions = resolve(header, present.value_or(0), config);
-  Metrics m = drive(config, partitions, header.has(kColReceiveTime), results, late, [&](auto& driver) {
-    for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
-      if (!present) {
-        for (const Event& e : chunk) {
-          if (e.partition >= partitions) beyond_partitions(header, config, e);
+  Metrics m =
+      drive(config, partitions, header.has(kColReceiveTime), results, late, [&](auto& driver) {
+        for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+          if (!present) {
+            for (const Event& e : chunk) {
+              if (e.partition >= partitions) beyond_partitions(header, config, e);
+            }
+          }
+          driver.process(chunk);
         }
-      }
-      driver.process(chunk);
-    }
-  });
+      });
   m.keys = header.keys.size();
   return RunResult{m};
 }

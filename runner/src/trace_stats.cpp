@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "tidemark/core/runtime/clock.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/runtime/clock.hpp"
 
 namespace tidemark {
 

@@ -10,12 +10,12 @@
 #include <new>
 #include <string>
 
-#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
-#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/session/session_operator.hpp"
 #include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/time/time_window_operator.hpp"
 
 namespace {

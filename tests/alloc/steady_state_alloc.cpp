@@ -8,12 +8,12 @@
 #include <string>
 #include <variant>
 
-#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
-#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/session/session_operator.hpp"
 #include "tidemark/windows/sliding/sliding_operator.hpp"
+#include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/time/time_window_operator.hpp"
 
 namespace {
@@ -25,8 +25,12 @@ void* operator new(size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+  std::free(p);
+}
 
 using namespace tidemark;
 
@@ -66,7 +70,8 @@ bool check(const char* name, Op op, const Trace& trace, const char* lateness) {
   const Metrics m = driver.finish();
   // Per-key vectors and timer heaps still reach new peak capacities now and then (amortized
   // growth: ~100 here); an allocation per event or per window would be ~100,000. Bound: 1%.
-  const bool ok = allocations <= (trace.events.size() - half) / 100 && m.events == m.accepted + m.late;
+  const bool ok =
+      allocations <= (trace.events.size() - half) / 100 && m.events == m.accepted + m.late;
   std::printf("%-10s %-10s allocations in steady half: %llu (%s)\n", name, lateness,
               (unsigned long long)allocations, ok ? "ok" : "FAIL");
   return ok;
@@ -78,11 +83,13 @@ int main() {
   const Trace trace = steady_trace();
   int failures = 0;
   for (const char* lateness : {"drop", "wait:100ms", "grace:200ms"}) {
-    failures += !check("tumbling", TimeWindowOperator(TumblingAssigner(Duration{100}, {}),
-                                                      LatenessPolicy::parse(lateness)),
-                       trace, lateness);
-    failures += !check("hopping", TimeWindowOperator(HoppingAssigner(Duration{1000}, Duration{100}, {}),
-                                                     LatenessPolicy::parse(lateness)),
+    failures += !check(
+        "tumbling",
+        TimeWindowOperator(TumblingAssigner(Duration{100}, {}), LatenessPolicy::parse(lateness)),
+        trace, lateness);
+    failures += !check("hopping",
+                       TimeWindowOperator(HoppingAssigner(Duration{1000}, Duration{100}, {}),
+                                          LatenessPolicy::parse(lateness)),
                        trace, lateness);
     failures += !check("sliding", SlidingOperator(Duration{100}, LatenessPolicy::parse(lateness)),
                        trace, lateness);

@@ -33,7 +33,9 @@ Result tidemark_cmd(const Args& args) {
   return {code, out.str(), err.str()};
 }
 
-size_t line_count(const std::string& s) { return size_t(std::count(s.begin(), s.end(), '\n')); }
+size_t line_count(const std::string& s) {
+  return size_t(std::count(s.begin(), s.end(), '\n'));
+}
 
 }  // namespace
 
@@ -43,9 +45,9 @@ TEST_CASE("tidemark --help lists the commands; replay --help teaches with exampl
   CHECK_THAT(top.out, Catch::Contains("replay"));
   const Result replay = tidemark_cmd({"replay", "--help"});
   CHECK(replay.code == 0);
-  for (const char* option : {"--window", "--timestamp", "--watermark", "--clock", "--idle-timeout",
-                             "--partitions", "--schedule", "--lateness", "--end", "--output",
-                             "--late-output", "--summary", "Example"}) {
+  for (const char* option :
+       {"--window", "--timestamp", "--watermark", "--clock", "--idle-timeout", "--partitions",
+        "--schedule", "--lateness", "--end", "--output", "--late-output", "--summary", "Example"}) {
     INFO(option);
     CHECK_THAT(replay.out, Catch::Contains(option));
   }
@@ -55,7 +57,8 @@ TEST_CASE("tidemark --help lists the commands; replay --help teaches with exampl
 
 TEST_CASE("replay writes results, late events and a JSON summary", "[cli]") {
   TempDir dir;
-  const std::string trace = dir.file("t.csv", "event_time,value\n1,1\n8,8\n12,12\n17,17\n9,9\n30,30\n5,5\n");
+  const std::string trace =
+      dir.file("t.csv", "event_time,value\n1,1\n8,8\n12,12\n17,17\n9,9\n30,30\n5,5\n");
   const Result r = tidemark_cmd({"replay", trace, "--window", "tumbling:10ms", "--watermark",
                                  "bounded:5ms", "--lateness", "grace:10ms", "-o", dir / "r.jsonl",
                                  "--late-output", dir / "l.jsonl", "--summary", dir / "s.json"});
@@ -65,14 +68,16 @@ TEST_CASE("replay writes results, late events and a JSON summary", "[cli]") {
   std::ifstream results(dir / "r.jsonl");
   std::string first;
   std::getline(results, first);
-  CHECK(first ==
-        "{\"key\":\"\",\"start\":0,\"end\":10,\"count\":2,\"sum\":9,\"min\":1,\"max\":8,\"mean\":4.5,"
-        "\"kind\":\"on_time\",\"clock\":12,\"proc_time\":17,\"seq\":1}");
+  CHECK(
+      first ==
+      "{\"key\":\"\",\"start\":0,\"end\":10,\"count\":2,\"sum\":9,\"min\":1,\"max\":8,\"mean\":4.5,"
+      "\"kind\":\"on_time\",\"clock\":12,\"proc_time\":17,\"seq\":1}");
   std::ifstream late(dir / "l.jsonl");
   std::string late_line;
   std::getline(late, late_line);
-  CHECK(late_line == "{\"row\":8,\"partition\":0,\"key\":\"\",\"event_time\":5,\"extracted_time\":5,"
-                     "\"clock\":25,\"reason\":\"window_closed\"}");
+  CHECK(late_line ==
+        "{\"row\":8,\"partition\":0,\"key\":\"\",\"event_time\":5,\"extracted_time\":5,"
+        "\"clock\":25,\"reason\":\"window_closed\"}");
   const auto summary = nlohmann::json::parse(std::ifstream(dir / "s.json"));
   CHECK(summary["events"] == 7);
   CHECK(summary["accepted"] == 6);
@@ -83,9 +88,11 @@ TEST_CASE("replay writes results, late events and a JSON summary", "[cli]") {
 
 TEST_CASE("replay is byte-identical across runs", "[cli]") {
   TempDir dir;
-  const std::string trace = dir.file("t.csv", "partition,key,event_time,value\n0,a,5,1\n1,b,3,2\n0,a,40,3\n1,b,1,4\n0,b,12,5\n");
+  const std::string trace = dir.file(
+      "t.csv", "partition,key,event_time,value\n0,a,5,1\n1,b,3,2\n0,a,40,3\n1,b,1,4\n0,b,12,5\n");
   for (const char* window : {"tumbling:10ms", "hopping:20ms/5ms", "sliding:7ms", "session:6ms"}) {
-    Args args{"replay", trace, "--window", window, "--lateness", "grace:10ms", "--late-output", "-"};
+    Args args{"replay",     trace,        "--window",      window,
+              "--lateness", "grace:10ms", "--late-output", "-"};
     const Result a = tidemark_cmd(args);
     const Result b = tidemark_cmd(args);
     REQUIRE(a.code == 0);
@@ -94,7 +101,8 @@ TEST_CASE("replay is byte-identical across runs", "[cli]") {
   }
 }
 
-TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column or option", "[cli]") {
+TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column or option",
+          "[cli]") {
   TempDir dir;
   const std::string good = dir.file("good.csv", "key,event_time\nk,1\n");
   struct Case {

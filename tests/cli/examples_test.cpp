@@ -43,7 +43,9 @@ TEST_CASE("Kafka's SessionWindows table: gap 5; 10, 12, 20, then 16", "[examples
                                  config("session:5ms", "drop", "bounded:1m"));
     CHECK(o.lines() == Lines{"A [10,20) 2 2 on_time", "A [21,26) 1 1 on_time"});
   }
-  SECTION("in order with bounded:0, the event exactly GAP later still joins: sessions fire at C > end") {
+  SECTION(
+      "in order with bounded:0, the event exactly GAP later still joins: sessions fire at C > "
+      "end") {
     const auto o = test::run_csv("key,event_time\nA,0\nA,10\nA,30\n",
                                  config("session:10ms", "drop", "bounded:0"));
     CHECK(o.lines() == Lines{"A [0,20) 2 2 on_time", "A [30,40) 1 1 on_time"});
@@ -65,7 +67,8 @@ const Lines kKafkaSlidingWindows = {
     "k [8001,13002) 2 2 on_time", "k [9201,14202) 1 1 on_time",
 };
 
-TEST_CASE("Kafka's SlidingWindows example: difference 5000; 8000, 9200, 12400", "[examples][sliding]") {
+TEST_CASE("Kafka's SlidingWindows example: difference 5000; 8000, 9200, 12400",
+          "[examples][sliding]") {
   const auto o = test::run_csv("key,event_time\nk,8000\nk,9200\nk,12400\n",
                                config("sliding:5000ms", "drop", "bounded:1m"));
   CHECK(o.lines() == kKafkaSlidingWindows);
@@ -77,11 +80,12 @@ TEST_CASE("sliding windows out of order: same windows as in order", "[examples][
   CHECK(o.lines() == kKafkaSlidingWindows);
 }
 
-// tumbling 10ms, watermark bounded:5ms. Arrivals: 1, 8, 12, 17 (C=12: [0,10) fires), 9 (late, C=12),
-// 30 (C=25: [10,20) fires; with grace 10ms [0,10) closes at 20), 5 (late, C=25).
+// tumbling 10ms, watermark bounded:5ms. Arrivals: 1, 8, 12, 17 (C=12: [0,10) fires), 9 (late,
+// C=12), 30 (C=25: [10,20) fires; with grace 10ms [0,10) closes at 20), 5 (late, C=25).
 constexpr const char* kLateTrace = "event_time,value\n1,1\n8,8\n12,12\n17,17\n9,9\n30,30\n5,5\n";
 
-TEST_CASE("a watermark-driven trace with late events inside and outside grace", "[examples][lateness]") {
+TEST_CASE("a watermark-driven trace with late events inside and outside grace",
+          "[examples][lateness]") {
   SECTION("grace:10ms: 9 updates [0,10); 5 is past grace and late") {
     const auto o = test::run_csv(kLateTrace, config("tumbling:10ms", "grace:10ms", "bounded:5ms"));
     CHECK(o.lines() == Lines{
@@ -98,12 +102,14 @@ TEST_CASE("a watermark-driven trace with late events inside and outside grace", 
   }
   SECTION("drop: 9 and 5 are both late") {
     const auto o = test::run_csv(kLateTrace, config("tumbling:10ms", "drop", "bounded:5ms"));
-    CHECK(o.lines() == Lines{" [0,10) 2 9 on_time", " [10,20) 2 29 on_time", " [30,40) 1 30 on_time"});
+    CHECK(o.lines() ==
+          Lines{" [0,10) 2 9 on_time", " [10,20) 2 29 on_time", " [30,40) 1 30 on_time"});
     CHECK(o.metrics.late == 2);
   }
   SECTION("wait:10ms: [0,10) fires once, at C >= 20, with 9 in it; 5 is late") {
     const auto o = test::run_csv(kLateTrace, config("tumbling:10ms", "wait:10ms", "bounded:5ms"));
-    CHECK(o.lines() == Lines{" [0,10) 3 18 on_time", " [10,20) 2 29 on_time", " [30,40) 1 30 on_time"});
+    CHECK(o.lines() ==
+          Lines{" [0,10) 3 18 on_time", " [10,20) 2 29 on_time", " [30,40) 1 30 on_time"});
     CHECK(o.metrics.late == 1);
     CHECK(o.metrics.updates == 0);
   }

@@ -34,7 +34,9 @@ std::string kind_of(const WindowSpec& w) {
       [](const SessionSpec&) { return "session"; },
   });
 }
-Window W(int64_t s, int64_t e) { return {Timestamp{s}, Timestamp{e}}; }
+Window W(int64_t s, int64_t e) {
+  return {Timestamp{s}, Timestamp{e}};
+}
 }  // namespace
 
 TEST_CASE("window specs parse and print", "[windows]") {

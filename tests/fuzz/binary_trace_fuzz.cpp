@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "fuzz/fuzz_support.hpp"
-#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 
 using namespace tidemark;
 using fuzz::check;

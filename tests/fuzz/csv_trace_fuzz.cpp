@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "fuzz/fuzz_support.hpp"
-#include "tidemark/core/trace_io/csv_trace.hpp"
-#include "tidemark/core/trace_io/csv_writer.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 
 using namespace tidemark;
 using fuzz::check;

@@ -15,11 +15,11 @@
 
 #include "fuzz/fuzz_support.hpp"
 #include "reference.hpp"
+#include "tidemark/core/error.hpp"
+#include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/core/time/iso_time.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/trace_io/csv_writer.hpp"
-#include "tidemark/core/error.hpp"
-#include "tidemark/core/time/iso_time.hpp"
-#include "tidemark/core/runtime/timestamp_extractor.hpp"
 #include "tidemark/runner/run.hpp"
 
 using namespace tidemark;

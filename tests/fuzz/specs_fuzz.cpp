@@ -4,10 +4,10 @@
 // other way: format, then parse.
 
 #include "fuzz/fuzz_support.hpp"
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/time/iso_time.hpp"
 #include "tidemark/core/runtime/run_config.hpp"
+#include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 
 using namespace tidemark;
 using fuzz::check;

@@ -93,9 +93,8 @@ TEST_CASE("sort_by_arrival reorders events stably by receive time and numbers th
     events[i].key = KeyId(i % 7);
   }
   std::vector<Event> expected = events;
-  std::stable_sort(expected.begin(), expected.end(), [](const Event& a, const Event& b) {
-    return a.receive_time < b.receive_time;
-  });
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const Event& a, const Event& b) { return a.receive_time < b.receive_time; });
   sort_by_arrival(events);
   REQUIRE(events.size() == expected.size());
   for (size_t k = 0; k < events.size(); ++k) {

@@ -14,7 +14,9 @@ using namespace tidemark::gen;
 
 namespace {
 
-uint64_t bits(double x) { return std::bit_cast<uint64_t>(x); }
+uint64_t bits(double x) {
+  return std::bit_cast<uint64_t>(x);
+}
 
 // Span sizes that cover odd lengths, a pending spare normal, and more than one internal chunk.
 const std::vector<size_t> kSizes = {0, 1, 2, 3, 7, 64, 127, 128, 129, 255, 256, 257, 1000, 1};
@@ -66,9 +68,12 @@ TEST_CASE("NetworkDelay::fill equals sample", "[generators]") {
 }
 
 TEST_CASE("BaseProcess::fill equals next", "[generators]") {
-  for (const auto& [keys, values] : std::vector<std::pair<const char*, const char*>>{
-           {"uniform", "normal:20,5"}, {"zipf:1.1", "normal:20,5"}, {"zipf:0.5", "uniform:0,100"},
-           {"uniform", "pareto:1,2"}, {"zipf:2", "lognormal:5,1"}}) {
+  for (const auto& [keys, values] :
+       std::vector<std::pair<const char*, const char*>>{{"uniform", "normal:20,5"},
+                                                        {"zipf:1.1", "normal:20,5"},
+                                                        {"zipf:0.5", "uniform:0,100"},
+                                                        {"uniform", "pareto:1,2"},
+                                                        {"zipf:2", "lognormal:5,1"}}) {
     INFO(keys << " " << values);
     const WorkloadSpec spec = make_workload_spec(
         "mixed", {{"seed", "3"}, {"key-dist", keys}, {"values", values}, {"keys", "1000"}});

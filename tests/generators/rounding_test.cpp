@@ -12,14 +12,35 @@ using namespace tidemark::gen;
 
 namespace {
 
-uint64_t bits(double x) { return std::bit_cast<uint64_t>(x); }
+uint64_t bits(double x) {
+  return std::bit_cast<uint64_t>(x);
+}
 
 // Halves, near-halves, signed zeros, the 2^52 boundary, huge values, inf and NaN.
 std::vector<double> edge_cases() {
-  std::vector<double> v = {0.0, -0.0, 0.3, -0.3, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5,
-                           0.49999999999999994, -0.49999999999999994, 1e-300, -1e-300,
-                           0x1p52, -0x1p52, 0x1p52 - 0.5, -(0x1p52 - 0.5), 0x1p52 + 1, 0x1p53 + 2,
-                           1e300, -1e300, std::numeric_limits<double>::infinity(),
+  std::vector<double> v = {0.0,
+                           -0.0,
+                           0.3,
+                           -0.3,
+                           0.5,
+                           -0.5,
+                           1.5,
+                           -1.5,
+                           2.5,
+                           -2.5,
+                           0.49999999999999994,
+                           -0.49999999999999994,
+                           1e-300,
+                           -1e-300,
+                           0x1p52,
+                           -0x1p52,
+                           0x1p52 - 0.5,
+                           -(0x1p52 - 0.5),
+                           0x1p52 + 1,
+                           0x1p53 + 2,
+                           1e300,
+                           -1e300,
+                           std::numeric_limits<double>::infinity(),
                            -std::numeric_limits<double>::infinity()};
   for (double h = 0.5; h < 1e6; h += 1.0) v.push_back(h), v.push_back(-h);
   for (double x : {123.45, 2004.5, 1999.9999999999998}) v.push_back(x), v.push_back(-x);

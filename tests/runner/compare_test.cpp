@@ -15,8 +15,8 @@
 #include "commands.hpp"
 #include "test_support.hpp"
 #include "tidemark/core/error.hpp"
-#include "tidemark/runner/evaluation.hpp"
 #include "tidemark/core/runtime/schedule.hpp"
+#include "tidemark/runner/evaluation.hpp"
 
 using namespace tidemark;
 using namespace tidemark::literals;
@@ -596,8 +596,8 @@ TEST_CASE("completeness equals its definition on random disordered traces", "[co
     e.row = i + 2;
     trace.events.push_back(e);
   }
-  for (const char* window : {"tumbling:1s", "tumbling:700ms@-250ms", "hopping:2s/500ms",
-                             "hopping:900ms/300ms@100ms"}) {
+  for (const char* window :
+       {"tumbling:1s", "tumbling:700ms@-250ms", "hopping:2s/500ms", "hopping:900ms/300ms@100ms"}) {
     for (const char* policy : {"drop", "grace:2s", "wait:1s"}) {
       for (const TimestampSource ts : {TimestampSource::kEvent, TimestampSource::kReceive}) {
         for (const Schedule schedule : {Schedule::kArrival, Schedule::kEventTime}) {

@@ -1,10 +1,9 @@
 // Runs with more keys than the caches hold, where the sliced operator takes its many-key paths
 // (prefetching, key lists sorted through a bitmap): it must emit exactly what the general
 // hash-map operator emits on the same records.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <limits>
 #include <random>
 #include <span>
@@ -62,9 +61,10 @@ TEST_CASE("many keys: sliced windows match the general operator", "[windows][man
     const auto check = [&](const auto& assigner, const char* kind) {
       INFO(policy << " " << kind);
       Metrics fast_m, general_m;
-      const auto fast = replay(TimeWindowOperator(assigner, config.lateness), config, events, fast_m);
-      const auto general = replay(GenericTimeWindowOperator(assigner, config.lateness), config,
-                                  events, general_m);
+      const auto fast =
+          replay(TimeWindowOperator(assigner, config.lateness), config, events, fast_m);
+      const auto general =
+          replay(GenericTimeWindowOperator(assigner, config.lateness), config, events, general_m);
       REQUIRE(fast.size() == general.size());
       CHECK(std::equal(fast.begin(), fast.end(), general.begin(), same));
       CHECK(fast_m.late == general_m.late);
@@ -123,16 +123,17 @@ TEST_CASE("sliced windows match the general operator across 2^32-slice time jump
   const auto bits = [](double d) { return std::bit_cast<uint64_t>(d); };
   // With an endless wait no window fires before the end, so cached slices live across the jumps.
   const Duration forever{std::numeric_limits<int64_t>::max()};
-  for (const LatenessPolicy& lateness : {LatenessPolicy::drop(), LatenessPolicy::grace(forever),
-                                         LatenessPolicy::wait(forever)}) {
+  for (const LatenessPolicy& lateness :
+       {LatenessPolicy::drop(), LatenessPolicy::grace(forever), LatenessPolicy::wait(forever)}) {
     INFO(lateness.to_string());
     RunConfig config;
     config.lateness = lateness;
     const auto check = [&](const auto& assigner) {
       Metrics fast_m, general_m;
-      const auto fast = replay(TimeWindowOperator(assigner, config.lateness), config, events, fast_m);
-      const auto general = replay(GenericTimeWindowOperator(assigner, config.lateness), config,
-                                  events, general_m);
+      const auto fast =
+          replay(TimeWindowOperator(assigner, config.lateness), config, events, fast_m);
+      const auto general =
+          replay(GenericTimeWindowOperator(assigner, config.lateness), config, events, general_m);
       REQUIRE(fast.size() == general.size());
       for (size_t i = 0; i < fast.size(); ++i) {
         INFO("emission " << i);

@@ -1,10 +1,13 @@
 // The runtime against the brute-force reference (tests/reference.hpp) on random traces: results,
 // late events, conservation, emission order and determinism.
 
-#include <catch2/catch.hpp>
+#include "reference.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,12 +16,9 @@
 #include <tuple>
 #include <vector>
 
-#include <fmt/format.h>
-
-#include "reference.hpp"
 #include "test_support.hpp"
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/output/outputs.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/runner/run.hpp"
 
 namespace {
@@ -120,9 +120,15 @@ RunConfig to_config(const Case& c) {
       break;
   }
   switch (c.policy.kind) {
-    case ref::Policy::Kind::kDrop: cfg.lateness = LatenessPolicy::drop(); break;
-    case ref::Policy::Kind::kWait: cfg.lateness = LatenessPolicy::wait(Duration{c.policy.amount}); break;
-    case ref::Policy::Kind::kGrace: cfg.lateness = LatenessPolicy::grace(Duration{c.policy.amount}); break;
+    case ref::Policy::Kind::kDrop:
+      cfg.lateness = LatenessPolicy::drop();
+      break;
+    case ref::Policy::Kind::kWait:
+      cfg.lateness = LatenessPolicy::wait(Duration{c.policy.amount});
+      break;
+    case ref::Policy::Kind::kGrace:
+      cfg.lateness = LatenessPolicy::grace(Duration{c.policy.amount});
+      break;
   }
   cfg.clock = c.stream_time ? ClockMode::kStreamTime : ClockMode::kWatermark;
   cfg.watermark = WatermarkSpec::bounded(Duration{c.delay});
@@ -132,7 +138,8 @@ RunConfig to_config(const Case& c) {
 }
 
 ref::ClockSpec clock_of(const Case& c, const Trace& trace) {
-  return {c.stream_time, c.delay, c.partitions.value_or(std::max<uint32_t>(1, trace.partition_count()))};
+  return {c.stream_time, c.delay,
+          c.partitions.value_or(std::max<uint32_t>(1, trace.partition_count()))};
 }
 
 std::string describe(const Case& c) {
@@ -162,8 +169,12 @@ ref::Spec random_spec(Rng& rng, ref::Kind kind, bool with_offset, int64_t grain)
                                  : rng.uniform(1, s.size);
       s.offset = rng.chance(50) ? rng.uniform(-(s.advance - 1), s.advance - 1) : 0;
       break;
-    case ref::Kind::kSliding: s.size = rng.uniform(1, 40) * unit; break;
-    case ref::Kind::kSession: s.size = rng.uniform(1, 8) * unit; break;
+    case ref::Kind::kSliding:
+      s.size = rng.uniform(1, 40) * unit;
+      break;
+    case ref::Kind::kSession:
+      s.size = rng.uniform(1, 8) * unit;
+      break;
   }
   return s;
 }
@@ -195,14 +206,17 @@ std::map<ref::WinId, WindowStats> final_results(const std::vector<Emission>& emi
     if (it == out.end()) {
       errors.push_back(fmt::format("seq {}: retract of a window that is not live", e.seq));
     } else {
-      if (!(it->second == e.stats)) errors.push_back(fmt::format("seq {}: retract contents differ", e.seq));
+      if (!(it->second == e.stats))
+        errors.push_back(fmt::format("seq {}: retract contents differ", e.seq));
       out.erase(it);
     }
   }
   return out;
 }
 
-std::string show(const ref::WinId& w) { return fmt::format("key {} [{}, {})", w.key, w.start, w.end); }
+std::string show(const ref::WinId& w) {
+  return fmt::format("key {} [{}, {})", w.key, w.start, w.end);
+}
 
 void compare_results(const std::map<ref::WinId, WindowStats>& got, const ref::Results& want,
                      std::vector<std::string>& errors) {
@@ -215,14 +229,16 @@ void compare_results(const std::map<ref::WinId, WindowStats>& got, const ref::Re
     const WindowStats expected{st.count, st.sum, st.min, st.max, st.mean()};
     const WindowStats& g = it->second;
     if (!(g == expected)) {
-      errors.push_back(fmt::format("window {}: got count {} sum {} min {} max {} mean {}, want "
-                                   "count {} sum {} min {} max {} mean {}",
-                                   show(id), g.count, g.sum, g.min, g.max, g.mean, expected.count,
-                                   expected.sum, expected.min, expected.max, expected.mean));
+      errors.push_back(
+          fmt::format("window {}: got count {} sum {} min {} max {} mean {}, want "
+                      "count {} sum {} min {} max {} mean {}",
+                      show(id), g.count, g.sum, g.min, g.max, g.mean, expected.count, expected.sum,
+                      expected.min, expected.max, expected.mean));
     }
   }
   for (const auto& [id, st] : got) {
-    if (!want.contains(id)) errors.push_back(fmt::format("extra window {} (count {})", show(id), st.count));
+    if (!want.contains(id))
+      errors.push_back(fmt::format("extra window {} (count {})", show(id), st.count));
   }
 }
 
@@ -241,7 +257,8 @@ std::vector<std::string> run_errors(const Generated& g, const Case& c, const Out
   if (m.events != events.size()) errors.push_back(fmt::format("metrics.events {}", m.events));
   if (m.accepted + m.late != m.events) errors.push_back("accepted + late != events");
   if (m.late != o.sink.late.size()) errors.push_back("metrics.late != late output size");
-  const auto ref_accepted = uint64_t(std::count(replay.accepted.begin(), replay.accepted.end(), true));
+  const auto ref_accepted =
+      uint64_t(std::count(replay.accepted.begin(), replay.accepted.end(), true));
   if (m.accepted != ref_accepted) {
     errors.push_back(fmt::format("accepted {}, reference {}", m.accepted, ref_accepted));
   }
@@ -261,8 +278,8 @@ std::vector<std::string> run_errors(const Generated& g, const Case& c, const Out
     late[i] = true;
     if (l.partition != e.partition || l.key != e.key || l.event_time.ms != e.t ||
         l.extracted_time.ms != e.t || l.clock.ms != replay.clock[i]) {
-      errors.push_back(fmt::format("late row {}: fields differ (clock {} vs {})", l.row,
-                                   l.clock.ms, replay.clock[i]));
+      errors.push_back(fmt::format("late row {}: fields differ (clock {} vs {})", l.row, l.clock.ms,
+                                   replay.clock[i]));
     }
   }
   for (size_t i = 0; i < events.size(); ++i) {
@@ -289,25 +306,31 @@ std::vector<std::string> run_errors(const Generated& g, const Case& c, const Out
     const Emission& e = o.sink.emissions[i];
     const int64_t clock = e.clock.ms, end = e.window.end.ms;
     if (e.seq != i + 1) errors.push_back(fmt::format("emission {} has seq {}", i + 1, e.seq));
-    if (!clocks.contains(clock)) errors.push_back(fmt::format("seq {}: clock {} never reached", e.seq, clock));
-    if (i > 0 && clock < o.sink.emissions[i - 1].clock.ms) errors.push_back(fmt::format("seq {}: clock went back", e.seq));
-    if (e.kind != EmissionKind::kRetract && e.stats.count == 0) errors.push_back(fmt::format("seq {}: empty window", e.seq));
+    if (!clocks.contains(clock))
+      errors.push_back(fmt::format("seq {}: clock {} never reached", e.seq, clock));
+    if (i > 0 && clock < o.sink.emissions[i - 1].clock.ms)
+      errors.push_back(fmt::format("seq {}: clock went back", e.seq));
+    if (e.kind != EmissionKind::kRetract && e.stats.count == 0)
+      errors.push_back(fmt::format("seq {}: empty window", e.seq));
     switch (e.kind) {
       case EmissionKind::kOnTime: {
         ++fired;
         const int64_t fire = c.policy.fire_time(ref::policy_end(c.spec, end));
         if (!(previous_clock(clock) < fire && fire <= clock)) {
-          errors.push_back(fmt::format("seq {}: on_time for {} at clock {} (fire time {}, previous clock {})",
-                                       e.seq, show({e.key, e.window.start.ms, end}), clock, fire,
-                                       previous_clock(clock)));
+          errors.push_back(fmt::format(
+              "seq {}: on_time for {} at clock {} (fire time {}, previous clock {})", e.seq,
+              show({e.key, e.window.start.ms, end}), clock, fire, previous_clock(clock)));
         }
-        if (other_clock == clock) errors.push_back(fmt::format("seq {}: on_time after an update at the same clock", e.seq));
+        if (other_clock == clock)
+          errors.push_back(fmt::format("seq {}: on_time after an update at the same clock", e.seq));
         if (prev_on_time && prev_on_time->clock.ms == clock) {
           const Emission& p = *prev_on_time;
           const auto order = [&](const Emission& x) {
-            return std::tuple(c.policy.fire_time(ref::policy_end(c.spec, x.window.end.ms)), x.window.end.ms, x.key, x.window.start.ms);
+            return std::tuple(c.policy.fire_time(ref::policy_end(c.spec, x.window.end.ms)),
+                              x.window.end.ms, x.key, x.window.start.ms);
           };
-          if (!(order(p) < order(e))) errors.push_back(fmt::format("seq {}: on_time out of order", e.seq));
+          if (!(order(p) < order(e)))
+            errors.push_back(fmt::format("seq {}: on_time out of order", e.seq));
         }
         prev_on_time = e;
         break;
@@ -368,9 +391,11 @@ TEST_CASE("reference: documented examples", "[reference]") {
     const ref::Results r = ref::whole_trace(events, {ref::Kind::kSliding, 5000});
     std::vector<std::pair<ref::WinId, uint64_t>> got;
     for (const auto& [id, st] : r) got.emplace_back(id, st.count);
-    const std::vector<std::pair<ref::WinId, uint64_t>> want{
-        {{0, 3000, 8001}, 1}, {{0, 4200, 9201}, 2}, {{0, 7400, 12401}, 3},
-        {{0, 8001, 13002}, 2}, {{0, 9201, 14202}, 1}};
+    const std::vector<std::pair<ref::WinId, uint64_t>> want{{{0, 3000, 8001}, 1},
+                                                            {{0, 4200, 9201}, 2},
+                                                            {{0, 7400, 12401}, 3},
+                                                            {{0, 8001, 13002}, 2},
+                                                            {{0, 9201, 14202}, 1}};
     CHECK(got == want);
   }
   SECTION("session, GAP 5 (Kafka's table): 10, 12, 20, then 16 bridges them") {
@@ -386,13 +411,14 @@ TEST_CASE("reference: documented examples", "[reference]") {
     CHECK(r.begin()->second.count == 4);
   }
   SECTION("tumbling and hopping starts for negative times") {
-    CHECK(ref::fixed_window_starts({ref::Kind::kTumbling, 10, 10, 3}, -1) == std::vector<int64_t>{-7});
+    CHECK(ref::fixed_window_starts({ref::Kind::kTumbling, 10, 10, 3}, -1) ==
+          std::vector<int64_t>{-7});
     CHECK(ref::fixed_window_starts({ref::Kind::kHopping, 10, 4, 1}, -2) ==
           std::vector<int64_t>{-3, -7, -11});
   }
   SECTION("the clock is the min over partitions, -inf until each has sent") {
-    const std::vector<Ev> events{{2, 0, 0, 100, 1}, {3, 1, 0, 50, 1}, {4, 0, 0, 300, 1},
-                                 {5, 1, 0, 40, 1}};
+    const std::vector<Ev> events{
+        {2, 0, 0, 100, 1}, {3, 1, 0, 50, 1}, {4, 0, 0, 300, 1}, {5, 1, 0, 40, 1}};
     CHECK(ref::clock_at_arrival(events, {false, 10, 2}) ==
           std::vector<int64_t>{ref::kNegInf, 40, 40, 40});
     CHECK(ref::clock_at_arrival(events, {true, 0, 2}) == std::vector<int64_t>{100, 100, 300, 300});
@@ -424,7 +450,8 @@ TEST_CASE("reference: no late events when the delay covers the disorder", "[refe
             c.policy.amount = stream_time ? gp.jitter + rng.uniform(0, 3) * gp.grain
                                           : rng.uniform(0, 20) * gp.grain;
           }
-          if (!stream_time) c.delay = gp.jitter + (rng.chance(50) ? 0 : rng.uniform(0, 5) * gp.grain);
+          if (!stream_time)
+            c.delay = gp.jitter + (rng.chance(50) ? 0 : rng.uniform(0, 5) * gp.grain);
           INFO(kc.name << " round " << round << ": " << describe(c));
           const ref::Results want = ref::whole_trace(g.events, c.spec);
           const ref::Replay replay = ref::replay(g.events, c.spec, c.policy, clock_of(c, g.trace));
@@ -536,7 +563,8 @@ TEST_CASE("reference: the checks catch corrupted runs", "[reference]") {
     size_t pair = 0;
     for (size_t i = 1; i < o.sink.emissions.size() && pair == 0; ++i) {
       const Emission &a = o.sink.emissions[i - 1], &b = o.sink.emissions[i];
-      if (a.kind == EmissionKind::kOnTime && b.kind == EmissionKind::kOnTime && a.clock == b.clock) pair = i;
+      if (a.kind == EmissionKind::kOnTime && b.kind == EmissionKind::kOnTime && a.clock == b.clock)
+        pair = i;
     }
     if (o.sink.late.empty() || pair == 0) continue;
     REQUIRE(run_errors(g, c, o, replay, replay.results).empty());

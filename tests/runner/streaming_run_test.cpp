@@ -1,13 +1,12 @@
 // A binary or CSV trace replayed chunk by chunk gives the same emissions as the whole trace in
 // memory.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
-#include "tidemark/core/trace_io/binary_trace.hpp"
-#include "tidemark/core/error.hpp"
 #include "test_support.hpp"
+#include "tidemark/core/error.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 
 using namespace tidemark;
 
@@ -37,7 +36,8 @@ bool same(const Emission& a, const Emission& b) {
 
 }  // namespace
 
-TEST_CASE("streaming replay of a binary trace equals the in-memory replay", "[binary_trace][runtime]") {
+TEST_CASE("streaming replay of a binary trace equals the in-memory replay",
+          "[binary_trace][runtime]") {
   const Trace trace = disordered_trace();
   const auto path = std::filesystem::temp_directory_path() /
                     ("tidemark-stream-" + std::to_string(::getpid()) + ".tmt");
@@ -62,7 +62,8 @@ TEST_CASE("streaming replay of a binary trace equals the in-memory replay", "[bi
     late_seen += a.late;
     CHECK(a.peak_state_bytes == b.peak_state_bytes);
     REQUIRE(memory.emissions.size() == streamed.emissions.size());
-    for (size_t i = 0; i < memory.emissions.size(); ++i) CHECK(same(memory.emissions[i], streamed.emissions[i]));
+    for (size_t i = 0; i < memory.emissions.size(); ++i)
+      CHECK(same(memory.emissions[i], streamed.emissions[i]));
     REQUIRE(memory.late.size() == streamed.late.size());
     for (size_t i = 0; i < memory.late.size(); ++i) {
       CHECK(memory.late[i].row == streamed.late[i].row + 1);  // CSV line = record index + header

@@ -1,13 +1,14 @@
 #pragma once
 // The sliding operator that SlidingOperator replaced, unchanged but for its name: per-window eager
-// aggregates, one timer per key. tests/windows/sliding/sliding_differential_test.cpp uses it as an oracle.
+// aggregates, one timer per key. tests/windows/sliding/sliding_differential_test.cpp uses it as an
+// oracle.
 
 #include <cstddef>
 #include <vector>
 
 #include "keyed_timer_queue.hpp"
-#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/core/window.hpp"
 #include "tidemark/windows/aggregate/aggregate.hpp"

@@ -11,9 +11,12 @@ namespace tidemark {
 
 std::string_view to_string(EmissionKind k) {
   switch (k) {
-    case EmissionKind::kOnTime: return "on_time";
-    case EmissionKind::kUpdate: return "update";
-    case EmissionKind::kRetract: return "retract";
+    case EmissionKind::kOnTime:
+      return "on_time";
+    case EmissionKind::kUpdate:
+      return "update";
+    case EmissionKind::kRetract:
+      return "retract";
   }
   return "?";
 }

@@ -1,6 +1,7 @@
 #include "tidemark/core/output/summary.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace tidemark {
@@ -31,8 +32,9 @@ std::string summary_table(const Metrics& m, const Timing& t) {
   if (m.open_windows_at_end) row("open at end (kept)", fmt::format("{}", m.open_windows_at_end));
   row("watermark lag", lag(m));
   if (m.events_at_unbounded_clock) {
-    row("events at clock -inf", fmt::format("{} (before every partition had sent; see --idle-timeout)",
-                                            m.events_at_unbounded_clock));
+    row("events at clock -inf",
+        fmt::format("{} (before every partition had sent; see --idle-timeout)",
+                    m.events_at_unbounded_clock));
   }
   row("partitions / keys", fmt::format("{} / {}", m.partitions, m.keys));
   row("wall time", fmt::format("{:.3f} s", t.wall_seconds));
@@ -68,9 +70,10 @@ std::string summary_json(const RunConfig& c, const std::string& trace, const Met
   j["peak_state_bytes"] = m.peak_state_bytes;
   j["open_windows_at_end"] = m.open_windows_at_end;
   j["keys"] = m.keys;
-  j["watermark_lag_ms"] = {{"mean", m.lag_samples ? nlohmann::ordered_json(m.lag_mean_ms) : nullptr},
-                           {"max", m.lag_samples ? nlohmann::ordered_json(m.lag_max_ms) : nullptr},
-                           {"samples", m.lag_samples}};
+  j["watermark_lag_ms"] = {
+      {"mean", m.lag_samples ? nlohmann::ordered_json(m.lag_mean_ms) : nullptr},
+      {"max", m.lag_samples ? nlohmann::ordered_json(m.lag_max_ms) : nullptr},
+      {"samples", m.lag_samples}};
   j["events_at_unbounded_clock"] = m.events_at_unbounded_clock;
   if (t) {
     j["wall_seconds"] = t->wall_seconds;

@@ -18,7 +18,9 @@ std::pair<std::string_view, std::string_view> split_kind(std::string_view text) 
   return {text.substr(0, colon), text.substr(colon + 1)};
 }
 
-std::string d(Duration x) { return format_duration(x); }
+std::string d(Duration x) {
+  return format_duration(x);
+}
 
 // "SPEC@OFFSET", or "SPEC" for a zero offset.
 std::string with_offset(std::string spec, Duration offset) {
@@ -30,7 +32,8 @@ std::string with_offset(std::string spec, Duration offset) {
 // ---- windows ------------------------------------------------------------------------------
 
 TumblingSpec::TumblingSpec(Duration size, Duration offset) : size_(size), offset_(offset) {
-  if (size.ms <= 0) throw ConfigError(fmt::format("window: tumbling size must be > 0, got {}", d(size)));
+  if (size.ms <= 0)
+    throw ConfigError(fmt::format("window: tumbling size must be > 0, got {}", d(size)));
   if (offset.ms <= -size.ms || offset.ms >= size.ms) {
     throw ConfigError(fmt::format("window: tumbling offset must be in ({}, {}), got {}",
                                   d(Duration{-size.ms}), d(size), d(offset)));
@@ -39,7 +42,8 @@ TumblingSpec::TumblingSpec(Duration size, Duration offset) : size_(size), offset
 
 HoppingSpec::HoppingSpec(Duration size, Duration advance, Duration offset)
     : size_(size), advance_(advance), offset_(offset) {
-  if (size.ms <= 0) throw ConfigError(fmt::format("window: hopping size must be > 0, got {}", d(size)));
+  if (size.ms <= 0)
+    throw ConfigError(fmt::format("window: hopping size must be > 0, got {}", d(size)));
   if (advance.ms <= 0 || advance > size) {
     throw ConfigError(
         fmt::format("window: hopping advance must be in (0, {}], got {}", d(size), d(advance)));
@@ -93,7 +97,8 @@ WindowSpec WindowSpec::parse(std::string_view text) {
     need("hopping:SIZE/ADVANCE[@OFFSET], e.g. hopping:1m/10s");
     const size_t slash = rest.find('/');
     if (slash == std::string_view::npos) {
-      throw ConfigError(fmt::format("window: \"{}\" needs SIZE/ADVANCE, e.g. hopping:1m/10s", text));
+      throw ConfigError(
+          fmt::format("window: \"{}\" needs SIZE/ADVANCE, e.g. hopping:1m/10s", text));
     }
     const size_t at = rest.find('@');
     return HoppingSpec(dur(rest.substr(0, slash)), dur(rest.substr(slash + 1, at - slash - 1)),
@@ -151,14 +156,18 @@ LatenessPolicy LatenessPolicy::parse(std::string_view text) {
     return kind == "wait" ? wait(x) : grace(x);
   }
   throw ConfigError(fmt::format(
-      "lateness: \"{}\" is not a policy (drop, wait:DURATION, grace:DURATION, e.g. grace:5m)", text));
+      "lateness: \"{}\" is not a policy (drop, wait:DURATION, grace:DURATION, e.g. grace:5m)",
+      text));
 }
 
 std::string LatenessPolicy::to_string() const {
   switch (kind_) {
-    case Kind::kDrop: return "drop";
-    case Kind::kWait: return "wait:" + d(amount_);
-    case Kind::kGrace: return "grace:" + d(amount_);
+    case Kind::kDrop:
+      return "drop";
+    case Kind::kWait:
+      return "wait:" + d(amount_);
+    case Kind::kGrace:
+      return "grace:" + d(amount_);
   }
   return {};
 }
@@ -166,7 +175,8 @@ std::string LatenessPolicy::to_string() const {
 // ---- watermarks, clocks, schedules ----------------------------------------------------------
 
 WatermarkSpec WatermarkSpec::bounded(Duration delay) {
-  if (delay.ms < 0) throw ConfigError(fmt::format("watermark: delay must be >= 0, got {}", d(delay)));
+  if (delay.ms < 0)
+    throw ConfigError(fmt::format("watermark: delay must be >= 0, got {}", d(delay)));
   return {Kind::kBounded, delay};
 }
 
@@ -214,16 +224,30 @@ constexpr std::pair<std::string_view, TimestampSource> kSources[] = {
     {"true", TimestampSource::kTrue}};
 }  // namespace
 
-ClockMode parse_clock_mode(std::string_view t) { return parse_enum("clock", t, kClocks); }
-Schedule parse_schedule(std::string_view t) { return parse_enum("schedule", t, kSchedules); }
-EndMode parse_end_mode(std::string_view t) { return parse_enum("end", t, kEnds); }
+ClockMode parse_clock_mode(std::string_view t) {
+  return parse_enum("clock", t, kClocks);
+}
+Schedule parse_schedule(std::string_view t) {
+  return parse_enum("schedule", t, kSchedules);
+}
+EndMode parse_end_mode(std::string_view t) {
+  return parse_enum("end", t, kEnds);
+}
 TimestampSource parse_timestamp_source(std::string_view t) {
   return parse_enum("timestamp", t, kSources);
 }
-std::string_view to_string(ClockMode m) { return enum_name(m, kClocks); }
-std::string_view to_string(Schedule s) { return enum_name(s, kSchedules); }
-std::string_view to_string(EndMode e) { return enum_name(e, kEnds); }
-std::string_view to_string(TimestampSource s) { return enum_name(s, kSources); }
+std::string_view to_string(ClockMode m) {
+  return enum_name(m, kClocks);
+}
+std::string_view to_string(Schedule s) {
+  return enum_name(s, kSchedules);
+}
+std::string_view to_string(EndMode e) {
+  return enum_name(e, kEnds);
+}
+std::string_view to_string(TimestampSource s) {
+  return enum_name(s, kSources);
+}
 
 std::string_view missing_column(TimestampSource s, uint32_t columns) {
   const uint32_t missing = required_columns(s) & ~columns;
@@ -235,10 +259,14 @@ std::string_view missing_column(TimestampSource s, uint32_t columns) {
 
 uint32_t required_columns(TimestampSource s) {
   switch (s) {
-    case TimestampSource::kEvent: return 0;
-    case TimestampSource::kReceive: return kColReceiveTime;
-    case TimestampSource::kCorrected: return kColSendTime | kColReceiveTime;
-    case TimestampSource::kTrue: return kColTrueTime;
+    case TimestampSource::kEvent:
+      return 0;
+    case TimestampSource::kReceive:
+      return kColReceiveTime;
+    case TimestampSource::kCorrected:
+      return kColSendTime | kColReceiveTime;
+    case TimestampSource::kTrue:
+      return kColTrueTime;
   }
   return 0;
 }

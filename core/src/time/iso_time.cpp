@@ -1,9 +1,9 @@
 #include "tidemark/core/time/iso_time.hpp"
 
-#include <chrono>
-
 #include <date/date.h>
 #include <fmt/format.h>
+
+#include <chrono>
 
 namespace tidemark {
 

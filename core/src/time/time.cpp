@@ -15,15 +15,16 @@ struct Unit {
   int64_t ms;
 };
 // Longest suffix first so "ms" is not read as "m" + "s".
-constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000},
-                           {"d", 86'400'000}};
+constexpr Unit kUnits[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
 }  // namespace
 
 Duration parse_duration(std::string_view text, std::string_view what) {
   auto fail = [&](std::string_view why) -> Duration {
-    throw ConfigError(fmt::format("{}: {} in \"{}\" (write an integer and a unit: 250ms, 10s, "
-                                  "5m, 2h, 1d)",
-                                  what, why, text));
+    throw ConfigError(
+        fmt::format("{}: {} in \"{}\" (write an integer and a unit: 250ms, 10s, "
+                    "5m, 2h, 1d)",
+                    what, why, text));
   };
   std::string_view s = text;
   bool negative = false;

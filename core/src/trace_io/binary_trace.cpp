@@ -116,7 +116,8 @@ BinaryTraceWriter::BinaryTraceWriter(std::ostream& out, const Trace& header,
   out.write(head.data(), std::streamsize(head.size()));
   out.write(comment.data(), std::streamsize(comment.size()));
   out.write(keys.data(), std::streamsize(keys.size()));
-  const std::string padding(padding_before_records(head.size() + comment.size() + keys.size()), '\0');
+  const std::string padding(padding_before_records(head.size() + comment.size() + keys.size()),
+                            '\0');
   out.write(padding.data(), std::streamsize(padding.size()));
 }
 
@@ -216,8 +217,8 @@ Trace map_binary_trace(const std::filesystem::path& path, unsigned threads) {
       Decoder reader(std::make_unique<MemorySource>(bytes), bytes.size(), path.string());
       if (reader.records_offset() % alignof(Event) == 0) {
         PartitionId partitions = 0;
-        const std::span<const Event> records =
-            reader.validate_in_place(mapping->data() + reader.records_offset(), partitions, threads);
+        const std::span<const Event> records = reader.validate_in_place(
+            mapping->data() + reader.records_offset(), partitions, threads);
         Trace trace = reader.take_header();
         trace.mapped = records;
         trace.mapped_partitions = partitions;
@@ -276,11 +277,14 @@ class BinaryTraceReader::Impl : public Decoder {
 #if TIDEMARK_MMAP
   static constexpr uint64_t kWindow = uint64_t(8) << 20;  // mapped ahead and given back at a time
 
-  unsigned char* bytes() const { return const_cast<unsigned char*>(mapping_->data()); }
+  unsigned char* bytes() const {
+    return const_cast<unsigned char*>(mapping_->data());
+  }
   // Maps the pages of the next window from `at` in one call (a hint: without it, the pages are
   // faulted in as they are read).
   void populate(uint64_t at) {
-    const uint64_t from = std::max(populated_, at & ~(page_ - 1));  // page-aligned, as madvise needs
+    const uint64_t from =
+        std::max(populated_, at & ~(page_ - 1));  // page-aligned, as madvise needs
     const uint64_t to = std::min<uint64_t>(mapping_->size(), (at + kWindow) & ~(page_ - 1));
 #ifdef MADV_POPULATE_READ  // Linux 5.14; elsewhere the pages are faulted in as they are read
     if (to > from) madvise(bytes() + from, to - from, MADV_POPULATE_READ);
@@ -302,9 +306,17 @@ class BinaryTraceReader::Impl : public Decoder {
 BinaryTraceReader::BinaryTraceReader(const std::filesystem::path& path)
     : impl_(std::make_unique<Impl>(path)) {}
 BinaryTraceReader::~BinaryTraceReader() = default;
-const Trace& BinaryTraceReader::header() const { return impl_->header(); }
-uint64_t BinaryTraceReader::records() const { return impl_->records(); }
-PartitionId BinaryTraceReader::partitions() const { return impl_->partitions(); }
-std::span<const Event> BinaryTraceReader::next() { return impl_->next(); }
+const Trace& BinaryTraceReader::header() const {
+  return impl_->header();
+}
+uint64_t BinaryTraceReader::records() const {
+  return impl_->records();
+}
+PartitionId BinaryTraceReader::partitions() const {
+  return impl_->partitions();
+}
+std::span<const Event> BinaryTraceReader::next() {
+  return impl_->next();
+}
 
 }  // namespace tidemark

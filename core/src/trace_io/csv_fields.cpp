@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 
 namespace tidemark::csv {
 

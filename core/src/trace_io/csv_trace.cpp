@@ -14,10 +14,10 @@
 #include <optional>
 #include <vector>
 
-#include "tidemark/core/trace_io/csv_fields.hpp"
-#include "tidemark/core/trace_io/csv_lines.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_fields.hpp"
+#include "tidemark/core/trace_io/csv_lines.hpp"
 
 namespace tidemark {
 
@@ -48,7 +48,8 @@ class Parser {
                                          : "no header line, only comments or blank lines"));
       }
       if (line_.starts_with("#")) {
-        if (trace_.header_comment.empty()) trace_.header_comment = std::string(trim(line_.substr(1)));
+        if (trace_.header_comment.empty())
+          trace_.header_comment = std::string(trim(line_.substr(1)));
         continue;
       }
       if (!trim(line_).empty()) break;
@@ -157,10 +158,18 @@ class Parser {
             fail(column, fmt::format("kind: {} is not E or W", quoted_field(s)));
           }
           break;
-        case Field::kEventTime: e.event_time = time(s, column, f); break;
-        case Field::kSendTime: e.send_time = time(s, column, f); break;
-        case Field::kReceiveTime: e.receive_time = time(s, column, f); break;
-        case Field::kTrueTime: e.true_time = time(s, column, f); break;
+        case Field::kEventTime:
+          e.event_time = time(s, column, f);
+          break;
+        case Field::kSendTime:
+          e.send_time = time(s, column, f);
+          break;
+        case Field::kReceiveTime:
+          e.receive_time = time(s, column, f);
+          break;
+        case Field::kTrueTime:
+          e.true_time = time(s, column, f);
+          break;
       }
     }
     return e;

@@ -6,8 +6,8 @@
 #include <bit>
 #include <cmath>
 
-#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 
 // On x86-64, chunks of records are checked with AVX2 where the CPU has it.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

@@ -1,12 +1,15 @@
+#include "tidemark/core/runtime/clock.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "tidemark/core/runtime/clock.hpp"
 #include "test_support.hpp"
 
 using namespace tidemark;
 
 namespace {
-Timestamp T(int64_t ms) { return Timestamp{ms}; }
+Timestamp T(int64_t ms) {
+  return Timestamp{ms};
+}
 RunConfig bounded(int64_t delay, std::optional<int64_t> idle = {}) {
   RunConfig c;
   c.watermark = WatermarkSpec::bounded(Duration{delay});
@@ -21,7 +24,7 @@ TEST_CASE("min of inputs reports only progress and never decreases", "[clock]") 
   CHECK_FALSE(m.update(0, T(10)).has_value());  // partitions 1, 2 still at -inf
   CHECK_FALSE(m.update(1, T(20)).has_value());
   CHECK(m.update(2, T(5)) == T(5));
-  CHECK(m.update(2, T(30)) == T(10));   // min moves to partition 0
+  CHECK(m.update(2, T(30)) == T(10));           // min moves to partition 0
   CHECK_FALSE(m.update(1, T(25)).has_value());  // not the minimum
   CHECK_FALSE(m.update(0, T(9)).has_value());   // watermarks never go back
   CHECK(m.watermark(0) == T(10));
@@ -41,14 +44,13 @@ TEST_CASE("idle partitions leave the minimum; all idle means the max", "[clock]"
   m.set_active(2);  // comes back at -inf: C does not go back
   CHECK(m.combined() == T(200));
   CHECK_FALSE(m.update(2, T(150)).has_value());  // below C: no progress reported
-  CHECK(m.update(2, T(300)) == T(300));           // the only active partition passes C
+  CHECK(m.update(2, T(300)) == T(300));          // the only active partition passes C
   CHECK(m.combined() == T(300));
 }
 
 // The definition, O(P) per step: the max of C and the min over active W_p (the max of all W_p
 // when none is active).
-TEST_CASE("min of inputs agrees with the definition under random updates and idleness",
-          "[clock]") {
+TEST_CASE("min of inputs agrees with the definition under random updates and idleness", "[clock]") {
   for (const PartitionId partitions : {1u, 2u, 7u, 8u, 9u, 63u, 64u, 65u, 520u}) {
     test::Rng rng(partitions);
     MinOfInputs m(partitions);
@@ -149,7 +151,8 @@ TEST_CASE("a W row under a bounded watermark loses no event", "[clock][runtime]"
   }
 }
 
-TEST_CASE("a returning partition's old events are late; the stall is reproducible", "[clock][runtime]") {
+TEST_CASE("a returning partition's old events are late; the stall is reproducible",
+          "[clock][runtime]") {
   // Partition 1 sends once, then goes silent while partition 0 moves on.
   const std::string trace =
       "partition,key,event_time\n"

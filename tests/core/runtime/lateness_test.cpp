@@ -1,7 +1,8 @@
+#include "tidemark/core/runtime/lateness.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/runtime/lateness.hpp"
 
 using namespace tidemark;
 

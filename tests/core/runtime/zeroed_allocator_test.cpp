@@ -1,8 +1,7 @@
 // Key tables that grow into zero pages: the allocator hands out zero bytes whatever the block's
 // history, and the window operator's "may be none" indexes read zero bytes as none.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
 #include <limits>

@@ -1,8 +1,9 @@
+#include "tidemark/core/time/time.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/time/iso_time.hpp"
-#include "tidemark/core/time/time.hpp"
 
 using namespace tidemark;
 using namespace tidemark::literals;
@@ -15,13 +16,13 @@ TEST_CASE("durations parse with units and reject the rest", "[time]") {
   CHECK(parse_duration("1d") == Duration{86'400'000});
   CHECK(parse_duration("0") == Duration{});
   CHECK(parse_duration("-3s") == Duration{-3000});
-  for (const char* bad : {"", "10", "s", "10x", "1.5s", "10 s", "99999999999999999999ms",
-                          "9999999999999999d", "-"}) {
+  for (const char* bad :
+       {"", "10", "s", "10x", "1.5s", "10 s", "99999999999999999999ms", "9999999999999999d", "-"}) {
     INFO(bad);
     CHECK_THROWS_AS(parse_duration(bad), ConfigError);
   }
-  CHECK_THROWS_WITH(parse_duration("10x", "window"), Catch::Contains("window") &&
-                                                         Catch::Contains("10x"));
+  CHECK_THROWS_WITH(parse_duration("10x", "window"),
+                    Catch::Contains("window") && Catch::Contains("10x"));
 }
 
 TEST_CASE("durations format as their shortest exact spelling", "[time]") {
@@ -46,15 +47,17 @@ TEST_CASE("timestamp arithmetic saturates and keeps infinities", "[time]") {
 
 TEST_CASE("ISO-8601 times normalise to UTC", "[time]") {
   CHECK(parse_iso8601("1970-01-01T00:00:00Z") == Timestamp{0});
-  CHECK(parse_iso8601("2026-11-21T10:00:00.250+09:00") == parse_iso8601("2026-11-21T01:00:00.250Z"));
-  CHECK(parse_iso8601("2026-11-21T01:00:00.25Z")->ms == parse_iso8601("2026-11-21T01:00:00Z")->ms + 250);
+  CHECK(parse_iso8601("2026-11-21T10:00:00.250+09:00") ==
+        parse_iso8601("2026-11-21T01:00:00.250Z"));
+  CHECK(parse_iso8601("2026-11-21T01:00:00.25Z")->ms ==
+        parse_iso8601("2026-11-21T01:00:00Z")->ms + 250);
   CHECK(parse_iso8601("1969-12-31T23:59:59.999Z") == Timestamp{-1});
   CHECK(parse_iso8601("2024-02-29 12:00:00-05:30") == parse_iso8601("2024-02-29T17:30:00Z"));
   CHECK(parse_iso8601("2026-11-21T01:00:00.123456Z")->ms % 1000 == 123);  // sub-ms truncated
-  for (const char* bad : {"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-21T24:00:00Z",
-                          "2026-11-21T10:00:00", "2026-11-21T10:00Z", "2026-11-21", "hello",
-                          "2026-11-21T10:00:00+9:00", "2026-11-21T10:00:00.Z",
-                          "2026-11-21T10:00:00Zjunk"}) {
+  for (const char* bad :
+       {"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-21T24:00:00Z",
+        "2026-11-21T10:00:00", "2026-11-21T10:00Z", "2026-11-21", "hello",
+        "2026-11-21T10:00:00+9:00", "2026-11-21T10:00:00.Z", "2026-11-21T10:00:00Zjunk"}) {
     INFO(bad);
     CHECK_FALSE(parse_iso8601(bad).has_value());
   }

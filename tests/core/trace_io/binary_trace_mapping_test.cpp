@@ -1,16 +1,17 @@
 // Version 2's aligned records, version 1 files, and map_binary_trace against read_binary_trace.
-#include <catch2/catch.hpp>
+#include <unistd.h>
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <vector>
-#include <unistd.h>
 
-#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/generators/workload.hpp"
 
 using namespace tidemark;

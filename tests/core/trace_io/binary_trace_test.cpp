@@ -1,5 +1,7 @@
 #include "tidemark/core/trace_io/binary_trace.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -7,15 +9,14 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
-#include <unistd.h>
 
-#include "tidemark/core/trace_io/csv_trace.hpp"
-#include "tidemark/core/trace_io/csv_writer.hpp"
+#include "test_support.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/time/iso_time.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 #include "tidemark/generators/time_format.hpp"
 #include "tidemark/generators/workload.hpp"
-#include "test_support.hpp"
 
 using namespace tidemark;
 
@@ -51,15 +52,16 @@ uint64_t get_u64(const std::string& bytes, size_t offset) {
   return v;
 }
 
-constexpr uint32_t kEveryColumn = kColPartition | kColKey | kColValue | kColSendTime |
-                                  kColReceiveTime | kColTrueTime | kColKind;
+constexpr uint32_t kEveryColumn =
+    kColPartition | kColKey | kColValue | kColSendTime | kColReceiveTime | kColTrueTime | kColKind;
 
 // n records over 3 keys and 4 partitions, both kinds; every column when `full`, else event_time
 // alone. 20485 records (1.3 MB) fill five chunks of at most 4096.
 Trace synthetic(size_t n, bool full) {
   Trace t;
   t.columns = full ? kEveryColumn : 0;
-  for (const char* k : full ? std::vector<const char*>{"a", "b", "c"} : std::vector<const char*>{""})
+  for (const char* k :
+       full ? std::vector<const char*>{"a", "b", "c"} : std::vector<const char*>{""})
     t.keys.intern(k);
   for (size_t i = 0; i < n; ++i) {
     Event e;
@@ -234,30 +236,64 @@ TEST_CASE("every bad field is found wherever its record falls in a chunk", "[bin
   const int64_t lo = kEarliestTime.ms, hi = kLatestTime.ms;
   const uint64_t inf = 0x7FF0000000000000, one = 0x3FF0000000000000;
   struct Change {
-    size_t offset;  // in the record
+    size_t offset;   // in the record
     uint64_t value;  // written as 8 little-endian bytes; one byte when size is 1
     size_t size;
   };
   // Invalid with every column present.
-  const std::vector<Change> bad_full = {
-      {0, uint64_t(lo - 1), 8}, {0, uint64_t(hi + 1), 8}, {0, uint64_t(INT64_MIN), 8},
-      {0, uint64_t(INT64_MAX), 8}, {8, uint64_t(lo - 1), 8}, {16, uint64_t(hi + 1), 8},
-      {24, uint64_t(INT64_MIN), 8}, {32, inf, 8}, {32, inf | (uint64_t(1) << 63), 8},
-      {32, inf | 1, 8}, {32, ~uint64_t(0), 8}, {40, 0, 8}, {40, uint64_t(1) << 63, 8},
-      {48, 3, 8}, {48, 0xFFFFFFFF, 8}, {48, 0x80000000, 8}, {48, uint64_t(4) << 32, 8},
-      {48, uint64_t(0x80000000) << 32, 8}, {48, ~uint64_t(0), 8}, {56, 2, 1}, {56, 0xFF, 1},
-      {57, 1, 1}, {59, 0x80, 1}, {60, 1, 1}, {63, 0x80, 1}, {63, 1, 1}};
+  const std::vector<Change> bad_full = {{0, uint64_t(lo - 1), 8},
+                                        {0, uint64_t(hi + 1), 8},
+                                        {0, uint64_t(INT64_MIN), 8},
+                                        {0, uint64_t(INT64_MAX), 8},
+                                        {8, uint64_t(lo - 1), 8},
+                                        {16, uint64_t(hi + 1), 8},
+                                        {24, uint64_t(INT64_MIN), 8},
+                                        {32, inf, 8},
+                                        {32, inf | (uint64_t(1) << 63), 8},
+                                        {32, inf | 1, 8},
+                                        {32, ~uint64_t(0), 8},
+                                        {40, 0, 8},
+                                        {40, uint64_t(1) << 63, 8},
+                                        {48, 3, 8},
+                                        {48, 0xFFFFFFFF, 8},
+                                        {48, 0x80000000, 8},
+                                        {48, uint64_t(4) << 32, 8},
+                                        {48, uint64_t(0x80000000) << 32, 8},
+                                        {48, ~uint64_t(0), 8},
+                                        {56, 2, 1},
+                                        {56, 0xFF, 1},
+                                        {57, 1, 1},
+                                        {59, 0x80, 1},
+                                        {60, 1, 1},
+                                        {63, 0x80, 1},
+                                        {63, 1, 1}};
   // Valid with every column present: the edges of each range.
-  const std::vector<Change> good_full = {
-      {0, uint64_t(lo), 8}, {0, uint64_t(hi), 8}, {8, uint64_t(lo), 8}, {16, uint64_t(hi), 8},
-      {24, uint64_t(lo), 8}, {32, 0x7FEFFFFFFFFFFFFF, 8}, {32, 0xFFEFFFFFFFFFFFFF, 8},
-      {32, 1, 8}, {32, uint64_t(1) << 63, 8}, {48, 2, 8}, {48, (uint64_t(3) << 32) | 2, 8},
-      {56, 1, 1}, {56, 0, 1}};
+  const std::vector<Change> good_full = {{0, uint64_t(lo), 8},
+                                         {0, uint64_t(hi), 8},
+                                         {8, uint64_t(lo), 8},
+                                         {16, uint64_t(hi), 8},
+                                         {24, uint64_t(lo), 8},
+                                         {32, 0x7FEFFFFFFFFFFFFF, 8},
+                                         {32, 0xFFEFFFFFFFFFFFFF, 8},
+                                         {32, 1, 8},
+                                         {32, uint64_t(1) << 63, 8},
+                                         {48, 2, 8},
+                                         {48, (uint64_t(3) << 32) | 2, 8},
+                                         {56, 1, 1},
+                                         {56, 0, 1}};
   // Invalid with event_time alone: absent columns hold their defaults.
-  const std::vector<Change> bad_sparse = {
-      {8, 1, 8}, {16, ~uint64_t(0), 8}, {24, uint64_t(INT64_MIN), 8}, {32, 0, 8},
-      {32, one | (uint64_t(1) << 63), 8}, {32, one + 1, 8}, {32, inf, 8}, {48, 1, 8},
-      {48, uint64_t(1) << 32, 8}, {56, 1, 1}, {62, 4, 1}, {40, 7, 8}};
+  const std::vector<Change> bad_sparse = {{8, 1, 8},
+                                          {16, ~uint64_t(0), 8},
+                                          {24, uint64_t(INT64_MIN), 8},
+                                          {32, 0, 8},
+                                          {32, one | (uint64_t(1) << 63), 8},
+                                          {32, one + 1, 8},
+                                          {32, inf, 8},
+                                          {48, 1, 8},
+                                          {48, uint64_t(1) << 32, 8},
+                                          {56, 1, 1},
+                                          {62, 4, 1},
+                                          {40, 7, 8}};
 
   for (const bool full : {true, false}) {
     const std::string good = to_binary(synthetic(n, full));
@@ -277,8 +313,8 @@ TEST_CASE("every bad field is found wherever its record falls in a chunk", "[bin
         apply(bytes, index, c);
         const size_t at = records + (index - 1) * kBinaryRecordSize;
         const std::string field = first_bad_field(bytes, at, index, full);
-        INFO("full " << full << ", record " << index << ", offset " << c.offset << " := "
-                     << c.value << ", expect " << field);
+        INFO("full " << full << ", record " << index << ", offset " << c.offset << " := " << c.value
+                     << ", expect " << field);
         REQUIRE(!field.empty());
         CHECK_THROWS_WITH(parse_binary_trace(bytes, "bad.tmt"),
                           record_error(index, at) && Catch::Contains(field));
@@ -288,8 +324,8 @@ TEST_CASE("every bad field is found wherever its record falls in a chunk", "[bin
         std::string bytes = good;
         apply(bytes, index, c);
         INFO("record " << index << ", offset " << c.offset << " := " << c.value);
-        REQUIRE(first_bad_field(bytes, records + (index - 1) * kBinaryRecordSize, index, full)
-                    .empty());
+        REQUIRE(
+            first_bad_field(bytes, records + (index - 1) * kBinaryRecordSize, index, full).empty());
         CHECK_NOTHROW(parse_binary_trace(bytes, "good.tmt"));
       }
     }
@@ -319,7 +355,8 @@ TEST_CASE("random damage is reported at the first bad record, or read back as wr
         field = first_bad_field(bytes, records + (i - 1) * kBinaryRecordSize, i, full);
         if (!field.empty()) first = i;
       }
-      INFO("full " << full << ", round " << round << ", first bad record " << first << " " << field);
+      INFO("full " << full << ", round " << round << ", first bad record " << first << " "
+                   << field);
       if (first == 0) {
         const Trace t = parse_binary_trace(bytes, "bad.tmt");
         REQUIRE(t.events.size() == n);

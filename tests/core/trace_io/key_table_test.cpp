@@ -1,13 +1,12 @@
 // KeyTable: dense ids in order of first appearance, and each key's JSON spelling, which must be
 // what nlohmann::json writes for it (the fast path for plain ASCII included).
-#include <catch2/catch.hpp>
+#include "tidemark/core/trace_io/key_table.hpp"
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "tidemark/core/trace_io/key_table.hpp"
 
 using namespace tidemark;
 

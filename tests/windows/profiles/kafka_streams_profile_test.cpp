@@ -116,7 +116,8 @@ TEST_CASE("generic refuses the kafka-streams options; flink is not built yet", "
   }
 }
 
-TEST_CASE("generic, the default profile, is byte for byte what no --profile gives", "[kafka][cli]") {
+TEST_CASE("generic, the default profile, is byte for byte what no --profile gives",
+          "[kafka][cli]") {
   const Trace t(kTrace);
   const Result plain = tidemark_cmd(
       {"replay", t.path.string(), "-w", "tumbling:10ms", "--lateness", "grace:5ms", "-o", "-"});

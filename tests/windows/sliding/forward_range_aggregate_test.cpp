@@ -1,9 +1,8 @@
 #include "tidemark/windows/sliding/forward_range_aggregate.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <vector>
 

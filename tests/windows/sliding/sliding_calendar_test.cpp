@@ -1,8 +1,7 @@
 #include "tidemark/windows/sliding/sliding_calendar.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
 #include <tuple>

@@ -4,16 +4,15 @@
 // policy, the emissions (bit for bit), late events and window counts must be identical. Values are
 // integers (the lazy path), fractional (the eager path) or switch from one to the other mid-run.
 
-#include <catch2/catch.hpp>
-
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
 
 #include "support/legacy_sliding_operator.hpp"
 #include "test_support.hpp"
-#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/windows/sliding/sliding_operator.hpp"
 
 namespace tidemark {
@@ -22,7 +21,13 @@ namespace {
 using test::LegacySlidingOperator;
 using test::Rng;
 
-enum class Values { kIntegers, kFractions, kIntegersThenFractions, kIntegersThenHuge, kIntegersThenNegZero };
+enum class Values {
+  kIntegers,
+  kFractions,
+  kIntegersThenFractions,
+  kIntegersThenHuge,
+  kIntegersThenNegZero
+};
 
 struct Scenario {
   std::vector<Event> events;
@@ -47,16 +52,22 @@ Scenario random_scenario(Rng& rng, bool in_order_start = false) {
   const int64_t lateness = rng.uniform(1, 120);
   int64_t base = 0;
   switch (rng.uniform(0, 9)) {  // now and then near the ends of time, to exercise saturation
-    case 0: base = std::numeric_limits<int64_t>::max() - int64_t(n) * max_gap / 2 - 60; break;
-    case 1: base = std::numeric_limits<int64_t>::min() + 200; break;
-    default: base = rng.uniform(-100'000, 100'000);
+    case 0:
+      base = std::numeric_limits<int64_t>::max() - int64_t(n) * max_gap / 2 - 60;
+      break;
+    case 1:
+      base = std::numeric_limits<int64_t>::min() + 200;
+      break;
+    default:
+      base = rng.uniform(-100'000, 100'000);
   }
   int64_t t = base;
   for (int i = 0; i < n; ++i) {
     const int64_t gap = rng.uniform(0, max_gap);
     // Stay just below +inf: windows there end at a saturated +inf.
-    t = t < std::numeric_limits<int64_t>::max() - 100 ? t + gap
-                                                      : std::numeric_limits<int64_t>::max() - rng.uniform(1, 4);
+    t = t < std::numeric_limits<int64_t>::max() - 100
+            ? t + gap
+            : std::numeric_limits<int64_t>::max() - rng.uniform(1, 4);
     Event e;
     e.row = uint64_t(i) + 2;
     e.key = KeyId(rng.uniform(0, keys - 1));
@@ -65,8 +76,12 @@ Scenario random_scenario(Rng& rng, bool in_order_start = false) {
         i >= in_order_until && rng.chance(late_percent) ? t - rng.uniform(1, lateness) : t};
     const bool later_half = i >= n / 2;
     switch (s.values) {
-      case Values::kIntegers: e.value = double(rng.uniform(-50, 100)); break;
-      case Values::kFractions: e.value = double(rng.uniform(-500, 1000)) / 7.0; break;
+      case Values::kIntegers:
+        e.value = double(rng.uniform(-50, 100));
+        break;
+      case Values::kFractions:
+        e.value = double(rng.uniform(-500, 1000)) / 7.0;
+        break;
       case Values::kIntegersThenFractions:
         e.value = later_half ? double(rng.uniform(0, 1000)) / 3.0 : double(rng.uniform(0, 100));
         break;
@@ -80,9 +95,15 @@ Scenario random_scenario(Rng& rng, bool in_order_start = false) {
     s.events.push_back(e);
   }
   switch (rng.uniform(0, 2)) {
-    case 0: s.config.lateness = LatenessPolicy::drop(); break;
-    case 1: s.config.lateness = LatenessPolicy::wait(Duration{rng.uniform(1, 60)}); break;
-    default: s.config.lateness = LatenessPolicy::grace(Duration{rng.uniform(1, 80)}); break;
+    case 0:
+      s.config.lateness = LatenessPolicy::drop();
+      break;
+    case 1:
+      s.config.lateness = LatenessPolicy::wait(Duration{rng.uniform(1, 60)});
+      break;
+    default:
+      s.config.lateness = LatenessPolicy::grace(Duration{rng.uniform(1, 80)});
+      break;
   }
   s.config.clock = rng.chance(30) ? ClockMode::kStreamTime : ClockMode::kWatermark;
   s.config.watermark = WatermarkSpec::bounded(Duration{rng.uniform(0, 30)});
@@ -103,7 +124,9 @@ void replay(const Scenario& s, Op& op, Outcome& out) {
   out.metrics = driver.finish();
 }
 
-bool same_bits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
+bool same_bits(double a, double b) {
+  return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
+}
 
 bool same(const Emission& a, const Emission& b) {
   return a.key == b.key && a.window == b.window && a.kind == b.kind && a.clock == b.clock &&
@@ -234,7 +257,8 @@ TEST_CASE("sliding: the switch to eager aggregates keeps the windows already ope
   CHECK_FALSE(op.lazy_aggregates());
   REQUIRE(got.sink.emissions.size() == want.sink.emissions.size());
   REQUIRE(want.metrics.updates > 0);
-  for (size_t i = 0; i < want.sink.emissions.size(); ++i) CHECK(same(got.sink.emissions[i], want.sink.emissions[i]));
+  for (size_t i = 0; i < want.sink.emissions.size(); ++i)
+    CHECK(same(got.sink.emissions[i], want.sink.emissions[i]));
 }
 
 TEST_CASE("sliding: a key idle in the in-order log gives its events back", "[sliding]") {

@@ -44,7 +44,10 @@ TEST_CASE("pooled array: random pushes, inserts and erases match std::vector", "
     const int64_t v = rng.uniform(-1'000'000, 1'000'000);
     switch (rng.uniform(0, 5)) {
       case 0:
-      case 1: got.push_back(pool, v); ref.push_back(v); break;
+      case 1:
+        got.push_back(pool, v);
+        ref.push_back(v);
+        break;
       case 2: {
         const size_t i = size_t(rng.uniform(0, int64_t(ref.size())));
         got.insert(pool, i, v);
@@ -65,7 +68,8 @@ TEST_CASE("pooled array: random pushes, inserts and erases match std::vector", "
           ref.clear();
         }
         break;
-      default: break;
+      default:
+        break;
     }
     REQUIRE(got.size() == ref.size());
     REQUIRE(got.capacity() >= got.size());

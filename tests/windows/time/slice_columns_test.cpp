@@ -3,6 +3,8 @@
 // clock, processing time, sequence number) and every count must be what the per-key rings and
 // the general hash-map operator give on the same records, and so after the state has moved to
 // the rings mid-run (a late event, too many keys, too few keys per window).
+#include "tidemark/windows/time/slice_columns.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include "tidemark/core/runtime/driver.hpp"
 #include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/time/generic_time_window_operator.hpp"
-#include "tidemark/windows/time/slice_columns.hpp"
 #include "tidemark/windows/time/time_window_operator.hpp"
 
 using namespace tidemark;
@@ -118,8 +119,8 @@ TEST_CASE("hopping windows in columns emit what the rings and the general operat
        {LatenessPolicy::drop(), LatenessPolicy::grace(Duration{25}),
         LatenessPolicy::wait(Duration{17}), LatenessPolicy::wait(kForever),
         LatenessPolicy::grace(kForever)}) {
-    for (const auto& watermark : {WatermarkSpec::bounded(Duration{0}),
-                                  WatermarkSpec::bounded(Duration{9})}) {
+    for (const auto& watermark :
+         {WatermarkSpec::bounded(Duration{0}), WatermarkSpec::bounded(Duration{9})}) {
       RunConfig config;
       config.lateness = lateness;
       config.watermark = watermark;
@@ -322,8 +323,8 @@ TEST_CASE("hopping windows in columns: random streams, partitions and policies",
     }
     INFO("seed " << seed << ": size " << size << " advance " << advance << ", "
                  << config.lateness.to_string() << ", " << config.watermark.to_string() << ", "
-                 << to_string(config.clock) << ", "
-                 << partitions << " partitions, " << keys << " keys, late " << late_percent);
+                 << to_string(config.clock) << ", " << partitions << " partitions, " << keys
+                 << " keys, late " << late_percent);
     check(assigner, config, events, partitions);
   }
 }

@@ -10,8 +10,8 @@
 #include <queue>
 #include <variant>
 
-#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/windows/profiles/kafka_session_windows.hpp"
 #include "tidemark/windows/profiles/kafka_sliding_windows.hpp"
 #include "tidemark/windows/profiles/kafka_time_windows.hpp"

@@ -7,10 +7,10 @@
 #include <span>
 #include <vector>
 
-#include "tidemark/runner/evaluation.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 #include "tidemark/core/runtime/run_config.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
+#include "tidemark/runner/evaluation.hpp"
 
 namespace tidemark {
 

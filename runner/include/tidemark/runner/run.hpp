@@ -1,11 +1,11 @@
 #pragma once
 // The runtime entry point: one trace, one configuration, results and late events to sinks.
 
-#include "tidemark/core/trace_io/binary_trace.hpp"
-#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 #include "tidemark/core/runtime/run_config.hpp"
+#include "tidemark/core/trace_io/binary_trace.hpp"
+#include "tidemark/core/trace_io/csv_trace.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
 
 namespace tidemark {

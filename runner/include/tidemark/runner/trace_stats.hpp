@@ -11,8 +11,8 @@
 #include <optional>
 #include <vector>
 
-#include "tidemark/core/time/time.hpp"
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/core/time/time.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
 
 namespace tidemark {

@@ -26,9 +26,15 @@ class Emitter {
 
   void emit(KeyId key, Window w, const WindowStats& stats, EmissionKind kind) {
     switch (kind) {
-      case EmissionKind::kOnTime: ++fired_; break;
-      case EmissionKind::kUpdate: ++updates_; break;
-      case EmissionKind::kRetract: ++retractions_; break;
+      case EmissionKind::kOnTime:
+        ++fired_;
+        break;
+      case EmissionKind::kUpdate:
+        ++updates_;
+        break;
+      case EmissionKind::kRetract:
+        ++retractions_;
+        break;
     }
     sink_.on_emission(Emission{key, w, stats, kind, clock_, proc_time_, ++seq_});
   }

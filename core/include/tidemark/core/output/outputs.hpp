@@ -10,8 +10,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/trace_io/key_table.hpp"
 
 namespace tidemark {

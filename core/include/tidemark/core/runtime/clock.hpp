@@ -28,7 +28,8 @@ class MinOfInputs {
 
   // Raises W_p to w (never lowers it); returns the combined value when it rose.
   std::optional<Timestamp> update(PartitionId p, Timestamp w) {
-    if (idle_[p]) [[unlikely]] return update_idle(p, w);
+    if (idle_[p]) [[unlikely]]
+      return update_idle(p, w);
     Timestamp& slot = levels_[0][p / 8].min[p % 8];
     const Timestamp old = slot;
     if (w <= old) return std::nullopt;  // fast path: W_p did not rise
@@ -63,7 +64,7 @@ class MinOfInputs {
   bool recompute();  // true when combined_ rose
 
   std::vector<std::vector<Group>> levels_;  // level 0 by partition; the last holds the minimum
-  std::vector<Timestamp> parked_;            // W_p while p is idle (level 0 holds +inf then)
+  std::vector<Timestamp> parked_;           // W_p while p is idle (level 0 holds +inf then)
   std::vector<uint8_t> idle_;
   PartitionId active_ = 0;
   Timestamp max_ = Timestamp::min();  // max W_p over all partitions (used when all are idle)

@@ -7,15 +7,15 @@
 #include <algorithm>
 #include <span>
 
-#include "tidemark/core/runtime/clock.hpp"
 #include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/output/emitter.hpp"
+#include "tidemark/core/runtime/clock.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
-#include "tidemark/core/trace_io/record_prefetch.hpp"
 #include "tidemark/core/runtime/run_config.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
 #include "tidemark/core/runtime/window_operator.hpp"
+#include "tidemark/core/trace_io/record_prefetch.hpp"
 
 namespace tidemark {
 
@@ -37,9 +37,8 @@ class Driver {
   }
 
   void process(const Event& e) {
-    with_sources([&]<TimestampSource kSource, bool kReceiveTime>() {
-      process<kSource, kReceiveTime>(e);
-    });
+    with_sources(
+        [&]<TimestampSource kSource, bool kReceiveTime>() { process<kSource, kReceiveTime>(e); });
   }
 
   // Records in processing order. The timestamp source, where processing time comes from and how
@@ -79,11 +78,14 @@ class Driver {
       }
     };
     switch (config_.timestamp) {
-      case TimestampSource::kEvent: return with.template operator()<TimestampSource::kEvent>();
-      case TimestampSource::kReceive: return with.template operator()<TimestampSource::kReceive>();
+      case TimestampSource::kEvent:
+        return with.template operator()<TimestampSource::kEvent>();
+      case TimestampSource::kReceive:
+        return with.template operator()<TimestampSource::kReceive>();
       case TimestampSource::kCorrected:
         return with.template operator()<TimestampSource::kCorrected>();
-      case TimestampSource::kTrue: return with.template operator()<TimestampSource::kTrue>();
+      case TimestampSource::kTrue:
+        return with.template operator()<TimestampSource::kTrue>();
     }
   }
 

@@ -46,10 +46,14 @@ struct HugePageAllocator {
     ::operator delete(p, std::align_val_t(kHugePage));
   }
 
-  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) {
+    return true;
+  }
 
   // `bytes` rounded up to whole huge pages: what a large block really takes.
-  static size_t rounded(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+  static size_t rounded(size_t bytes) {
+    return (bytes + kHugePage - 1) & ~(kHugePage - 1);
+  }
 };
 
 // Like HugePageAllocator, for tables whose elements are all zero bytes when fresh (T opts in with
@@ -104,7 +108,9 @@ struct ZeroedHugePageAllocator {
   }
 
  private:
-  static size_t rounded(size_t bytes) { return HugePageAllocator<char>::rounded(bytes); }
+  static size_t rounded(size_t bytes) {
+    return HugePageAllocator<char>::rounded(bytes);
+  }
 #ifdef __linux__
   // `bytes` (a multiple of 2 MiB) of fresh pages, 2 MiB aligned: a larger mapping trimmed at both
   // ends, since the kernel aligns anonymous mappings only to its page size.

@@ -10,10 +10,10 @@
 namespace tidemark {
 
 struct Metrics {
-  uint64_t events = 0;        // records of kind E
-  uint64_t accepted = 0;      // accepted by at least one window
-  uint64_t late = 0;          // accepted by none; each is in the late output
-  uint64_t punctuations = 0;  // records of kind W
+  uint64_t events = 0;         // records of kind E
+  uint64_t accepted = 0;       // accepted by at least one window
+  uint64_t late = 0;           // accepted by none; each is in the late output
+  uint64_t punctuations = 0;   // records of kind W
   uint64_t windows_fired = 0;  // on_time emissions
   uint64_t updates = 0;        // update emissions
   uint64_t retractions = 0;    // retract emissions

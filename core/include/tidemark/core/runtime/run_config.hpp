@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "tidemark/core/runtime/lateness.hpp"
-#include "tidemark/core/time/time.hpp"
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/core/time/time.hpp"
 #include "tidemark/core/window.hpp"
 
 namespace tidemark {

@@ -20,10 +20,14 @@ std::string_view missing_column(TimestampSource s, uint32_t columns);
 // device-to-server offset seen at send, event + (receive - send); true: ground truth.
 constexpr Timestamp extract(const Event& e, TimestampSource s) noexcept {
   switch (s) {
-    case TimestampSource::kEvent: return e.event_time;
-    case TimestampSource::kReceive: return e.receive_time;
-    case TimestampSource::kCorrected: return e.event_time + (e.receive_time - e.send_time);
-    case TimestampSource::kTrue: return e.true_time;
+    case TimestampSource::kEvent:
+      return e.event_time;
+    case TimestampSource::kReceive:
+      return e.receive_time;
+    case TimestampSource::kCorrected:
+      return e.event_time + (e.receive_time - e.send_time);
+    case TimestampSource::kTrue:
+      return e.true_time;
   }
   return e.event_time;
 }

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/event.hpp"
+#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/time/time.hpp"
 
 namespace tidemark {
@@ -30,8 +30,9 @@ namespace tidemark {
 //                          b->exceeded() rather than take it (b outlives every call but the
 //                          destructor).
 template <class Op>
-concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t, double v) {
-  { op.fire(t, em) };
+concept WindowOperator = requires(Op op, const Op cop, Emitter& em, KeyId k, Timestamp t,
+                                  double v) {
+  {op.fire(t, em)};
   { op.add(k, t, v, t, em) } -> std::same_as<bool>;
   { cop.open_windows() } -> std::convertible_to<size_t>;
   { cop.state_bytes() } -> std::convertible_to<size_t>;
@@ -55,12 +56,12 @@ concept RevisionedOperator = requires(const Op cop) {
 
 template <class Op>
 concept PrefetchingOperator = requires(const Op cop, KeyId k) {
-  { cop.prefetch(k) };
+  {cop.prefetch(k)};
 };
 
 template <class Op>
 concept DeepPrefetchingOperator = requires(const Op cop, KeyId k) {
-  { cop.prefetch_deep(k) };
+  {cop.prefetch_deep(k)};
 };
 
 }  // namespace tidemark

@@ -51,15 +51,29 @@ constexpr Timestamp operator+(Timestamp t, Duration d) {
 constexpr Timestamp operator-(Timestamp t, Duration d) {
   return t.is_finite() ? Timestamp{saturating_sub(t.ms, d.ms)} : t;
 }
-constexpr Duration operator-(Timestamp a, Timestamp b) { return {saturating_sub(a.ms, b.ms)}; }
-constexpr Duration operator+(Duration a, Duration b) { return {saturating_add(a.ms, b.ms)}; }
-constexpr Duration operator-(Duration a, Duration b) { return {saturating_sub(a.ms, b.ms)}; }
+constexpr Duration operator-(Timestamp a, Timestamp b) {
+  return {saturating_sub(a.ms, b.ms)};
+}
+constexpr Duration operator+(Duration a, Duration b) {
+  return {saturating_add(a.ms, b.ms)};
+}
+constexpr Duration operator-(Duration a, Duration b) {
+  return {saturating_sub(a.ms, b.ms)};
+}
 
 namespace literals {
-constexpr Duration operator""_ms(unsigned long long v) { return {int64_t(v)}; }
-constexpr Duration operator""_s(unsigned long long v) { return {int64_t(v) * 1000}; }
-constexpr Duration operator""_min(unsigned long long v) { return {int64_t(v) * 60'000}; }
-constexpr Duration operator""_h(unsigned long long v) { return {int64_t(v) * 3'600'000}; }
+constexpr Duration operator""_ms(unsigned long long v) {
+  return {int64_t(v)};
+}
+constexpr Duration operator""_s(unsigned long long v) {
+  return {int64_t(v) * 1000};
+}
+constexpr Duration operator""_min(unsigned long long v) {
+  return {int64_t(v) * 60'000};
+}
+constexpr Duration operator""_h(unsigned long long v) {
+  return {int64_t(v) * 3'600'000};
+}
 }  // namespace literals
 
 // Parses `250ms`, `10s`, `5m`, `2h`, `1d`, a bare `0`, with an optional leading minus;

@@ -14,7 +14,7 @@
 namespace tidemark {
 
 struct Trace {
-  std::string source;          // file name, for messages
+  std::string source;  // file name, for messages
   // Records in arrival order, when the trace owns them (a CSV, a generator, a copied binary
   // trace). Read them through records(), which also sees a mapped file's records.
   std::vector<Event> events;

@@ -17,8 +17,12 @@ struct Aggregate {
   double max = -std::numeric_limits<double>::infinity();
 };
 
-constexpr Aggregate identity() { return {}; }
-constexpr Aggregate lift(double v) { return {1, v, v, v}; }
+constexpr Aggregate identity() {
+  return {};
+}
+constexpr Aggregate lift(double v) {
+  return {1, v, v, v};
+}
 constexpr Aggregate combine(const Aggregate& a, const Aggregate& b) {
   return {a.count + b.count, a.sum + b.sum, a.min < b.min ? a.min : b.min,
           a.max > b.max ? a.max : b.max};

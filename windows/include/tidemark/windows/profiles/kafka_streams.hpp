@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "tidemark/core/output/emission.hpp"
-#include "tidemark/core/trace_io/key_table.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/core/trace_io/key_table.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
 #include "tidemark/core/window.hpp"
 

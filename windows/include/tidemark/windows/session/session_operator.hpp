@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <vector>
 
-#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/windows/aggregate/aggregate.hpp"
-#include "tidemark/windows/support/dense_table.hpp"
 #include "tidemark/windows/session/session_timer_wheel.hpp"
+#include "tidemark/windows/support/dense_table.hpp"
 
 namespace tidemark {
 

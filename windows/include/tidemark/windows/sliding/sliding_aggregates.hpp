@@ -8,9 +8,9 @@
 
 #include "tidemark/core/window.hpp"
 #include "tidemark/windows/aggregate/aggregate.hpp"
-#include "tidemark/windows/support/dense_table.hpp"
 #include "tidemark/windows/sliding/forward_range_aggregate.hpp"
 #include "tidemark/windows/sliding/sliding_state.hpp"
+#include "tidemark/windows/support/dense_table.hpp"
 
 namespace tidemark {
 

@@ -142,11 +142,11 @@ class SlidingCalendar {
 
   Duration span_;
   int64_t max_plain_start_ = std::numeric_limits<int64_t>::max() - span_.ms;  // no overflow above
-  std::vector<End> heap_;                    // one per distinct pending end
-  std::vector<std::vector<KeyId>> buckets_;  // by bucket id: keys of the windows ending there
-  std::vector<uint32_t> free_;               // recycled bucket ids (empty, with capacity)
-  PooledMap<int64_t, uint32_t> index_;       // end -> bucket id
-  std::array<CacheLine, kLines> cache_;      // recently used ends
+  std::vector<End> heap_;                         // one per distinct pending end
+  std::vector<std::vector<KeyId>> buckets_;       // by bucket id: keys of the windows ending there
+  std::vector<uint32_t> free_;                    // recycled bucket ids (empty, with capacity)
+  PooledMap<int64_t, uint32_t> index_;            // end -> bucket id
+  std::array<CacheLine, kLines> cache_;           // recently used ends
   std::vector<std::pair<Timestamp, Entry>> odd_;  // windows whose end saturated, with their end
   KeySorter sorter_;
   size_t entries_ = 0;

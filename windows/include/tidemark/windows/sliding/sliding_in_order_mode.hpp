@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "tidemark/core/output/emitter.hpp"
-#include "tidemark/windows/support/key_sorter.hpp"
 #include "tidemark/windows/sliding/sliding_aggregates.hpp"
 #include "tidemark/windows/sliding/sliding_in_order_log.hpp"
 #include "tidemark/windows/sliding/sliding_state.hpp"
+#include "tidemark/windows/support/key_sorter.hpp"
 
 namespace tidemark {
 

@@ -43,10 +43,14 @@ class SlidingOperator {
   // What every mode keeps: the same address whatever the mode, so the switch folds away.
   const SlidingState& state() const {
     switch (mode_.index()) {
-      case kInOrderLazy: return *std::get_if<kInOrderLazy>(&mode_);
-      case kInOrderEager: return *std::get_if<kInOrderEager>(&mode_);
-      case kListLazy: return *std::get_if<kListLazy>(&mode_);
-      default: return *std::get_if<kListEager>(&mode_);
+      case kInOrderLazy:
+        return *std::get_if<kInOrderLazy>(&mode_);
+      case kInOrderEager:
+        return *std::get_if<kInOrderEager>(&mode_);
+      case kListLazy:
+        return *std::get_if<kListLazy>(&mode_);
+      default:
+        return *std::get_if<kListEager>(&mode_);
     }
   }
   template <class F>

@@ -11,8 +11,8 @@
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/core/window.hpp"
 #include "tidemark/windows/aggregate/aggregate.hpp"
-#include "tidemark/windows/support/block_pool.hpp"
 #include "tidemark/windows/sliding/forward_range_aggregate.hpp"
+#include "tidemark/windows/support/block_pool.hpp"
 
 namespace tidemark {
 

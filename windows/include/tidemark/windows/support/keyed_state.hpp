@@ -31,7 +31,8 @@ struct WindowKeyHash {
 template <class K, class V, class Hash = std::hash<K>>
 class PooledMap {
  public:
-  PooledMap() : pool_(std::make_unique<std::pmr::unsynchronized_pool_resource>()), map_(pool_.get()) {}
+  PooledMap()
+      : pool_(std::make_unique<std::pmr::unsynchronized_pool_resource>()), map_(pool_.get()) {}
   std::pmr::unordered_map<K, V, Hash>& operator*() { return map_; }
   std::pmr::unordered_map<K, V, Hash>* operator->() { return &map_; }
   const std::pmr::unordered_map<K, V, Hash>* operator->() const { return &map_; }

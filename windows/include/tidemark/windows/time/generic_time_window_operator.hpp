@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
 #include "tidemark/windows/aggregate/aggregate.hpp"

@@ -32,8 +32,8 @@
 #include <variant>
 #include <vector>
 
-#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/huge_page_allocator.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
@@ -245,8 +245,7 @@ class SlicedWindows {
  public:
   // Inlined into the chain's one out-of-line call per slow event, as are exact() and the ring
   // layout's add_in: a call per level cost 8% more instructions per event on hopping windows.
-  [[gnu::always_inline]] Added add(KeyId key, Timestamp t, double v, Timestamp clock,
-                                   Emitter& em) {
+  [[gnu::always_inline]] Added add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
     ++revision_;
     if (clock.ms != clock_ms_) set_clock(clock);
     if (t.ms < -slicing::kTimeLimit || t.ms > slicing::kTimeLimit || !exact(v)) {

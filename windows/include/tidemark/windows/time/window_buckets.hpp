@@ -1,7 +1,8 @@
 #pragma once
-// Per-window-index bookkeeping for fixed-size time windows (sliced or one aggregate per window): how many (key, window) pairs of each
-// window index are open, and which keys fire that window next. Window indexes are dense (window m
-// starts at OFFSET + m * ADVANCE), so this is a ring indexed by m, not a heap of timers.
+// Per-window-index bookkeeping for fixed-size time windows (sliced or one aggregate per window):
+// how many (key, window) pairs of each window index are open, and which keys fire that window next.
+// Window indexes are dense (window m starts at OFFSET + m * ADVANCE), so this is a ring indexed by
+// m, not a heap of timers.
 
 #include <algorithm>
 #include <cstddef>
@@ -15,8 +16,8 @@ namespace tidemark {
 class WindowBuckets {
  public:
   struct Bucket {
-    uint64_t open = 0;          // open (key, window m) pairs
-    std::vector<KeyId> keys;    // keys whose next on-time firing is window m (may hold stale ids)
+    uint64_t open = 0;        // open (key, window m) pairs
+    std::vector<KeyId> keys;  // keys whose next on-time firing is window m (may hold stale ids)
   };
 
   bool empty() const { return len_ == 0; }
@@ -96,7 +97,8 @@ class WindowBuckets {
     std::vector<Bucket> next(cap);
     for (size_t i = 0; i < len_; ++i) next[i] = std::move(buf_[(head_ + i) & mask_]);
     // Keep the spare key lists' capacity: they are reused as the ring turns.
-    for (size_t k = len_; k < buf_.size(); ++k) next[k].keys = std::move(buf_[(head_ + k) & mask_].keys);
+    for (size_t k = len_; k < buf_.size(); ++k)
+      next[k].keys = std::move(buf_[(head_ + k) & mask_].keys);
     buf_ = std::move(next);
     head_ = 0;
     mask_ = cap - 1;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "support/command.hpp"
 #include "support/temp_dir.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/core/trace_io/csv_trace.hpp"
@@ -22,16 +23,8 @@ using tidemark::test::TempDir;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result tidemark_cmd(const Args& args) {
-  std::ostringstream out, err;
-  const int code = tidemark::cli::main(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = tidemark::test::CommandResult;
+using tidemark::test::tidemark_cmd;
 
 size_t line_count(const std::string& s) {
   return size_t(std::count(s.begin(), s.end(), '\n'));

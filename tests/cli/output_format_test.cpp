@@ -12,6 +12,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "support/command.hpp"
 #include "tidemark/core/output/outputs.hpp"
 
 namespace fs = std::filesystem;
@@ -19,16 +20,8 @@ using tidemark::cli::Args;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result tidemark_cmd(const Args& args) {
-  std::ostringstream out, err;
-  const int code = tidemark::cli::main(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = tidemark::test::CommandResult;
+using tidemark::test::tidemark_cmd;
 
 struct TempDir {
   fs::path path = fs::temp_directory_path() / ("tidemark-format-" + std::to_string(::getpid()));

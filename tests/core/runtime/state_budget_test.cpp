@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "support/command.hpp"
 #include "test_support.hpp"
 #include "tidemark/core/runtime/clock.hpp"
 #include "tidemark/windows/spec/assigners.hpp"
@@ -249,16 +250,8 @@ TEST_CASE("hopping slices leave their columns for rings where the budget would n
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result tidemark_cmd(const cli::Args& args) {
-  std::ostringstream out, err;
-  const int code = cli::main(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = tidemark::test::CommandResult;
+using tidemark::test::tidemark_cmd;
 
 struct TempDir {
   fs::path path = fs::temp_directory_path() / ("tidemark-budget-" + std::to_string(::getpid()) +

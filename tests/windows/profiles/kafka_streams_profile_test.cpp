@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "support/command.hpp"
 #include "tidemark/windows/profiles/kafka_streams.hpp"
 
 namespace fs = std::filesystem;
@@ -15,16 +16,8 @@ using tidemark::cli::Args;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result tidemark_cmd(const Args& args) {
-  std::ostringstream out, err;
-  const int code = tidemark::cli::main(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = tidemark::test::CommandResult;
+using tidemark::test::tidemark_cmd;
 
 struct Trace {
   fs::path path;

@@ -43,12 +43,13 @@ struct RecordLimits {
     std::memcpy(&vbits, &e.value, 8);
     constexpr uint64_t kExp = 0x7FF0000000000000ull;
     const bool value_ok = value_present ? (vbits & kExp) != kExp : e.value == 1.0;
-    return in(e.event_time.ms, time_lo[0], time_hi[0]) &
-           in(e.send_time.ms, time_lo[1], time_hi[1]) &
-           in(e.receive_time.ms, time_lo[2], time_hi[2]) &
-           in(e.true_time.ms, time_lo[3], time_hi[3]) & value_ok & (e.key <= key_hi) & (keys > 0) &
-           (e.partition <= partition_hi) & (uint8_t(e.kind) <= kind_hi) & (pad == 0) &
-           (e.row == row);
+    // `&` on purpose (no branches); the unsigned first operand keeps it arithmetic.
+    return (unsigned(in(e.event_time.ms, time_lo[0], time_hi[0])) &
+            in(e.send_time.ms, time_lo[1], time_hi[1]) &
+            in(e.receive_time.ms, time_lo[2], time_hi[2]) &
+            in(e.true_time.ms, time_lo[3], time_hi[3]) & value_ok & (e.key <= key_hi) & (keys > 0) &
+            (e.partition <= partition_hi) & (uint8_t(e.kind) <= kind_hi) & (pad == 0) &
+            (e.row == row)) != 0;
   }
 
   // True when all k records at `raw` (rows from first_row, native layout) pass ok(); one flag

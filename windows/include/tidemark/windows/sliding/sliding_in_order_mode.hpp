@@ -25,8 +25,10 @@ namespace tidemark {
 template <class Aggs>
 class SlidingInOrderMode : public SlidingState {
  public:
-  // A run starts here, with lazy aggregates.
-  SlidingInOrderMode(Duration difference, LatenessPolicy policy) requires Aggs::kFromEvents
+  // A run starts here, with lazy aggregates. (Constrained members are templates so that the
+  // explicit instantiation of the eager class does not instantiate them: clang 14 would.)
+  template <class A = Aggs>
+  requires A::kFromEvents SlidingInOrderMode(Duration difference, LatenessPolicy policy)
       : SlidingState(difference, policy) {}
   // Goes on with the log of a run whose values are no longer exact sums.
   // (A template: as a constructor from its own type it would suppress the move constructor.)
@@ -44,7 +46,8 @@ class SlidingInOrderMode : public SlidingState {
   bool takes(Timestamp t, Timestamp clock) const {
     return t.ms >= newest_ms_ && clock <= t && far_from_limits(t);
   }
-  bool admits(double v) requires Aggs::kFromEvents { return aggregates_.admits(v); }
+  template <class A = Aggs>
+  requires A::kFromEvents bool admits(double v) { return aggregates_.admits(v); }
   bool add(KeyId key, Timestamp t, double v, Timestamp clock) {
     KeyState& k = state_of(key);
     trim_if_due(k, clock);

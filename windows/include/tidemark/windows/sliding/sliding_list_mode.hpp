@@ -32,7 +32,8 @@ class SlidingListMode : public SlidingState {
         batch_(std::move(from.batch_)),
         aggregates_(keys_, diff_) {}
 
-  bool admits(double v) requires Aggs::kFromEvents { return aggregates_.admits(v); }
+  template <class A = Aggs>  // a template: see SlidingInOrderMode's constructor
+  requires A::kFromEvents bool admits(double v) { return aggregates_.admits(v); }
 
   void fire(Timestamp clock, Emitter& em);
   bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/output/emission_counts.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 
 namespace tidemark {
@@ -25,31 +26,18 @@ class Emitter {
   Timestamp proc_time() const { return proc_time_; }
 
   void emit(KeyId key, Window w, const WindowStats& stats, EmissionKind kind) {
-    switch (kind) {
-      case EmissionKind::kOnTime:
-        ++fired_;
-        break;
-      case EmissionKind::kUpdate:
-        ++updates_;
-        break;
-      case EmissionKind::kRetract:
-        ++retractions_;
-        break;
-    }
+    counts_.count(kind);
     sink_.on_emission(Emission{key, w, stats, kind, clock_, proc_time_, ++seq_});
   }
 
-  void add_counts_to(Metrics& m) const {
-    m.windows_fired = fired_;
-    m.updates = updates_;
-    m.retractions = retractions_;
-  }
+  void add_counts_to(Metrics& m) const { counts_.add_to(m); }
 
  private:
   ResultSink& sink_;
   Timestamp clock_ = Timestamp::min();
   Timestamp proc_time_ = Timestamp::min();
-  uint64_t seq_ = 0, fired_ = 0, updates_ = 0, retractions_ = 0;
+  uint64_t seq_ = 0;
+  EmissionCounts counts_;
 };
 
 }  // namespace tidemark

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "tidemark/core/output/emission_counts.hpp"
 #include "tidemark/windows/aggregate/aggregate.hpp"
 #include "tidemark/windows/profiles/kafka_streams.hpp"
 
@@ -53,31 +54,18 @@ class KafkaForwarder {
     r.stream_time = stream_time_;
     r.proc_time = proc_time_;
     r.seq = ++seq_;
-    switch (kind) {
-      case EmissionKind::kOnTime:
-        ++fired_;
-        break;
-      case EmissionKind::kUpdate:
-        ++updates_;
-        break;
-      case EmissionKind::kRetract:
-        ++retractions_;
-        break;
-    }
+    counts_.count(kind);
     sink_.on_result(r);
   }
-  void add_counts_to(Metrics& m) const {
-    m.windows_fired = fired_;
-    m.updates = updates_;
-    m.retractions = retractions_;
-  }
+  void add_counts_to(Metrics& m) const { counts_.add_to(m); }
 
  private:
   KafkaResultSink& sink_;
   bool collect_;
   int64_t stream_time_ = -1;
   Timestamp proc_time_ = Timestamp::min();
-  uint64_t seq_ = 0, fired_ = 0, updates_ = 0, retractions_ = 0;
+  uint64_t seq_ = 0;
+  EmissionCounts counts_;
 };
 
 }  // namespace tidemark

@@ -64,7 +64,7 @@ bool SlidingListMode<Aggs>::apply(KeyId key, KeyState& k, size_t& i, Timestamp s
 
 template <class Aggs>
 bool SlidingListMode<Aggs>::add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
-  KeyState& k = state_of(key);
+  KeyState& k = state_of(key, aggregates_);
   trim_if_due(k, clock);
   PooledArray<Point>& points = k.points;
   if constexpr (Aggs::kFromEvents) {

@@ -49,7 +49,7 @@ class SlidingInOrderMode : public SlidingState {
   template <class A = Aggs>
   requires A::kFromEvents bool admits(double v) { return aggregates_.admits(v); }
   bool add(KeyId key, Timestamp t, double v, Timestamp clock) {
-    KeyState& k = state_of(key);
+    KeyState& k = state_of(key, aggregates_);
     trim_if_due(k, clock);
     return add_to_log(key, k, t, v);
   }
@@ -68,13 +68,6 @@ class SlidingInOrderMode : public SlidingState {
   template <class>
   friend class SlidingListMode;
 
-  KeyState& state_of(KeyId key) {
-    if (key >= keys_.size()) {
-      grow_to_hold(keys_, key);
-      aggregates_.hold(key);
-    }
-    return keys_[key];
-  }
   bool add_to_log(KeyId key, KeyState& k, Timestamp t, double v);
   static bool has_point_at(const KeyState& k, int64_t t);  // one of k's retained events is at t
   // Emits the windows ending at `end` of the keys in `left` (their left windows) and `right`

@@ -51,13 +51,6 @@ class SlidingListMode : public SlidingState {
   template <class>
   friend class SlidingListMode;
 
-  KeyState& state_of(KeyId key) {
-    if (key >= keys_.size()) {
-      grow_to_hold(keys_, key);
-      aggregates_.hold(key);
-    }
-    return keys_[key];
-  }
   // Creates or updates the window at `start`, which is starts[i] or belongs at index i (i is
   // updated to where it ends up); `with` is the new event's value, if it is inside. With lazy
   // aggregates, an update takes the window's events from `range` if given.

@@ -13,6 +13,7 @@
 #include "tidemark/windows/aggregate/aggregate.hpp"
 #include "tidemark/windows/sliding/forward_range_aggregate.hpp"
 #include "tidemark/windows/support/block_pool.hpp"
+#include "tidemark/windows/support/dense_table.hpp"
 
 namespace tidemark {
 
@@ -93,6 +94,15 @@ class SlidingState {
     if (k.phead < k.points.size() && k.points[k.phead].time < keep) trim(k, keep);
   }
   void trim(KeyState& k, Timestamp keep);  // drops k's events before `keep`
+  // The key's state, the tables (and the mode's aggregates) grown to hold it first.
+  template <class Aggs>
+  KeyState& state_of(KeyId key, Aggs& aggregates) {
+    if (key >= keys_.size()) {
+      grow_to_hold(keys_, key);
+      aggregates.hold(key);
+    }
+    return keys_[key];
+  }
   size_t keys_bytes() const { return keys_.size() * sizeof(KeyState); }
   // The memory behind the events: the pool's blocks (arrays round up to powers of two, and freed
   // blocks wait for reuse).

@@ -31,6 +31,7 @@ namespace tidemark::slicing {
 // `tag` (kNoTag: empty); the count fits 32 bits.
 struct alignas(32) Newest {
   static constexpr bool kZeroBytesAreDefault = true;
+  static constexpr uint32_t kMaxCount = std::numeric_limits<uint32_t>::max();
   uint32_t tag = 0;
   uint32_t count = 0;
   double sum = 0, min = 0, max = 0;

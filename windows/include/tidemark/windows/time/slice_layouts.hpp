@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "tidemark/core/event.hpp"
 #include "tidemark/core/runtime/huge_page_allocator.hpp"
 #include "tidemark/windows/time/slice_columns.hpp"
 #include "tidemark/windows/time/slice_ring.hpp"
 #include "tidemark/windows/time/slice_ring_firing.hpp"
+#include "tidemark/windows/time/slice_tags.hpp"
 
 namespace tidemark::slicing {
 
@@ -29,13 +31,31 @@ struct ColumnLayout {
   size_t seen_keys = 0;                   // 1 + the largest key added
 };
 
-// A SliceRing per key, and beside it the key's newest-slice record (by KeyId, dense).
+// A SliceRing per key, and beside it the key's newest-slice record (by KeyId, dense): a
+// write-back cache of the ring's newest slot, which the fast path adds to and which stays in
+// cache where the ring would not. The slot is stale while the record holds its slice.
 template <class Ring>
 struct RingLayout {
   std::vector<Ring, ZeroedHugePageAllocator<Ring>> keys;
   std::vector<Newest, ZeroedHugePageAllocator<Newest>> newest;
   size_t ring_bytes = 0;  // on the heap, beyond the tables
   FireScratch fire_scratch;
+
+  // Writes the key's record back into its ring, if it holds a slice.
+  void write_back(KeyId key, const SliceTags& tags) {
+    Newest& nw = newest[key];
+    if (nw.tag == SliceTags::kNoTag) return;
+    keys[key].slot(tags.slice_of(nw.tag)).agg = {nw.count, nw.sum, nw.min, nw.max};
+    nw.tag = SliceTags::kNoTag;
+  }
+  // Caches slice j (tagged `tag`) in the key's record if it is the key's newest and fits one.
+  void cache(KeyId key, int64_t j, uint32_t tag) {
+    Ring& ks = keys[key];
+    if (ks.top != j || tag == SliceTags::kUntagged) return;
+    const Aggregate& a = ks.slot(j).agg;
+    if (a.count >= Newest::kMaxCount) return;
+    newest[key] = {tag, uint32_t(a.count), a.sum, a.min, a.max};
+  }
 };
 
 }  // namespace tidemark::slicing

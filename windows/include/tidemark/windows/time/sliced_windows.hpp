@@ -151,7 +151,7 @@ class SlicedWindows {
   using Newest = slicing::Newest;
   static constexpr uint32_t kNoTag = slicing::SliceTags::kNoTag;
   static constexpr uint32_t kUntagged = slicing::SliceTags::kUntagged;
-  static constexpr uint32_t kMaxCachedCount = std::numeric_limits<uint32_t>::max();
+  static constexpr uint32_t kMaxCachedCount = Newest::kMaxCount;
 
   uint32_t tag_of(int64_t j) const { return tags_.tag_of(j); }
   // Moves the tag range up to hold slice j, which is above it: cached slices are written back
@@ -163,21 +163,7 @@ class SlicedWindows {
     tags_.move_to(j);
   }
 
-  void flush(Rings& r, KeyId key) {
-    Newest& nw = r.newest[key];
-    if (nw.tag == kNoTag) return;
-    r.keys[key].slot(tags_.slice_of(nw.tag)).agg = {nw.count, nw.sum, nw.min, nw.max};
-    nw.tag = kNoTag;
-  }
-  // Caches slice j of the key if it is the newest: later in-order events take the fast path.
-  void cache_newest(Rings& r, KeyId key, int64_t j) {
-    KeyState& ks = r.keys[key];
-    const uint32_t tag = tag_of(j);
-    if (ks.top != j || tag == kUntagged) return;
-    const Aggregate& a = ks.slot(j).agg;
-    if (a.count >= kMaxCachedCount) return;
-    r.newest[key] = {tag, uint32_t(a.count), a.sum, a.min, a.max};
-  }
+  void flush(Rings& r, KeyId key) { r.write_back(key, tags_); }
 
   // ---- clock-derived bounds ---------------------------------------------------------------
 
@@ -319,7 +305,7 @@ class SlicedWindows {
     for (int64_t m = m_acc; m <= m_fired; ++m) {
       em.emit(key, window(m), lower(scans_.window_agg(ks, m)), EmissionKind::kUpdate);
     }
-    cache_newest(r, key, j);
+    r.cache(key, j, tag_of(j));  // later in-order events of the key take the fast path
     return Added::kAccepted;
   }
 

@@ -43,6 +43,7 @@
 #include "tidemark/windows/time/fallback_chain.hpp"
 #include "tidemark/windows/time/slice_columns.hpp"
 #include "tidemark/windows/time/slice_layouts.hpp"
+#include "tidemark/windows/time/slice_lookup.hpp"
 #include "tidemark/windows/time/slice_ring.hpp"
 #include "tidemark/windows/time/slice_ring_firing.hpp"
 #include "tidemark/windows/time/slice_ring_scans.hpp"
@@ -101,15 +102,15 @@ class SlicedWindows {
   [[gnu::always_inline]] bool add_fast(KeyId key, Timestamp t, double v, Timestamp clock) {
     // In-order event in its key's newest slice, whose windows have not fired: one combine into
     // the key's small newest-slice record, which stays in cache where the key state would not.
-    if (t.ms >= cache_lo_ && t.ms < cache_hi_ && clock.ms < cache_first_fire_ && key < key_count_) {
+    if (slice_.holds(t.ms) && clock.ms < slice_.first_fire && key < key_count_) {
       Newest& nw = newest_[key];
-      if (nw.tag == cache_tag_ && nw.count != kMaxCachedCount && exact(v)) {
+      if (nw.tag == slice_.tag && nw.count != kMaxCachedCount && exact(v)) {
         nw.add(v);
         return true;
       }
       if constexpr (kScans) {
         // Only the column layout sets column_slice_.
-        if (nw.tag != cache_tag_ && cache_j_ == column_slice_) {
+        if (nw.tag != slice_.tag && slice_.j == column_slice_) {
           return first_in_column(key, nw, v);
         }
       }
@@ -180,20 +181,16 @@ class SlicedWindows {
   // Forced inline, as cover(): add_in() inlines both, and a second caller (the column layout)
   // would make g++ call them instead.
   [[gnu::always_inline]] int64_t slice_of(int64_t t) {
-    if (t >= cache_lo_ && t < cache_hi_) return cache_j_;
+    if (slice_.holds(t)) return slice_.j;
     const int64_t j = slicing::floor_div(t - offset_, g_);
     if (!tags_.reaches(j)) retag(j);
-    cache_j_ = j;
-    cache_tag_ = tag_of(j);
-    cache_lo_ = offset_ + j * g_;
-    cache_hi_ = cache_lo_ + g_;
+    const int64_t lo = offset_ + j * g_;
     const int64_t oldest = slicing::floor_div(j - n_, a_) + 1;  // oldest window holding slice j
-    cache_oldest_ = oldest;
-    cache_newest_ = newest_window_of(j);
     // Saturated: a fire time past the int64 limit is never reached by a finite clock.
-    cache_first_fire_ = int64_t(
+    const int64_t first_fire = int64_t(
         std::min<slicing::Int128>(slicing::Int128(offset_ + (oldest * a_ + n_) * g_) + delays_.fire,
                                   std::numeric_limits<int64_t>::max()));
+    slice_ = {lo, lo + g_, j, oldest, newest_window_of(j), first_fire, tag_of(j)};
     return j;
   }
 
@@ -250,8 +247,8 @@ class SlicedWindows {
  private:
   [[gnu::always_inline]] Added add_in(Rings& r, KeyId key, Timestamp t, double v, Emitter& em) {
     const int64_t j = slice_of(t.ms);
-    const int64_t m_hi = cache_newest_;  // slice_of's, for slice j
-    const int64_t m_acc = std::max(cache_oldest_, alive_min_);
+    const int64_t m_hi = slice_.newest;  // slice_of's, for slice j
+    const int64_t m_acc = std::max(slice_.oldest, alive_min_);
     if (m_acc > m_hi) return Added::kLate;  // every window of t has closed
 
     if (key >= key_count_) grow_keys(r, key);
@@ -416,11 +413,7 @@ class SlicedWindows {
   int64_t fired_max_ = 0, alive_min_ = 0, alive_slice_min_ = 0;
   int64_t next_fire_ = -slicing::kIndexLimit;  // windows before it have been fired
 
-  // The last slice looked up: [cache_lo_, cache_hi_) is slice cache_j_, which windows
-  // [cache_oldest_, cache_newest_] hold; the oldest fires at cache_first_fire_.
-  int64_t cache_lo_ = 1, cache_hi_ = 0, cache_j_ = 0, cache_first_fire_ = 0;
-  int64_t cache_oldest_ = 0, cache_newest_ = 0;
-  uint32_t cache_tag_ = kUntagged;  // tag_of(cache_j_)
+  slicing::SliceLookup slice_;  // the last slice looked up (slice_of)
   slicing::SliceTags tags_;
 
   int64_t column_slice_ = slicing::kNone;  // the slice of the column newest_ is, in columns

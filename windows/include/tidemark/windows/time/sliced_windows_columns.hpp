@@ -16,8 +16,8 @@ namespace tidemark {
 template <class Assigner>
 bool SlicedWindows<Assigner>::first_in_column(KeyId key, Newest& nw, double v) {
   Columns& c = *std::get_if<Columns>(&layout_);  // column_slice_ is set only in columns
-  const int64_t first = first_window_to_open(c, key, std::max(cache_oldest_, alive_min_));
-  if (buckets_.empty() || first < buckets_.first() || cache_newest_ >= buckets_.end() ||
+  const int64_t first = first_window_to_open(c, key, std::max(slice_.oldest, alive_min_));
+  if (buckets_.empty() || first < buckets_.first() || slice_.newest >= buckets_.end() ||
       !exact(v)) {
     return false;
   }
@@ -26,18 +26,18 @@ bool SlicedWindows<Assigner>::first_in_column(KeyId key, Newest& nw, double v) {
   return true;
 }
 
-// The key's first event in the current column's slice (cache_j_): the windows of the slice
+// The key's first event in the current column's slice (slice_.j): the windows of the slice
 // from `first` on (those that do not hold the key's newest slice, addressable in buckets_)
 // open, and its record starts.
 template <class Assigner>
 inline void SlicedWindows<Assigner>::start_in_column(Columns& c, KeyId key, Newest& r, double v,
                                                      int64_t first) {
-  for (int64_t m = first; m <= cache_newest_; ++m) ++buckets_.at(m).open;
-  if (first <= cache_newest_) open_ += uint64_t(cache_newest_ - first + 1);
-  c.tops[key] = cache_j_;
+  for (int64_t m = first; m <= slice_.newest; ++m) ++buckets_.at(m).open;
+  if (first <= slice_.newest) open_ += uint64_t(slice_.newest - first + 1);
+  c.tops[key] = slice_.j;
   c.seen_keys = std::max(c.seen_keys, size_t(key) + 1);
   const Aggregate a = combine(Aggregate{}, lift(v));
-  r = {cache_tag_, 1, a.sum, a.min, a.max};
+  r = {slice_.tag, 1, a.sum, a.min, a.max};
 }
 
 template <class Assigner>
@@ -54,18 +54,17 @@ Added SlicedWindows<Assigner>::add_in(Columns& c, KeyId key, Timestamp t, double
 // inlines now.
 template <class Assigner>
 int SlicedWindows<Assigner>::add_to_columns(Columns& c, KeyId key, Timestamp t, double v) {
-  if ((t.ms < cache_lo_ || t.ms >= cache_hi_) &&
-      !tags_.reaches(slicing::floor_div(t.ms - offset_, g_))) {
+  if (!slice_.holds(t.ms) && !tags_.reaches(slicing::floor_div(t.ms - offset_, g_))) {
     to_rings(c);  // the columns' tags are about to mean other slices
     return -1;
   }
   const int64_t j = slice_of(t.ms);
-  const int64_t m_hi = cache_newest_;
-  const int64_t m_acc = std::max(cache_oldest_, alive_min_);
+  const int64_t m_hi = slice_.newest;
+  const int64_t m_acc = std::max(slice_.oldest, alive_min_);
   if (m_acc > m_hi) return 0;  // every window of t has closed
   slicing::SliceColumns& columns = c.columns;
   columns.drop_before(alive_slice_min_);
-  const uint32_t tag = cache_tag_;
+  const uint32_t tag = slice_.tag;
   const bool current = !columns.empty() && j == columns.hi();
   const size_t keys = std::max(columns.keys(), std::bit_ceil(size_t(key) + 1));
   const int64_t span = columns.empty() ? 1 : j - columns.lo() + 1;

@@ -151,10 +151,10 @@ TEST_CASE("F-VA-14 " + kValve + "testUnalignedActiveChannelBecomesIdle", "[flink
   CHECK(v.input_status(0, true) == kNone);
 }
 
-TEST_CASE("the valve does not rescan its channels while one still holds the minimum",
+TEST_CASE("the valve's minimum follows channels that tie and channels that go idle",
           "[flink][valve]") {
   // Channels that tie at the minimum: raising one of them must not raise the output; raising the
-  // last one must (the shortcut behind the per-record watermark).
+  // last one must. An idle channel leaves the minimum; back, it counts once it has caught up.
   FlinkWatermarkValve v(3);
   CHECK(v.input_watermark(0, 5) == kNone);
   CHECK(v.input_watermark(1, 5) == kNone);
@@ -163,6 +163,11 @@ TEST_CASE("the valve does not rescan its channels while one still holds the mini
   CHECK(v.input_watermark(2, 8) == kNone);
   CHECK(v.input_watermark(1, 20) == wm(8));
   CHECK(v.input_watermark(2, 30) == wm(9));
+  CHECK(v.input_status(0, true) == wm(20));
+  CHECK(v.input_watermark(1, 40) == wm(30));
+  CHECK(v.input_status(0, false) == kNone);  // 9 < 30: not aligned
+  CHECK(v.input_watermark(0, 35) == kNone);  // aligned again, the minimum stays 30
+  CHECK(v.input_watermark(2, 50) == wm(35));
 }
 
 TEST_CASE(

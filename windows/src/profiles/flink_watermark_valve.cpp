@@ -4,18 +4,34 @@
 
 namespace tidemark {
 
+namespace {
+constexpr int64_t kUnaligned = std::numeric_limits<int64_t>::max();
+}
+
 FlinkWatermarkValve::FlinkWatermarkValve(uint32_t channels)
-    : channels_(channels), at_minimum_(channels), active_(channels) {}
+    : channels_(channels), aligned_(channels), active_(channels) {
+  while (leaves_ < channels) leaves_ *= 2;
+  tree_.assign(2 * size_t(leaves_), kUnaligned);
+  for (uint32_t c = 0; c < channels; ++c) set_leaf(c, kNoWatermark);
+}
+
+void FlinkWatermarkValve::set_leaf(uint32_t channel, int64_t value) {
+  size_t i = leaves_ + size_t(channel);
+  tree_[i] = value;
+  for (i /= 2; i >= 1; i /= 2) tree_[i] = std::min(tree_[2 * i], tree_[2 * i + 1]);
+}
 
 FlinkWatermarkValve::Output FlinkWatermarkValve::input_watermark(uint32_t channel,
                                                                  int64_t watermark) {
   Channel& c = channels_[channel];
   // Ignored from an idle valve or channel, and unless it raises the channel's watermark.
   if (valve_idle_ || c.idle || watermark <= c.watermark) return {};
-  leave_minimum(c);
   c.watermark = watermark;
-  if (!c.aligned && watermark >= last_output_) c.aligned = true;
-  if (at_minimum_ > 0) return {};
+  if (!c.aligned && watermark >= last_output_) {
+    c.aligned = true;
+    ++aligned_;
+  }
+  if (c.aligned) set_leaf(channel, watermark);
   return {emit_min_of_aligned(), {}};
 }
 
@@ -24,9 +40,12 @@ FlinkWatermarkValve::Output FlinkWatermarkValve::input_status(uint32_t channel, 
   Output out;
   if (idle && !c.idle) {
     const bool held_minimum = c.watermark == last_output_;
-    leave_minimum(c);
+    if (c.aligned) {
+      c.aligned = false;
+      --aligned_;
+      set_leaf(channel, kUnaligned);
+    }
     c.idle = true;
-    c.aligned = false;
     --active_;
     if (active_ == 0) {
       // All inputs idle: flush the largest watermark of all channels, then go idle.
@@ -49,7 +68,8 @@ FlinkWatermarkValve::Output FlinkWatermarkValve::input_status(uint32_t channel, 
     // A channel behind the output must catch up before it counts again.
     if (c.watermark >= last_output_) {
       c.aligned = true;
-      if (c.watermark == last_output_) ++at_minimum_;
+      ++aligned_;
+      set_leaf(channel, c.watermark);
     }
     if (valve_idle_) {
       valve_idle_ = false;
@@ -60,22 +80,9 @@ FlinkWatermarkValve::Output FlinkWatermarkValve::input_status(uint32_t channel, 
 }
 
 std::optional<int64_t> FlinkWatermarkValve::emit_min_of_aligned() {
-  bool any_aligned = false;
-  int64_t min = std::numeric_limits<int64_t>::max();
-  for (const Channel& c : channels_) {
-    if (!c.aligned) continue;
-    any_aligned = true;
-    min = std::min(min, c.watermark);
-  }
-  if (!any_aligned) return {};
-  std::optional<int64_t> emitted;
-  if (min > last_output_) {
-    last_output_ = min;
-    emitted = min;
-  }
-  at_minimum_ = 0;
-  for (const Channel& c : channels_) at_minimum_ += c.aligned && c.watermark == last_output_;
-  return emitted;
+  if (aligned_ == 0 || tree_[1] <= last_output_) return {};
+  last_output_ = tree_[1];
+  return last_output_;
 }
 
 }  // namespace tidemark

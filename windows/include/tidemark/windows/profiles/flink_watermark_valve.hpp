@@ -39,15 +39,15 @@ class FlinkWatermarkValve {
   };
   // findAndOutputNewMinWatermarkAcrossAlignedChannels.
   std::optional<int64_t> emit_min_of_aligned();
-  // Aligned channels whose watermark equals last_output_: while one is left, no input that
-  // raises another channel can raise the minimum, so it is not recomputed.
-  void leave_minimum(const Channel& c) {
-    if (c.aligned && c.watermark == last_output_ && at_minimum_ > 0) --at_minimum_;
-  }
+  // The minimum over aligned channels is kept in a tournament tree (unaligned leaves hold
+  // int64 max), so a watermark costs O(log channels) however many partitions a trace has.
+  void set_leaf(uint32_t channel, int64_t value);
 
   std::vector<Channel> channels_;
+  std::vector<int64_t> tree_;  // tree_[1] is the root; leaves from leaves_ on
+  uint32_t leaves_ = 1;
   int64_t last_output_ = kNoWatermark;
-  uint32_t at_minimum_ = 0;
+  uint32_t aligned_ = 0;
   uint32_t active_ = 0;
   bool valve_idle_ = false;
 };

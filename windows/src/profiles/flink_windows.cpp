@@ -6,7 +6,8 @@
 
 namespace tidemark {
 
-int64_t FlinkWindowState::cleanup_time(int64_t end) const {
+template <class Windows>
+int64_t FlinkWindowState<Windows>::cleanup_time(int64_t end) const {
   const int64_t max_timestamp = end - 1;
   int64_t cleanup = 0;
   if (__builtin_add_overflow(max_timestamp, lateness_, &cleanup)) {
@@ -15,13 +16,15 @@ int64_t FlinkWindowState::cleanup_time(int64_t end) const {
   return cleanup;
 }
 
-void FlinkWindowState::fire_if_due(Window& w, KeyId key, int64_t start, int64_t watermark,
-                                   KafkaForwarder& out) {
+template <class Windows>
+void FlinkWindowState<Windows>::fire_if_due(FlinkWindow& w, KeyId key, int64_t start,
+                                            int64_t watermark, KafkaForwarder& out) {
   if (w.end - 1 > watermark) return;
   out.forward(key, start, w.end, w.value, EmissionKind::kUpdate, w.end - 1);
 }
 
-void FlinkWindowState::advance(int64_t watermark, KafkaForwarder& out) {
+template <class Windows>
+void FlinkWindowState<Windows>::advance(int64_t watermark, KafkaForwarder& out) {
   // EventTimeTrigger#onEventTime fires at time == maxTimestamp; the emitted record carries
   // maxTimestamp (WindowOperator#emitWindowContents).
   while (!to_fire_.empty()) {
@@ -45,6 +48,9 @@ void FlinkWindowState::advance(int64_t watermark, KafkaForwarder& out) {
   }
 }
 
+template class FlinkWindowState<FlinkTimeWindowMap>;
+template class FlinkWindowState<FlinkSessionMap>;
+
 bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t watermark,
                                KafkaForwarder& out) {
   // TimeWindow#getWindowStartWithOffset as fixed by FLINK-26334 (floor modulo), then
@@ -56,7 +62,7 @@ bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t wate
     const int64_t end = start + size_;
     if (is_late(end, watermark)) continue;  // isWindowLate: skipped without a trace
     const auto [it, created] = windows_.try_emplace({key, start});
-    Window& w = it->second;
+    FlinkWindow& w = it->second;
     w.value.add(value, ts, false);
     accepted = true;
     if (created) {
@@ -90,7 +96,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
   const bool fired = end - 1 <= watermark;
   if (merged == 1 && std::prev(above)->first.second == start) {
     // The common case, an element that grows one session at its end: only its timer moves.
-    Window& w = std::prev(above)->second;
+    FlinkWindow& w = std::prev(above)->second;
     if (w.end != end || w.fired != fired) {
       auto timer = (w.fired ? to_clear_ : to_fire_).extract(Timer{w.end, key, start});
       timer.value() = {end, key, start};
@@ -107,7 +113,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
   while (above != windows_.begin()) {
     const auto it = std::prev(above);
     if (it->first.first != key || it->second.end < ts) break;
-    const Window& merged_away = it->second;
+    const FlinkWindow& merged_away = it->second;
     auto timer = (merged_away.fired ? to_clear_ : to_fire_)
                      .extract(Timer{merged_away.end, key, it->first.second});
     auto node = windows_.extract(it);
@@ -119,7 +125,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
     }
   }
   // No retraction: a session that fired and is merged stands as emitted (F-WO-12).
-  std::map<WindowId, Window>::iterator it;
+  FlinkSessionMap::iterator it;
   if (kept) {
     kept->key() = {key, start};
     kept->mapped().end = end;
@@ -128,7 +134,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
     (fired ? to_clear_ : to_fire_).insert(std::move(*kept_timer));
     it = windows_.insert(std::move(*kept)).position;
   } else {
-    it = windows_.try_emplace({key, start}, Window{end, {}, fired}).first;
+    it = windows_.try_emplace({key, start}, FlinkWindow{end, {}, fired}).first;
     schedule(it->second, key, start);
   }
   it->second.value.add(value, ts, false);

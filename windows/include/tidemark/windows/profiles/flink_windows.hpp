@@ -15,13 +15,31 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "tidemark/windows/profiles/kafka_window_state.hpp"
 
 namespace tidemark {
 
+struct FlinkWindow {
+  int64_t end = 0;
+  KafkaWindowValue value;
+  bool fired = false;
+};
+using FlinkWindowId = std::pair<KeyId, int64_t>;  // (key, start)
+
+struct FlinkWindowIdHash {
+  size_t operator()(const FlinkWindowId& id) const noexcept {
+    return size_t((uint64_t(id.second) * 0x9E3779B97F4A7C15ull) ^ id.first);
+  }
+};
+// Time windows are only looked up by (key, start); sessions need the key's windows in order.
+using FlinkTimeWindowMap = std::unordered_map<FlinkWindowId, FlinkWindow, FlinkWindowIdHash>;
+using FlinkSessionMap = std::map<FlinkWindowId, FlinkWindow>;
+
 // The window state and the event-time timers both operators share.
+template <class Windows>
 class FlinkWindowState {
  public:
   explicit FlinkWindowState(int64_t allowed_lateness) : lateness_(allowed_lateness) {}
@@ -32,30 +50,25 @@ class FlinkWindowState {
   uint64_t open_windows() const { return windows_.size(); }
 
  protected:
-  struct Window {
-    int64_t end = 0;
-    KafkaWindowValue value;
-    bool fired = false;
-  };
-  using WindowId = std::pair<KeyId, int64_t>;         // (key, start)
   using Timer = std::tuple<int64_t, KeyId, int64_t>;  // (end, key, start)
 
   // WindowOperator#cleanupTime, saturating as Flink does.
   int64_t cleanup_time(int64_t end) const;
   bool is_late(int64_t end, int64_t watermark) const { return cleanup_time(end) <= watermark; }
   // Records the window's timer: to fire, or (fired) to be cleared.
-  void schedule(const Window& w, KeyId key, int64_t start) {
+  void schedule(const FlinkWindow& w, KeyId key, int64_t start) {
     (w.fired ? to_clear_ : to_fire_).insert({w.end, key, start});
   }
   // EventTimeTrigger#onElement after the element was added: FIRE at once when maxTimestamp <= W.
-  void fire_if_due(Window& w, KeyId key, int64_t start, int64_t watermark, KafkaForwarder& out);
+  void fire_if_due(FlinkWindow& w, KeyId key, int64_t start, int64_t watermark,
+                   KafkaForwarder& out);
 
   int64_t lateness_;
-  std::map<WindowId, Window> windows_;
+  Windows windows_;
   std::set<Timer> to_fire_, to_clear_;
 };
 
-class FlinkTimeWindows : public FlinkWindowState {
+class FlinkTimeWindows : public FlinkWindowState<FlinkTimeWindowMap> {
  public:
   // Tumbling: advance = size.
   FlinkTimeWindows(int64_t size, int64_t advance, int64_t offset, int64_t allowed_lateness)
@@ -67,7 +80,7 @@ class FlinkTimeWindows : public FlinkWindowState {
   int64_t size_, advance_, offset_;
 };
 
-class FlinkSessionWindows : public FlinkWindowState {
+class FlinkSessionWindows : public FlinkWindowState<FlinkSessionMap> {
  public:
   FlinkSessionWindows(int64_t gap, int64_t allowed_lateness)
       : FlinkWindowState(allowed_lateness), gap_(gap) {}

@@ -26,8 +26,9 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
          "Kafka Streams windowed aggregation forwards: stream time, PartitionGroup order, "
          "grace; docs/profiles.md) | flink (what a Flink DataStream window with the event-time "
          "trigger emits: BoundedOutOfOrderness watermarks max - D - 1 per partition, "
-         "emitted after every record, combined by the StatusWatermarkValve; --lateness "
-         "grace:G is allowedLateness; docs/profiles.md). Example: --profile flink")
+         "emitted after every record (Flink: every 200 ms of processing time), combined by "
+         "the StatusWatermarkValve; --lateness grace:G is allowedLateness; hopping is Flink's "
+         "sliding; docs/profiles.md). Example: --profile flink")
       ->capture_default_str();
   if (!with_emission) return;
   app.add_option("--emit", p.emit,

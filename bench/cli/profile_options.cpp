@@ -12,18 +12,23 @@ bool given(const CLI::App& app, const std::string& option) {
   return app.count(option) > 0;
 }
 
-[[noreturn]] void refuse(const std::string& option, const std::string& why) {
-  throw ConfigError(fmt::format("{} under --profile kafka-streams: {}", option, why));
+[[noreturn]] void refuse(const std::string& option, const std::string& why,
+                         std::string_view profile = "kafka-streams") {
+  throw ConfigError(fmt::format("{} under --profile {}: {}", option, profile, why));
 }
 
 }  // namespace
 
 void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
-  app.add_option("--profile", p.profile,
-                 "Whose rules: generic (tidemark's, docs/semantics.md) | kafka-streams (what a "
-                 "Kafka Streams windowed aggregation forwards: stream time, PartitionGroup order, "
-                 "grace; docs/profiles.md) | flink (not built yet). Example: --profile "
-                 "kafka-streams")
+  app.add_option(
+         "--profile", p.profile,
+         "Whose rules: generic (tidemark's, docs/semantics.md) | kafka-streams (what a "
+         "Kafka Streams windowed aggregation forwards: stream time, PartitionGroup order, "
+         "grace; docs/profiles.md) | flink (what a Flink DataStream window with the event-time "
+         "trigger emits: BoundedOutOfOrderness watermarks max - D - 1 per partition, "
+         "emitted after every record (Flink: every 200 ms of processing time), combined by "
+         "the StatusWatermarkValve; --lateness grace:G is allowedLateness; hopping is Flink's "
+         "sliding; docs/profiles.md). Example: --profile flink")
       ->capture_default_str();
   if (!with_emission) return;
   app.add_option("--emit", p.emit,
@@ -44,10 +49,7 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
 
 Profile chosen_profile(const CLI::App& app, const ProfileOptions& p) {
   const Profile profile = parse_profile(p.profile);
-  if (profile == Profile::kFlink) {
-    throw ConfigError("--profile flink: not built yet (generic and kafka-streams are)");
-  }
-  if (profile == Profile::kGeneric) {
+  if (profile != Profile::kKafkaStreams) {
     for (const char* option : {"--emit", "--aggregate", "--retention"}) {
       if (app.get_option_no_throw(option) != nullptr && given(app, option)) {
         throw ConfigError(fmt::format("{}: only under --profile kafka-streams", option));
@@ -95,6 +97,40 @@ KafkaStreamsConfig kafka_streams_config(const CLI::App& app, const ProfileOption
   config.clock = ClockMode::kStreamTime;
   config.end = EndMode::kKeep;
   return k;
+}
+
+FlinkConfig flink_config(const CLI::App& app, const RunConfig& config) {
+  constexpr std::string_view kFlink = "flink";
+  if (given(app, "--clock") && config.clock != ClockMode::kWatermark) {
+    refuse("--clock " + std::string(to_string(config.clock)), "Flink's clock is the watermark",
+           kFlink);
+  }
+  if (config.idle_timeout) {
+    refuse("--idle-timeout",
+           "Flink detects idleness only at periodic watermark emits (WatermarksWithIdleness), "
+           "which are not modelled",
+           kFlink);
+  }
+  if (config.schedule != Schedule::kArrival) {
+    refuse("--schedule " + std::string(to_string(config.schedule)),
+           "Flink takes each partition's records as they arrive", kFlink);
+  }
+  if (config.lateness.kind() == LatenessPolicy::Kind::kWait) {
+    refuse("--lateness " + config.lateness.to_string(),
+           "the event-time trigger has no wait; use --lateness grace:G (allowedLateness)", kFlink);
+  }
+  FlinkConfig f;
+  f.window = config.window;
+  f.allowed_lateness = config.lateness.allowed();
+  f.watermarks = config.watermark.kind == WatermarkSpec::Kind::kPunctuated
+                     ? FlinkWatermarks::kPunctuated
+                     : FlinkWatermarks::kBounded;
+  f.out_of_orderness = config.watermark.delay;
+  f.timestamp = config.timestamp;
+  f.partitions = config.partitions;
+  f.end_of_input_watermark = config.end == EndMode::kFlush;
+  validate(f);
+  return f;
 }
 
 }  // namespace tidemark::cli

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tidemark/core/runtime/run_config.hpp"
+#include "tidemark/windows/profiles/flink.hpp"
 #include "tidemark/windows/profiles/kafka_streams.hpp"
 #include "tidemark/windows/profiles/profile.hpp"
 
@@ -21,8 +22,7 @@ struct ProfileOptions {
 // `with_emission` false (compare) registers --profile alone.
 void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission = true);
 
-// The chosen profile; throws ConfigError (one line) for a profile not built yet or an option the
-// profile has no notion of.
+// The chosen profile; throws ConfigError (one line) for an option the profile has no notion of.
 Profile chosen_profile(const CLI::App& app, const ProfileOptions& p);
 
 // The kafka-streams run for `config` (from the run options): throws ConfigError for what Kafka
@@ -45,5 +45,13 @@ struct ReplayPaths {
 // prints it. `config` is what kafka_streams_config() left, for the summary.
 int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
                          const KafkaStreamsConfig& kafka, std::ostream& out, std::ostream& err);
+
+// The flink run for `config`: throws ConfigError for what Flink's event-time windows have no
+// notion of (docs/profiles.md).
+FlinkConfig flink_config(const CLI::App& app, const RunConfig& config);
+
+// `replay --profile flink`: as replay_kafka_streams, with Flink's rules.
+int replay_flink(const ReplayPaths& paths, const RunConfig& config, const FlinkConfig& flink,
+                 std::ostream& out, std::ostream& err);
 
 }  // namespace tidemark::cli

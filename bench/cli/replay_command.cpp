@@ -85,13 +85,20 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                                                    {"--summary", summary_path}});
     RunConfig config = to_config(o);
     config.max_state.bytes = max_state_bytes(max_state);
-    if (chosen_profile(app, profile) == Profile::kKafkaStreams) {
+    const Profile chosen = chosen_profile(app, profile);
+    if (chosen != Profile::kGeneric && format != RowFormat::kJsonLines) {
+      throw ConfigError(fmt::format(
+          "--output-format csv: --profile {} writes JSON Lines only for now (its rows add ts and, "
+          "with --aggregate collect, a list of values); use jsonl",
+          to_string(chosen)));
+    }
+    if (chosen == Profile::kFlink) {
+      const FlinkConfig flink = flink_config(app, config);
+      return replay_flink({trace_path, results_on ? output : "", late_output, summary_path}, config,
+                          flink, out, err);
+    }
+    if (chosen == Profile::kKafkaStreams) {
       const KafkaStreamsConfig kafka = kafka_streams_config(app, profile, config);
-      if (format != RowFormat::kJsonLines) {
-        throw ConfigError(
-            "--output-format csv: --profile kafka-streams writes JSON Lines only for now (its rows "
-            "add ts and, with --aggregate collect, a list of values); use jsonl");
-      }
       return replay_kafka_streams({trace_path, results_on ? output : "", late_output, summary_path},
                                   config, kafka, out, err);
     }

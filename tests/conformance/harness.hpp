@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -26,13 +27,15 @@ namespace conformance {
 
 namespace fs = std::filesystem;
 
-// One input record, written `key@ts:value`, optionally `#partition` and `~receive_time`.
+// One input record, written `key@ts:value`, optionally `#partition` and `~receive_time`; or a
+// watermark row, written `W(ts)`, optionally `#partition`.
 struct Record {
   std::string key;
   int64_t ts = 0;
   std::string value = "1";
   uint32_t partition = 0;
   int64_t receive = -1;  // -1: no receive_time column
+  bool watermark = false;
 };
 
 // "A@0:1 B@1:2 k@5:3#1~0" (records separated by blanks).
@@ -41,9 +44,17 @@ inline std::vector<Record> records(const std::string& text) {
   std::istringstream in(text);
   for (std::string word; in >> word;) {
     Record r;
-    const size_t at = word.find('@');
-    r.key = word.substr(0, at);
-    std::string rest = word.substr(at + 1);
+    std::string rest;
+    if (word.rfind("W(", 0) == 0) {
+      r.watermark = true;
+      r.key.clear();
+      rest = word.substr(2);
+      rest.erase(rest.find(')'), 1);
+    } else {
+      const size_t at = word.find('@');
+      r.key = word.substr(0, at);
+      rest = word.substr(at + 1);
+    }
     if (const size_t tilde = rest.find('~'); tilde != std::string::npos) {
       r.receive = std::stoll(rest.substr(tilde + 1));
       rest = rest.substr(0, tilde);
@@ -94,17 +105,21 @@ struct Replay {
   std::vector<nlohmann::json> results, late;
 };
 
-// `tidemark replay TRACE --profile kafka-streams ARGS -o results --late-output late`.
+// `tidemark replay TRACE --profile PROFILE ARGS -o results --late-output late`.
 inline Replay replay(const std::vector<Record>& input, const std::vector<std::string>& args,
                      const std::string& profile = "kafka-streams") {
   Scratch dir;
   const bool receive = !input.empty() && input.front().receive >= 0;
+  const bool kinds =
+      std::any_of(input.begin(), input.end(), [](const Record& r) { return r.watermark; });
   {
     std::ofstream trace(dir / "trace.csv");
-    trace << "partition,key,event_time,value" << (receive ? ",receive_time" : "") << '\n';
+    trace << "partition,key,event_time,value" << (receive ? ",receive_time" : "")
+          << (kinds ? ",kind" : "") << '\n';
     for (const Record& r : input) {
       trace << r.partition << ',' << r.key << ',' << r.ts << ',' << r.value;
       if (receive) trace << ',' << r.receive;
+      if (kinds) trace << ',' << (r.watermark ? 'W' : 'E');
       trace << '\n';
     }
   }

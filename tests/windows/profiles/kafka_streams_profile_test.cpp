@@ -93,12 +93,12 @@ TEST_CASE("kafka-streams takes -o none and refuses CSV rows, in one line", "[kaf
   CHECK(refused.err.find("--output-format csv") != std::string::npos);
 }
 
-TEST_CASE("generic refuses the kafka-streams options; flink is not built yet", "[kafka][cli]") {
+TEST_CASE("generic and flink refuse the kafka-streams options", "[kafka][cli]") {
   const Trace t(kTrace);
   for (const Args& extra : std::vector<Args>{{"--emit", "on-close"},
                                              {"--aggregate", "collect"},
                                              {"--retention", "1s"},
-                                             {"--profile", "flink"},
+                                             {"--profile", "flink", "--emit", "on-close"},
                                              {"--profile", "spark"}}) {
     Args args = {"replay", t.path.string(), "-w", "tumbling:10ms"};
     args.insert(args.end(), extra.begin(), extra.end());

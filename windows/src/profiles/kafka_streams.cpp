@@ -11,32 +11,12 @@
 #include <variant>
 
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/trace_io/binary_trace.hpp"
 #include "tidemark/windows/profiles/kafka_session_windows.hpp"
 #include "tidemark/windows/profiles/kafka_sliding_windows.hpp"
 #include "tidemark/windows/profiles/kafka_time_windows.hpp"
 #include "tidemark/windows/profiles/profile.hpp"
 
 namespace tidemark {
-
-Profile parse_profile(std::string_view text) {
-  if (text == "generic") return Profile::kGeneric;
-  if (text == "flink") return Profile::kFlink;
-  if (text == "kafka-streams") return Profile::kKafkaStreams;
-  throw ConfigError(fmt::format("--profile {}: expected generic, flink or kafka-streams", text));
-}
-
-std::string_view to_string(Profile p) {
-  switch (p) {
-    case Profile::kGeneric:
-      return "generic";
-    case Profile::kFlink:
-      return "flink";
-    case Profile::kKafkaStreams:
-      return "kafka-streams";
-  }
-  return "?";
-}
 
 KafkaEmit parse_kafka_emit(std::string_view text) {
   if (text == "on-update") return KafkaEmit::kOnUpdate;
@@ -202,35 +182,13 @@ KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
                  }});
 }
 
-PartitionId resolve_partitions(const Trace& trace, const KafkaStreamsConfig& config) {
-  if (const std::string_view name = missing_column(config.timestamp, trace.columns);
-      !name.empty()) {
-    throw ConfigError(fmt::format("--timestamp {} needs column \"{}\", which {} does not have",
-                                  to_string(config.timestamp), name, trace.source));
-  }
-  const PartitionId present = trace.partition_count();
-  if (!config.partitions) return std::max<PartitionId>(present, 1);
-  const PartitionId n = *config.partitions;
-  if (n == 0 || n > kMaxPartitions) {
-    throw ConfigError(fmt::format("--partitions must be in [1, {}], got {}", kMaxPartitions, n));
-  }
-  for (const Event& e : trace.records()) {
-    if (e.partition >= n) {
-      throw ConfigError(fmt::format("--partitions {}: {} {} {} has partition {}", n, trace.source,
-                                    is_binary_trace_path(trace.source) ? "record" : "line", e.row,
-                                    e.partition));
-    }
-  }
-  return n;
-}
-
 }  // namespace
 
 RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config,
                             KafkaResultSink& results, LateSink& late) {
   validate(config);
   Metrics m;
-  m.partitions = resolve_partitions(trace, config);
+  m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const std::span<const Event> events = trace.records();
   for (const Event& e : events) m.punctuations += e.kind == RecordKind::kWatermark;

@@ -2,7 +2,11 @@
 // Engine profiles: whose rules a run follows. Chosen once per run; each profile is its own
 // rule type (its own operators and loop), never a flag inside another profile's operators.
 
+#include <optional>
 #include <string_view>
+
+#include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/core/trace_io/trace.hpp"
 
 namespace tidemark {
 
@@ -15,5 +19,11 @@ enum class Profile {
 // Throws ConfigError naming --profile for anything but generic | flink | kafka-streams.
 Profile parse_profile(std::string_view text);
 std::string_view to_string(Profile p);
+
+// The partitions a profile's run has: `partitions` (--partitions), checked against the trace, or
+// 1 + the largest partition id in it. Throws ConfigError, also when the trace lacks the column
+// `timestamp` reads.
+PartitionId profile_partitions(const Trace& trace, TimestampSource timestamp,
+                               std::optional<PartitionId> partitions);
 
 }  // namespace tidemark

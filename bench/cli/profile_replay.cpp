@@ -1,7 +1,9 @@
-// `tidemark replay --profile kafka-streams`.
+// `tidemark replay --profile kafka-streams|flink`: the engine profiles' runs share the reading
+// of the whole trace, the rows with `ts` and the summary.
 #include <fmt/format.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 #include "options.hpp"
@@ -15,8 +17,10 @@ namespace tidemark::cli {
 
 namespace {
 
-// Kafka's rows as JSON Lines, through a buffer written out in blocks of at least 64 KiB. Rows
-// may be long (--aggregate collect lists every value), so the buffer is a string that grows.
+using ProfileRun = std::function<RunResult(const Trace&, KafkaResultSink&, LateSink&)>;
+
+// The profiles' rows as JSON Lines, through a buffer written out in blocks of at least 64 KiB.
+// Rows may be long (--aggregate collect lists every value), so the buffer is a string that grows.
 class JsonLinesKafkaSink final : public KafkaResultSink {
  public:
   JsonLinesKafkaSink(std::ostream& out, const KeyTable& keys) : out_(out), keys_(keys) {}
@@ -44,10 +48,9 @@ class DiscardKafkaResults final : public KafkaResultSink {
   void on_result(const KafkaResult&) override {}
 };
 
-}  // namespace
-
-int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
-                         const KafkaStreamsConfig& kafka, std::ostream& out, std::ostream& err) {
+// The trace is read whole; `run` replays it into the sinks, `title` ends the summary's first line.
+int replay_profile(const ReplayPaths& paths, const RunConfig& config, const std::string& title,
+                   const ProfileRun& run, std::ostream& out, std::ostream& err) {
   const Trace trace = load_trace(paths.trace);
   std::optional<Output> summary_out;
   if (!paths.summary.empty()) summary_out.emplace(paths.summary, out);
@@ -74,8 +77,7 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
     }
   };
   const auto start = std::chrono::steady_clock::now();
-  const RunResult r =
-      named([&] { return run_kafka_streams(trace, kafka, result_sink, late_sink); });
+  const RunResult r = named([&] { return run(trace, result_sink, late_sink); });
   const Timing timing{
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   named([&] {
@@ -88,13 +90,35 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
                            (late && late_out.is_fallback()) ||
                            (summary_out && summary_out->is_fallback());
   std::ostream& table = stdout_busy ? err : out;
-  table << fmt::format("tidemark replay {}  {}  kafka-streams  stream-time  grace:{}ms  {}\n",
-                       paths.trace, config.window.to_string(), kafka.grace.ms,
-                       kafka.emit == KafkaEmit::kOnUpdate ? "on-update" : "on-close")
+  table << fmt::format("tidemark replay {}  {}  {}\n", paths.trace, config.window.to_string(),
+                       title)
         << summary_table(r.metrics, timing);
   if (summary_out) summary_out->stream() << summary_json(config, paths.trace, r.metrics, timing);
   commit_outputs(out, {&results_out, &late_out, summary_out ? &*summary_out : nullptr});
   return 0;
+}
+
+}  // namespace
+
+int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
+                         const KafkaStreamsConfig& kafka, std::ostream& out, std::ostream& err) {
+  const std::string title =
+      fmt::format("kafka-streams  stream-time  grace:{}ms  {}", kafka.grace.ms,
+                  kafka.emit == KafkaEmit::kOnUpdate ? "on-update" : "on-close");
+  const auto run = [&](const Trace& trace, KafkaResultSink& results, LateSink& late) {
+    return run_kafka_streams(trace, kafka, results, late);
+  };
+  return replay_profile(paths, config, title, run, out, err);
+}
+
+int replay_flink(const ReplayPaths& paths, const RunConfig& config, const FlinkConfig& flink,
+                 std::ostream& out, std::ostream& err) {
+  const std::string title = fmt::format("flink  {}  allowed-lateness:{}ms",
+                                        config.watermark.to_string(), flink.allowed_lateness.ms);
+  const auto run = [&](const Trace& trace, KafkaResultSink& results, LateSink& late) {
+    return run_flink(trace, flink, results, late);
+  };
+  return replay_profile(paths, config, title, run, out, err);
 }
 
 }  // namespace tidemark::cli

@@ -1,0 +1,275 @@
+// `--profile flink` beyond the engine's own vectors (tests/conformance/flink_*): the valve's
+// idle-status vectors (a trace has no status rows), the saturating cleanup time, what the
+// profile refuses, and that generic is left alone.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "commands.hpp"
+#include "support/command.hpp"
+#include "tidemark/windows/profiles/flink_watermark_valve.hpp"
+#include "tidemark/windows/profiles/flink_windows.hpp"
+
+namespace fs = std::filesystem;
+using tidemark::FlinkWatermarkValve;
+using tidemark::cli::Args;
+
+namespace {
+
+using Result = tidemark::test::CommandResult;
+using tidemark::test::tidemark_cmd;
+using Out = FlinkWatermarkValve::Output;
+
+struct Trace {
+  fs::path path;
+  explicit Trace(const std::string& csv) {
+    static int n = 0;
+    path = fs::temp_directory_path() /
+           ("tidemark-flink-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".csv");
+    std::ofstream(path) << csv;
+  }
+  ~Trace() { fs::remove(path); }
+};
+
+const std::string kTrace =
+    "partition,key,event_time,value\n0,a,0,1\n0,a,5,2\n0,b,3,4\n0,a,12,1\n0,a,2,7\n";
+
+constexpr Out kNone{};
+Out wm(int64_t w) {
+  return {w, {}};
+}
+Out status(bool idle) {
+  return {{}, idle};
+}
+
+// The valve vectors of apache/flink flink-streaming-java/src/test/java/org/apache/flink/
+// streaming/runtime/watermarkstatus/StatusWatermarkValveTest.java
+// @c5ed2b740eb2c5c366c4fa20abbb88faef2398dd that involve idle statuses.
+const std::string kValve =
+    "apache/flink:flink-streaming-java/src/test/java/org/apache/flink/streaming/runtime/"
+    "watermarkstatus/StatusWatermarkValveTest.java#";
+
+}  // namespace
+
+TEST_CASE("F-VA-3 " + kValve + "testSingleInputWatermarkStatusToggling", "[flink][valve]") {
+  FlinkWatermarkValve v(1);
+  CHECK(v.input_status(0, false) == kNone);
+  CHECK(v.input_status(0, true) == status(true));
+  CHECK(v.input_status(0, true) == kNone);
+  CHECK(v.input_status(0, false) == status(false));
+}
+
+TEST_CASE("F-VA-4 " + kValve + "testSingleInputWatermarksIntactDuringIdleness", "[flink][valve]") {
+  FlinkWatermarkValve v(1);
+  CHECK(v.input_watermark(0, 25) == wm(25));
+  CHECK(v.input_status(0, true) == status(true));
+  CHECK(v.input_watermark(0, 50) == kNone);
+  CHECK(v.input_status(0, false) == status(false));
+  CHECK(v.input_watermark(0, 50) == wm(50));
+}
+
+TEST_CASE("F-VA-8 " + kValve + "testMultipleInputWatermarkStatusToggling", "[flink][valve]") {
+  FlinkWatermarkValve v(2);
+  CHECK(v.input_status(0, false) == kNone);
+  CHECK(v.input_status(1, false) == kNone);
+  CHECK(v.input_status(1, true) == kNone);
+  CHECK(v.input_status(0, true) == status(true));
+  CHECK(v.input_status(0, true) == kNone);
+  CHECK(v.input_status(1, true) == kNone);
+  CHECK(v.input_status(1, false) == status(false));
+  CHECK(v.input_status(0, false) == kNone);
+}
+
+TEST_CASE("F-VA-9 " + kValve + "testMultipleInputWatermarkAdvancingWithPartiallyIdleChannels",
+          "[flink][valve]") {
+  FlinkWatermarkValve v(3);
+  CHECK(v.input_watermark(0, 15) == kNone);
+  CHECK(v.input_watermark(1, 10) == kNone);
+  CHECK(v.input_status(2, true) == wm(10));
+  CHECK(v.input_watermark(1, 18) == wm(15));
+  CHECK(v.input_watermark(0, 20) == wm(18));
+}
+
+TEST_CASE("F-VA-10 " + kValve +
+              "testMultipleInputWatermarkAdvancingAsChannelsIndividuallyBecomeIdle",
+          "[flink][valve]") {
+  FlinkWatermarkValve v(3);
+  CHECK(v.input_watermark(0, 25) == kNone);
+  CHECK(v.input_watermark(1, 10) == kNone);
+  CHECK(v.input_watermark(2, 17) == wm(10));
+  CHECK(v.input_status(1, true) == wm(17));
+  CHECK(v.input_status(2, true) == wm(25));
+}
+
+TEST_CASE("F-VA-11 " + kValve +
+              "testMultipleInputFlushMaxWatermarkAndWatermarkStatusOnceAllInputsBecomeIdle",
+          "[flink][valve]") {
+  FlinkWatermarkValve v(3);
+  CHECK(v.input_watermark(0, 10) == kNone);
+  CHECK(v.input_watermark(1, 5) == kNone);
+  CHECK(v.input_watermark(2, 3) == wm(3));
+  CHECK(v.input_status(0, true) == kNone);
+  CHECK(v.input_status(1, true) == kNone);
+  // All idle: the largest watermark of all channels, then the IDLE status.
+  CHECK(v.input_status(2, true) == Out{10, true});
+}
+
+TEST_CASE("F-VA-12 " + kValve + "testMultipleInputWatermarkRealignmentAfterResumeActive",
+          "[flink][valve]") {
+  FlinkWatermarkValve v(3);
+  CHECK(v.input_watermark(0, 10) == kNone);
+  CHECK(v.input_watermark(1, 7) == kNone);
+  CHECK(v.input_watermark(2, 3) == wm(3));
+  CHECK(v.input_status(2, true) == wm(7));
+  CHECK(v.input_status(2, false) == kNone);  // unaligned: 3 < 7
+  CHECK(v.input_watermark(2, 5) == kNone);
+  CHECK(v.input_watermark(2, 9) == kNone);  // aligned again
+  CHECK(v.input_watermark(1, 12) == wm(9));
+}
+
+TEST_CASE("F-VA-13 " + kValve + "testNoOutputWhenAllActiveChannelsAreUnaligned", "[flink][valve]") {
+  FlinkWatermarkValve v(3);
+  CHECK(v.input_watermark(0, 10) == kNone);
+  CHECK(v.input_watermark(1, 7) == kNone);
+  CHECK(v.input_status(2, true) == wm(7));
+  CHECK(v.input_status(2, false) == kNone);
+  CHECK(v.input_status(0, true) == kNone);
+  CHECK(v.input_status(1, true) == kNone);
+  CHECK(v.output() == 7);
+}
+
+TEST_CASE("F-VA-14 " + kValve + "testUnalignedActiveChannelBecomesIdle", "[flink][valve]") {
+  FlinkWatermarkValve v(2);
+  CHECK(v.input_watermark(0, 7) == kNone);
+  CHECK(v.input_watermark(1, 10) == wm(7));
+  CHECK(v.input_status(0, true) == wm(10));
+  CHECK(v.input_status(0, false) == kNone);
+  CHECK(v.input_watermark(0, 9) == kNone);
+  CHECK(v.input_status(0, true) == kNone);
+}
+
+TEST_CASE("the valve's minimum follows channels that tie and channels that go idle",
+          "[flink][valve]") {
+  // Channels that tie at the minimum: raising one of them must not raise the output; raising the
+  // last one must. An idle channel leaves the minimum; back, it counts once it has caught up.
+  FlinkWatermarkValve v(3);
+  CHECK(v.input_watermark(0, 5) == kNone);
+  CHECK(v.input_watermark(1, 5) == kNone);
+  CHECK(v.input_watermark(2, 5) == wm(5));
+  CHECK(v.input_watermark(0, 9) == kNone);
+  CHECK(v.input_watermark(2, 8) == kNone);
+  CHECK(v.input_watermark(1, 20) == wm(8));
+  CHECK(v.input_watermark(2, 30) == wm(9));
+  CHECK(v.input_status(0, true) == wm(20));
+  CHECK(v.input_watermark(1, 40) == wm(30));
+  CHECK(v.input_status(0, false) == kNone);  // 9 < 30: not aligned
+  CHECK(v.input_watermark(0, 35) == kNone);  // aligned again, the minimum stays 30
+  CHECK(v.input_watermark(2, 50) == wm(35));
+}
+
+TEST_CASE(
+    "F-WO-6 apache/flink:flink-streaming-java/src/test/java/org/apache/flink/streaming/"
+    "runtime/operators/windowing/WindowOperatorTest.java#testCleanupTimeOverflow "
+    "@6da38a6aa24b44272e977aba91258693d437875b",
+    "[flink]") {
+  // Timestamps near Long.MAX_VALUE are outside a trace's years, so the operator is driven here:
+  // tumbling 1000 ms, allowed lateness 2000 ms; the cleanup time saturates at Long.MAX_VALUE.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  tidemark::CollectingKafkaSink sink;
+  tidemark::KafkaForwarder out(sink, false);
+  tidemark::FlinkTimeWindows op(1000, 1000, 0, 2000);
+  const int64_t ts = kMax - 1750;
+  REQUIRE(op.process(0, ts, 1, kMax - 1800, out));
+  op.advance(kMax - 1500, out);
+  CHECK(sink.results.empty());
+  CHECK(op.open_windows() == 1);  // not cleared: its cleanup time is Long.MAX_VALUE
+  op.advance(9223372036854774999, out);
+  REQUIRE(sink.results.size() == 1);
+  CHECK(sink.results[0].start == 9223372036854774000);
+  CHECK(sink.results[0].ts == 9223372036854774999);
+  CHECK(sink.results[0].stats.count == 1);
+}
+
+TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
+  const Trace t(kTrace);
+  const std::vector<std::pair<Args, std::string>> cases = {
+      {{"-w", "sliding:10ms"}, "use --window hopping"},
+      {{"--clock", "stream-time"}, "Flink's clock is the watermark"},
+      {{"--lateness", "wait:5ms"}, "use --lateness grace:G"},
+      {{"--idle-timeout", "1s"}, "--idle-timeout under --profile flink"},
+      {{"--schedule", "event-time"}, "arrive"},
+      {{"--output-format", "csv"}, "--profile flink writes JSON Lines only"},
+      {{"--retention", "1s"}, "only under --profile kafka-streams"},
+  };
+  for (const auto& [extra, says] : cases) {
+    Args args = {"replay", t.path.string(), "--profile", "flink"};
+    if (extra[0] != "-w") args.insert(args.end(), {"-w", "tumbling:10ms"});
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = tidemark_cmd(args);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.find(says) != std::string::npos);
+  }
+}
+
+TEST_CASE("flink judges a record against the watermark before it; W = max - D - 1",
+          "[flink][cli]") {
+  // bounded:0: W = max - 1 after each record. a@9 leaves W = 8 < 9 = end - 1 of [0,10); a@10 is
+  // added to [10,20) first, then W = 9 fires [0,10) with record timestamp 9; b@9 then finds
+  // [0,10) late (9 + 0 <= 9) and is the one late event.
+  const Trace t("partition,key,event_time,value\n0,a,9,1\n0,a,10,1\n0,b,9,1\n");
+  const Result r = tidemark_cmd(
+      {"replay", t.path.string(), "-w", "tumbling:10ms", "--profile", "flink", "-o", "-"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.rfind(R"({"key":"a","start":0,"end":10,"count":1,)", 0) == 0);
+  CHECK(r.out.find(R"("kind":"on_time","ts":9,"clock":9,)") != std::string::npos);
+  CHECK(r.err.find("late                   1 ") != std::string::npos);
+}
+
+TEST_CASE("flink and generic emit the same time-window rows under bounded watermarks",
+          "[flink][cli]") {
+  // W = max - D - 1 fires [s,e) at W >= e - 1, i.e. max - D >= e: generic's fire point. Late
+  // elements within allowed lateness re-fire with the full contents, as generic's updates do. So
+  // on one partition and several, only the order of rows (and ts, clock) may differ.
+  const fs::path trace =
+      fs::temp_directory_path() / ("tidemark-flink-agree-" + std::to_string(::getpid()) + ".tmt");
+  REQUIRE(tidemark_cmd({"generate", "--workload", "mixed", "--events", "20000", "--seed", "3", "-o",
+                        trace.string()})
+              .code == 0);
+  using Row = std::tuple<std::string, int64_t, int64_t, uint64_t, double, std::string>;
+  const auto rows = [&](const Args& extra) {
+    Args args = {"replay", trace.string(), "-o", "-", "--watermark", "bounded:300ms"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = tidemark_cmd(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::multiset<Row> out;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+      const auto j = nlohmann::json::parse(line);
+      out.insert({j["key"].get<std::string>(), j["start"].get<int64_t>(), j["end"].get<int64_t>(),
+                  j["count"].get<uint64_t>(), j["sum"].get<double>(),
+                  j["kind"].get<std::string>()});
+    }
+    return out;
+  };
+  for (const Args& window : std::vector<Args>{{"-w", "tumbling:1s", "--lateness", "grace:2s"},
+                                              {"-w", "hopping:2s/500ms@100ms"}}) {
+    INFO(window[1]);
+    const auto generic = rows(window);
+    Args flink = window;
+    flink.insert(flink.end(), {"--profile", "flink"});
+    CHECK(!generic.empty());
+    CHECK(rows(flink) == generic);
+  }
+  fs::remove(trace);
+}

@@ -1,0 +1,47 @@
+#pragma once
+// The flink profile: what a Flink DataStream job, keyBy(key).window(assigner) with the default
+// EventTimeTrigger, allowedLateness(G) and a BoundedOutOfOrderness watermark per partition, would
+// emit for a trace (docs/profiles.md). Each rule names its source in apache/flink where it is
+// implemented. Rows are the profiles' shared row type (KafkaResult; `ts` = window end - 1).
+
+#include <cstdint>
+#include <optional>
+
+#include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/runtime/metrics.hpp"
+#include "tidemark/core/runtime/timestamp_extractor.hpp"
+#include "tidemark/core/trace_io/trace.hpp"
+#include "tidemark/core/window.hpp"
+#include "tidemark/windows/profiles/kafka_streams.hpp"
+
+namespace tidemark {
+
+// How each partition's watermark is made.
+enum class FlinkWatermarks {
+  // WatermarkStrategy.forBoundedOutOfOrderness(D): max timestamp - D - 1, emitted after every
+  // record (Flink emits it every pipeline.auto-watermark-interval of processing time instead).
+  kBounded,
+  // A `kind=W` row is a watermark the partition's source emitted, taken as it is.
+  kPunctuated,
+};
+
+struct FlinkConfig {
+  WindowSpec window = TumblingSpec(Duration{60'000});  // tumbling, hopping or session
+  Duration allowed_lateness{};                         // --lateness grace:G, or 0 for drop
+  FlinkWatermarks watermarks = FlinkWatermarks::kBounded;
+  Duration out_of_orderness{};  // D of bounded
+  TimestampSource timestamp = TimestampSource::kEvent;
+  std::optional<PartitionId> partitions;
+  bool end_of_input_watermark = true;  // Watermark.MAX_WATERMARK at the end (--end flush)
+};
+
+// Throws ConfigError (one line) for what Flink's assigners and strategies cannot express.
+void validate(const FlinkConfig& config);
+
+// Runs the trace in arrival order under Flink's rules. Events added to no window go to `late`
+// (WindowOperator's side output for late data). `clock` in the rows is the operator's current
+// watermark. Throws ConfigError.
+RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSink& results,
+                    LateSink& late);
+
+}  // namespace tidemark

@@ -28,7 +28,10 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
          "trigger emits: BoundedOutOfOrderness watermarks max - D - 1 per partition, "
          "emitted after every record (Flink: every 200 ms of processing time), combined by "
          "the StatusWatermarkValve; --lateness grace:G is allowedLateness; hopping is Flink's "
-         "sliding; docs/profiles.md). Example: --profile flink")
+         "sliding; docs/profiles.md). An engine profile refuses, in one line, each option its "
+         "engine has no counterpart for (--idle-timeout, --schedule, wait:D, a clock not its "
+         "own; docs/profiles.md lists them), writes results as JSON Lines only, and does not "
+         "take --max-state yet. Example: --profile flink")
       ->capture_default_str();
   if (!with_emission) return;
   app.add_option("--emit", p.emit,

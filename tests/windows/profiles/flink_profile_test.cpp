@@ -207,6 +207,8 @@ TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
       {{"--schedule", "event-time"}, "arrive"},
       {{"--output-format", "csv"}, "--profile flink writes JSON Lines only"},
       {{"--retention", "1s"}, "only under --profile kafka-streams"},
+      {{"--max-state", "1K"}, "--max-state under --profile flink: not enforced yet"},
+      {{"--watermark", "punctuated"}, "needs W rows (a \"kind\" column)"},
   };
   for (const auto& [extra, says] : cases) {
     Args args = {"replay", t.path.string(), "--profile", "flink"};
@@ -272,4 +274,29 @@ TEST_CASE("flink and generic emit the same time-window rows under bounded waterm
     CHECK(rows(flink) == generic);
   }
   fs::remove(trace);
+}
+
+TEST_CASE("flink near the int64 limits: no wrapped watermark, no wrapped windows", "[flink][cli]") {
+  SECTION("a delay of ~292 million years leaves the watermark at Long.MIN_VALUE") {
+    // BoundedOutOfOrderness starts max at MIN + D + 1, so max - D - 1 cannot wrap to a huge
+    // watermark that would fire everything and make later events late.
+    const Trace t("partition,key,event_time,value\n0,a,0,1\n0,a,1000,2\n0,a,500,3\n");
+    const Result r = tidemark_cmd({"replay", t.path.string(), "-w", "tumbling:1s", "--watermark",
+                                   "bounded:106751991167d", "--profile", "flink", "-o", "-"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.rfind(R"({"key":"a","start":0,"end":1000,"count":2,"sum":4,)", 0) == 0);
+    CHECK(r.out.find(R"("start":1000,"end":2000,"count":1,)") != std::string::npos);
+    CHECK(r.err.find("late                   0 ") != std::string::npos);
+  }
+  SECTION("a window as long as the time line is one window, as TumblingEventTimeWindows assigns") {
+    const Trace t("partition,key,event_time,value\n0,a,9999-12-31T23:59:59.999Z,1\n");
+    const Result r =
+        tidemark_cmd({"replay", t.path.string(), "-w", "tumbling:106751991167d@106751991166d",
+                      "--profile", "flink", "-o", "-"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    CHECK(r.out.rfind(R"({"key":"a","start":-86400000,"end":9223372036742400000,)", 0) == 0);
+  }
 }

@@ -51,6 +51,11 @@ FlinkOperator make_operator(const FlinkConfig& c) {
 RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSink& results,
                     LateSink& late) {
   validate(config);
+  if (config.watermarks == FlinkWatermarks::kPunctuated && !trace.has(kColKind)) {
+    throw ConfigError(fmt::format(
+        "--watermark punctuated needs W rows (a \"kind\" column), which {} does not have",
+        trace.source));
+  }
   Metrics m;
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
@@ -60,8 +65,10 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
   FlinkOperator any = make_operator(config);
   FlinkWatermarkValve valve(uint32_t(m.partitions));
   // BoundedOutOfOrdernessWatermarks: the largest timestamp per partition, starting where the
-  // first watermark is Long.MIN_VALUE.
-  std::vector<int64_t> max_timestamp(m.partitions, std::numeric_limits<int64_t>::min());
+  // first watermark is Long.MIN_VALUE (Long.MIN_VALUE + D + 1), so that max - D - 1 never
+  // overflows and earlier timestamps never raise it.
+  const int64_t delay = config.out_of_orderness.ms;
+  std::vector<int64_t> max_timestamp(m.partitions, std::numeric_limits<int64_t>::min() + delay + 1);
   int64_t watermark = FlinkWatermarkValve::kNoWatermark;
   Timestamp proc_time = Timestamp::min();
   double lag_sum = 0;
@@ -96,7 +103,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
           int64_t& max = max_timestamp[e.partition];
           if (bounded && t.ms > max) {
             max = t.ms;
-            advance(valve.input_watermark(e.partition, max - config.out_of_orderness.ms - 1));
+            advance(valve.input_watermark(e.partition, max - delay - 1));
           }
           m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
           // Watermark lag = processing time - watermark, after each event while both are finite.

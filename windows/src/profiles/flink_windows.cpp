@@ -1,10 +1,15 @@
 #include "tidemark/windows/profiles/flink_windows.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <optional>
 
 namespace tidemark {
+
+namespace {
+constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
+}  // namespace
 
 template <class Windows>
 int64_t FlinkWindowState<Windows>::cleanup_time(int64_t end) const {
@@ -55,11 +60,16 @@ bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t wate
                                KafkaForwarder& out) {
   // TimeWindow#getWindowStartWithOffset as fixed by FLINK-26334 (floor modulo), then
   // SlidingEventTimeWindows#assignWindows: newest start first, while start > ts - size.
-  int64_t remainder = (ts - offset_) % advance_;
+  // In 128 bits: Java's longs would wrap near the int64 limits, into windows that do not hold
+  // ts; here the starts stop at the limit and ends saturate there.
+  using Wide = __int128;
+  Wide remainder = (Wide(ts) - offset_) % advance_;
   if (remainder < 0) remainder += advance_;
+  const Wide below = std::max(Wide(ts) - size_, Wide(std::numeric_limits<int64_t>::min()) - 1);
   bool accepted = false;
-  for (int64_t start = ts - remainder; start > ts - size_; start -= advance_) {
-    const int64_t end = start + size_;
+  for (Wide wide_start = Wide(ts) - remainder; wide_start > below; wide_start -= advance_) {
+    const int64_t start = int64_t(wide_start);
+    const int64_t end = int64_t(std::min(wide_start + size_, Wide(kMaxTime)));
     if (is_late(end, watermark)) continue;  // isWindowLate: skipped without a trace
     const auto [it, created] = windows_.try_emplace({key, start});
     FlinkWindow& w = it->second;
@@ -79,7 +89,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
                                   KafkaForwarder& out) {
   // The key's sessions are disjoint and do not touch, so those [ts, ts + gap) intersects
   // (start <= ts + gap and end >= ts, TimeWindow#intersects) are adjacent in start order.
-  const int64_t proto_end = ts + gap_;
+  const int64_t proto_end = ts > kMaxTime - gap_ ? kMaxTime : ts + gap_;  // saturated
   const auto above = windows_.upper_bound({key, proto_end});
   int64_t start = ts, end = proto_end;
   int merged = 0;

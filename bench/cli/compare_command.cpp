@@ -305,9 +305,11 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
                        " The runs held at once (oracles and configurations, up to --threads) "
                        "share it equally.");
   app.add_option("--csv", csv_path,
-                 "Also write every metric of every row as CSV. Example: --csv out.csv");
+                 "Also write every metric of every row as CSV; - for stdout (the table then goes "
+                 "to stderr). Example: --csv out.csv");
   app.add_option("--json", json_path,
-                 "Also write every metric of every row as JSON. Example: --json out.json");
+                 "Also write every metric of every row as JSON; - for stdout (the table then goes "
+                 "to stderr). Example: --json out.json");
   app.footer(
       "\nExamples:\n"
       "  tidemark compare data/demo.csv --window tumbling:10s --policies drop,wait:30s,grace:5m\n"
@@ -377,7 +379,9 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     if (grid.timestamps.size() == 1) title += fmt::format("  timestamp {}", timestamps);
     if (grid.watermarks.size() == 1) title += fmt::format("  watermark {}", watermarks);
     if (grid.clocks.size() == 1) title += fmt::format("  clock {}", clocks);
-    out << title << '\n';
+    std::ostream& table_out =
+        table_stream(out, err, {csv_out ? &*csv_out : nullptr, json_out ? &*json_out : nullptr});
+    table_out << title << '\n';
     const uint64_t events = rows.empty() ? 0 : rows.front().metrics.events;
     std::string oracle;  // one oracle per distinct oracle timestamp
     for (const ConfigurationResult& r : rows) {
@@ -388,12 +392,12 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       if (oracle.find(part) == std::string::npos) oracle += (oracle.empty() ? "" : ", ") + part;
     }
     if (!trace.has(kColTrueTime)) oracle += " (the trace has no true_time)";
-    out << fmt::format(
+    table_out << fmt::format(
         "{} events, {} keys, {} partitions; oracle: {}; {} configuration{} on {} "
         "thread{} in {:.2f} s\n\n",
         events, trace.keys.size(), run_partitions, oracle, rows.size(), rows.size() == 1 ? "" : "s",
         threads_started, threads_started == 1 ? "" : "s", wall);
-    out << table(grid, rows);
+    table_out << table(grid, rows);
     if (csv_out) csv_out->stream() << to_csv(rows);
     if (json_out) {
       json_out->stream() << to_json(trace_path, trace, run_partitions, threads_started, wall, rows);

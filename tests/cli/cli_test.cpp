@@ -393,6 +393,27 @@ TEST_CASE("compare reports the partitions its runs use", "[cli]") {
   CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 3);
 }
 
+TEST_CASE("compare --json - and --csv - write only the document to stdout, the table to stderr",
+          "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n1200\n");
+  const Result json = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--json", "-"});
+  REQUIRE(json.code == 0);
+  CHECK(nlohmann::json::parse(json.out)["configurations"].size() == 1);
+  CHECK_THAT(json.err, Catch::Contains("1 configuration on"));
+  const Result table = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--csv", "-"});
+  REQUIRE(table.code == 0);
+  CHECK(table.out.starts_with("window,timestamp,"));
+  CHECK(line_count(table.out) == 2);
+  CHECK_THAT(table.err, Catch::Contains("latency 1st"));
+  // Both in files: the table stays on stdout.
+  const Result files = tidemark_cmd(
+      {"compare", csv, "-w", "tumbling:1s", "--json", dir / "c.json", "--csv", dir / "c.csv"});
+  REQUIRE(files.code == 0);
+  CHECK_THAT(files.out, Catch::Contains("latency 1st"));
+  CHECK(files.err.empty());
+}
+
 TEST_CASE("compare reports the threads it started, not the count asked for", "[cli]") {
   TempDir dir;
   const std::string csv = dir.file("t.csv", "event_time\n1\n5\n");

@@ -85,12 +85,18 @@ int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& er
       option->check(unsigned_check(option->get_name(), UINT64_MAX, false));
     }
   }
+  app.set_version_flag("--version", std::string(version_line()));
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
     return finished(name, out, err, [&] {
       out << app.help();
+      return 0;
+    });
+  } catch (const CLI::CallForVersion& e) {
+    return finished(name, out, err, [&] {
+      out << e.what() << '\n';
       return 0;
     });
   } catch (const CLI::ExtrasError&) {

@@ -48,6 +48,22 @@ TEST_CASE("tidemark --help lists the commands; replay --help teaches with exampl
   CHECK(tidemark_cmd({"frobnicate"}).code == 2);
 }
 
+TEST_CASE("--version prints the project's version on the command and every subcommand", "[cli]") {
+  const std::string expected = "tidemark " TIDEMARK_PROJECT_VERSION "\n";
+  const Result top = tidemark_cmd({"--version"});
+  CHECK(top.code == 0);
+  CHECK(top.out == expected);
+  CHECK(top.err.empty());
+  for (const tidemark::cli::Command& c : tidemark::cli::commands()) {
+    INFO(c.name);
+    // Without the options and arguments the command requires.
+    const Result r = tidemark_cmd({std::string(c.name), "--version"});
+    CHECK(r.code == 0);
+    CHECK(r.out == expected);
+    CHECK(r.err.empty());
+  }
+}
+
 TEST_CASE("replay writes results, late events and a JSON summary", "[cli]") {
   TempDir dir;
   const std::string trace =

@@ -224,6 +224,30 @@ TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column 
        {"inspect", good, "--limit", "99999999999999999999999"},
        "--limit 99999999999999999999999: out of range"},
       {"negative inspect limit", {"inspect", good, "--limit", "-1"}, "--limit -1: must be >= 0"},
+      // Counts in scientific notation must be whole and fit.
+      {"fractional events",
+       {"generate", "--workload", "mixed", "--events", "1.5", "--seed", "1", "-o", "-"},
+       "--events 1.5: not an integer"},
+      {"events 1e-3",
+       {"generate", "--workload", "mixed", "--events", "1e-3", "--seed", "1", "-o", "-"},
+       "--events 1e-3: not an integer"},
+      {"events 1e20",
+       {"generate", "--workload", "mixed", "--events", "1e20", "--seed", "1", "-o", "-"},
+       "--events 1e20: out of range (at most 18446744073709551615)"},
+      {"events 2e9",
+       {"generate", "--workload", "mixed", "--events", "2e9", "--seed", "1", "-o", "-"},
+       "--events 2000000000: must be in [0, 1000000000]"},
+      {"fractional keys",
+       {"generate", "--workload", "mixed", "--events", "10", "--seed", "1", "-o", "-", "--keys",
+        "2.5"},
+       "--keys 2.5: not an integer"},
+      {"replay partitions 5e9",
+       {"replay", good, "-w", "tumbling:1s", "--partitions", "5e9"},
+       "--partitions 5e9: out of range (at most 4294967295)"},
+      {"compare threads 1e-1",
+       {"compare", good, "-w", "tumbling:1s", "--threads", "1e-1"},
+       "--threads 1e-1: not an integer"},
+      {"inspect limit 1e30", {"inspect", good, "--limit", "1e30"}, "--limit 1e30: out of range"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -242,6 +266,47 @@ std::string read_file(const std::string& path) {
 }
 
 }  // namespace
+
+TEST_CASE("counts may be written 1e3 or 2.5e1: the same run as in digits", "[cli]") {
+  const Result digits =
+      tidemark_cmd({"generate", "--workload", "mixed", "--events", "1000", "--seed", "7", "--keys",
+                    "25", "--partitions", "3", "-o", "-"});
+  REQUIRE(digits.code == 0);
+  const Result scientific =
+      tidemark_cmd({"generate", "--workload", "mixed", "--events", "1e3", "--seed", "7", "--keys",
+                    "2.5e1", "--partitions", "3E0", "-o", "-"});
+  REQUIRE(scientific.code == 0);
+  CHECK(scientific.out == digits.out);
+  CHECK(line_count(digits.out) == 1002);  // the workload comment, the header, 1000 events
+
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "partition,key,event_time\n0,a,1\n1,b,5\n0,c,1200\n");
+  for (const auto& [given, written] : std::vector<std::pair<Args, Args>>{
+           {{"replay", csv, "-w", "tumbling:1s", "--partitions", "4"},
+            {"replay", csv, "-w", "tumbling:1s", "--partitions", "0.4e1"}},
+           {{"inspect", csv, "--limit", "20", "--partitions", "2"},
+            {"inspect", csv, "--limit", "2e1", "--partitions", "2e0"}}}) {
+    const Result a = tidemark_cmd(given), b = tidemark_cmd(written);
+    REQUIRE(a.code == 0);
+    CHECK(b.code == 0);
+    // Only the wall time may differ.
+    const auto without_timing = [](const std::string& text) {
+      std::string kept;
+      std::istringstream lines(text);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("wall time") == std::string::npos &&
+            line.find("events/s") == std::string::npos) {
+          kept += line + '\n';
+        }
+      }
+      return kept;
+    };
+    CHECK(without_timing(b.out) == without_timing(a.out));
+  }
+  const Result threads = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--threads", "1e0"});
+  REQUIRE(threads.code == 0);
+  CHECK_THAT(threads.out, Catch::Contains("on 1 thread in"));
+}
 
 TEST_CASE("an output that is the input trace or another output is refused before any write",
           "[cli]") {

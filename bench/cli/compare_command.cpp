@@ -36,7 +36,8 @@ auto parse_list(std::string_view option, const std::string& text, Parse parse) {
   }
 }
 
-using Value = std::variant<std::string, uint64_t, double>;
+// An optional double is a metric without a sample: null in JSON, an empty CSV field.
+using Value = std::variant<std::string, uint64_t, double, std::optional<double>>;
 using Fields = std::vector<std::pair<std::string_view, Value>>;
 
 // Every reported figure of one row, named as in docs/metrics.md; CSV and JSON both come from it.
@@ -89,10 +90,13 @@ Fields row_fields(const ConfigurationResult& r) {
 std::string csv_cell(const Value& v) {
   return std::visit(
       [](const auto& x) -> std::string {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) {
           return x.find_first_of(",\"\n") == std::string::npos
                      ? x
                      : "\"" + x + "\"";  // our values never contain quotes
+        } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+          return x ? fmt::format("{}", *x) : std::string();
         } else {
           return fmt::format("{}", x);
         }
@@ -132,7 +136,15 @@ std::string to_json(const std::string& trace_path, const Trace& trace, Partition
   for (const ConfigurationResult& r : rows) {
     nlohmann::ordered_json o;
     for (const auto& [name, value] : row_fields(r)) {
-      std::visit([&, name = name](const auto& x) { o[std::string(name)] = x; }, value);
+      std::visit(
+          [&, name = name](const auto& x) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::optional<double>>) {
+              o[std::string(name)] = x ? nlohmann::ordered_json(*x) : nlohmann::ordered_json();
+            } else {
+              o[std::string(name)] = x;
+            }
+          },
+          value);
     }
     j["configurations"].push_back(std::move(o));
   }
@@ -142,6 +154,9 @@ std::string to_json(const std::string& trace_path, const Trace& trace, Partition
 std::string percent(double x) {
   return fmt::format("{:.2f}%", 100.0 * x);
 }
+
+// A metric without a sample.
+constexpr std::string_view kNoValue = "-";
 
 // A latency for people: 850ms, 2.4s, 3.5m, 1.2h.
 std::string latency(double ms) {
@@ -189,25 +204,28 @@ std::string table(const CompareGrid& grid, const std::vector<ConfigurationResult
   cols.push_back({"exact", false, [](auto& r) { return percent(r.evaluation.exact_share); }});
   cols.push_back(
       {"1st exact", false, [](auto& r) { return percent(r.evaluation.first_exact_share); }});
-  cols.push_back({"1st count err mean/p99", false, [](auto& r) {
-                    return percent(r.evaluation.first_count_error.mean) + " / " +
-                           percent(r.evaluation.first_count_error.p99);
-                  }});
-  cols.push_back({"1st sum err mean/p99", false, [](auto& r) {
-                    return percent(r.evaluation.first_sum_error.mean) + " / " +
-                           percent(r.evaluation.first_sum_error.p99);
-                  }});
+  auto err = [](const ErrorStats& s) {
+    return s.mean ? percent(*s.mean) + " / " + percent(*s.p99) : std::string(kNoValue);
+  };
+  cols.push_back({"1st count err mean/p99", false,
+                  [err](auto& r) { return err(r.evaluation.first_count_error); }});
+  cols.push_back({"1st sum err mean/p99", false,
+                  [err](auto& r) { return err(r.evaluation.first_sum_error); }});
   auto lat = [](const LatencyStats& s) {
-    return latency(s.p50) + " / " + latency(s.p99) + " / " + latency(s.max);
+    return s.p50 ? latency(*s.p50) + " / " + latency(*s.p99) + " / " + latency(*s.max)
+                 : std::string(kNoValue);
+  };
+  auto per_window = [](const std::optional<double>& v) {
+    return v ? fmt::format("{:.3f}", *v) : std::string(kNoValue);
   };
   cols.push_back({"latency 1st p50/p99/max", false,
                   [lat](auto& r) { return lat(r.evaluation.latency_first); }});
   cols.push_back({"latency last p50/p99/max", false,
                   [lat](auto& r) { return lat(r.evaluation.latency_last); }});
   cols.push_back({"upd/win", false,
-                  [](auto& r) { return fmt::format("{:.3f}", r.evaluation.updates_per_window); }});
-  cols.push_back({"retr/win", false, [](auto& r) {
-                    return fmt::format("{:.3f}", r.evaluation.retractions_per_window);
+                  [per_window](auto& r) { return per_window(r.evaluation.updates_per_window); }});
+  cols.push_back({"retr/win", false, [per_window](auto& r) {
+                    return per_window(r.evaluation.retractions_per_window);
                   }});
   cols.push_back({"late", false, [](auto& r) { return fmt::format("{}", r.metrics.late); }});
   cols.push_back(

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -493,6 +494,59 @@ TEST_CASE("compare --json - and --csv - write only the document to stdout, the t
   REQUIRE(files.code == 0);
   CHECK_THAT(files.out, Catch::Contains("latency 1st"));
   CHECK(files.err.empty());
+}
+
+TEST_CASE("compare writes a latency no window had as null, an empty CSV field and -", "[cli]") {
+  TempDir dir;
+  // One window, [0,1h), which only the end-of-trace flush emits: no latency to measure.
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n1200\n");
+  const Args args = {"compare", csv, "-w", "tumbling:1h", "--policies", "drop,grace:1m"};
+  Args with_json = args;
+  with_json.insert(with_json.end(), {"--json", "-"});
+  const Result json = tidemark_cmd(with_json);
+  REQUIRE(json.code == 0);
+  const nlohmann::json rows = nlohmann::json::parse(json.out)["configurations"];
+  REQUIRE(rows.size() == 2);
+  for (const nlohmann::json& row : rows) {
+    CHECK(row["windows_flushed"] == 1);
+    for (const char* field :
+         {"latency_first_p50_ms", "latency_first_p99_ms", "latency_first_max_ms",
+          "latency_last_p50_ms", "latency_last_p99_ms", "latency_last_max_ms"}) {
+      INFO(field);
+      CHECK(row.at(field).is_null());
+    }
+    CHECK(row["completeness"] == 1.0);
+    CHECK(row["first_count_error_mean"] == 0.0);
+  }
+  Args with_csv = args;
+  with_csv.insert(with_csv.end(), {"--csv", "-"});
+  const Result table = tidemark_cmd(with_csv);
+  REQUIRE(table.code == 0);
+  std::istringstream lines(table.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  const auto cells = [](const std::string& line) {
+    std::vector<std::string> out(1);
+    for (const char c : line) {
+      if (c == ',') {
+        out.emplace_back();
+      } else {
+        out.back().push_back(c);
+      }
+    }
+    return out;
+  };
+  const std::vector<std::string> names = cells(header), values = cells(first);
+  REQUIRE(names.size() == values.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    INFO(names[i]);
+    CHECK(values[i].empty() == names[i].starts_with("latency_"));
+  }
+  // The table: "-" where the latencies would be.
+  const Result shown = tidemark_cmd(args);
+  REQUIRE(shown.code == 0);
+  CHECK(std::regex_search(shown.out, std::regex(R"(\n(drop|grace:1m) .* 0\.00% +- +- +0\.000 )")));
 }
 
 TEST_CASE("compare reports the threads it started, not the count asked for", "[cli]") {

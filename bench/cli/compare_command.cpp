@@ -40,6 +40,12 @@ auto parse_list(std::string_view option, const std::string& text, Parse parse) {
 using Value = std::variant<std::string, uint64_t, double, std::optional<double>>;
 using Fields = std::vector<std::pair<std::string_view, Value>>;
 
+// The time the oracle windows by, as a column name (true_time, event_time, corrected_time):
+// text to pandas and DuckDB, which read a bare `true` as a boolean.
+std::string oracle_time_name(TimestampSource s) {
+  return std::string(to_string(s)) + "_time";
+}
+
 // Every reported figure of one row, named as in docs/metrics.md; CSV and JSON both come from it.
 Fields row_fields(const ConfigurationResult& r) {
   const Evaluation& ev = r.evaluation;
@@ -50,7 +56,7 @@ Fields row_fields(const ConfigurationResult& r) {
       {"watermark", r.config.watermark.to_string()},
       {"clock", std::string(to_string(r.config.clock))},
       {"policy", r.config.lateness.to_string()},
-      {"oracle_time", std::string(to_string(r.oracle_source))},
+      {"oracle_time", oracle_time_name(r.oracle_source)},
       {"events", m.events},
       {"accepted", m.accepted},
       {"late", m.late},

@@ -549,6 +549,29 @@ TEST_CASE("compare writes a latency no window had as null, an empty CSV field an
   CHECK(std::regex_search(shown.out, std::regex(R"(\n(drop|grace:1m) .* 0\.00% +- +- +0\.000 )")));
 }
 
+TEST_CASE("compare's oracle_time names the time the oracle windows by, as text", "[cli]") {
+  TempDir dir;
+  const std::string with_true = dir.file("t.csv", "event_time,true_time\n1,1\n5,4\n1200,1100\n");
+  const std::string without = dir.file("e.csv", "event_time\n1\n5\n1200\n");
+  const auto oracle_time = [](const std::string& trace, const std::string& timestamps) {
+    const Result json = tidemark_cmd(
+        {"compare", trace, "-w", "tumbling:1s", "--timestamps", timestamps, "--json", "-"});
+    REQUIRE(json.code == 0);
+    std::vector<std::string> out;
+    const nlohmann::json doc = nlohmann::json::parse(json.out);
+    for (const auto& row : doc["configurations"]) {
+      out.push_back(row["oracle_time"]);
+    }
+    return out;
+  };
+  CHECK(oracle_time(with_true, "event,true") == std::vector<std::string>{"true_time", "true_time"});
+  CHECK(oracle_time(without, "event") == std::vector<std::string>{"event_time"});
+  // In CSV too: not a bare true, which pandas and DuckDB read as a boolean.
+  const Result csv = tidemark_cmd({"compare", with_true, "-w", "tumbling:1s", "--csv", "-"});
+  REQUIRE(csv.code == 0);
+  CHECK_THAT(csv.out, Catch::Contains(",watermark,drop,true_time,3,"));
+}
+
 TEST_CASE("compare reports the threads it started, not the count asked for", "[cli]") {
   TempDir dir;
   const std::string csv = dir.file("t.csv", "event_time\n1\n5\n");

@@ -286,7 +286,8 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
   std::optional<uint32_t> partitions;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("trace", trace_path,
-                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); read once")
+                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); read once; "
+                 "- reads CSV from stdin")
       ->required();
   app.add_option("--window,-w", window,
                  "Window spec (required). tumbling:SIZE[@OFFSET] | hopping:SIZE/ADVANCE[@OFFSET]"

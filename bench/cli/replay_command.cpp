@@ -36,7 +36,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "replay");
   std::string trace_path, output = "-", late_output, summary_path, output_format = "jsonl";
   app.add_option("trace", trace_path,
-                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt)")
+                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); - reads "
+                 "CSV from stdin (with generate ... -o - | tidemark replay - ...)")
       ->required();
   RunOptions o;
   add_run_options(app, o);

@@ -49,7 +49,7 @@ TEST_CASE("tidemark --help lists the commands; replay --help teaches with exampl
   CHECK(tidemark_cmd({"frobnicate"}).code == 2);
 }
 
-TEST_CASE("--version prints the project's version on the command and every subcommand", "[cli]") {
+TEST_CASE("tidemark --version and COMMAND --version print the project's version", "[cli]") {
   const std::string expected = "tidemark " TIDEMARK_PROJECT_VERSION "\n";
   const Result top = tidemark_cmd({"--version"});
   CHECK(top.code == 0);

@@ -5,6 +5,9 @@ Per setting (trace, window, timestamp, clock), two pictures:
   tradeoff-SETTING.png  completeness against emission latency, one line per policy kind and
                         watermark: p50 latency to the first emission (left) and p99 latency to
                         the last update (right); points are labelled with the policy's amount.
+                        A point whose latency has no value (null: every window was emitted by
+                        the end-of-trace flush) is left out, named in the legend ("no latency:
+                        ...") and counted under the axis and on stderr.
   state-SETTING.png     peak state bytes against grace (grace points only), one line per watermark.
 Needs Debian's python3-matplotlib (scripts/setup.sh python3-matplotlib).
 
@@ -69,7 +72,9 @@ def seconds_label(ms):
 
 
 def plot_tradeoff(setting, records, path):
+    """Returns how many points had no value for each latency metric."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
+    without_value = {}
     watermarks = sorted({r["params"]["watermark"] for r in records}, key=watermark_delay_ms)
     series = defaultdict(list)
     for r in records:
@@ -81,16 +86,28 @@ def plot_tradeoff(setting, records, path):
         for (kind, watermark), points in sorted(series.items(), key=lambda s: (
                 list(COLORS).index(s[0][0]) if s[0][0] in COLORS else 9, watermark_delay_ms(s[0][1]))):
             points.sort(key=lambda p: p[0])
+            # null: no window had a latency to measure; 0 s would be a false "at the window end".
+            missing = [p for p in points if p[1].get(metric) is None]
+            points = [p for p in points if p[1].get(metric) is not None]
             xs = [p[1][metric] / 1000 for p in points]
             ys = [100 * p[1]["completeness"] for p in points]
             marker = MARKERS[watermarks.index(watermark) % len(MARKERS)]
+            label = f"{kind}, {watermark}"
+            if missing:
+                amounts = ", ".join(seconds_label(a) if kind != "drop" else kind for a, _ in missing)
+                label += f" (no latency: {amounts})"
+                without_value[metric] = without_value.get(metric, 0) + len(missing)
             ax.plot(xs, ys, marker=marker, color=COLORS.get(kind, "tab:gray"), linewidth=1.2,
-                    alpha=0.85, label=f"{kind}, {watermark}")
+                    alpha=0.85, label=label)
             if kind != "drop":
                 for (amount, _), x, y in zip(points, xs, ys):
                     ax.annotate(seconds_label(amount), (x, y), textcoords="offset points",
                                 xytext=(4, -10), fontsize=7, color=COLORS.get(kind, "tab:gray"))
-        ax.set_xlabel(f"{title} (s, processing time after window end)")
+        xlabel = f"{title} (s, processing time after window end)"
+        if metric in without_value:
+            xlabel += (f"\n{without_value[metric]} point(s) not drawn: no value (every window "
+                       "emitted by the end-of-trace flush)")
+        ax.set_xlabel(xlabel)
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("completeness (% of contributions in the final result)")
     axes[1].legend(fontsize=8, loc="lower right")
@@ -99,6 +116,7 @@ def plot_tradeoff(setting, records, path):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return without_value
 
 
 def plot_state(setting, records, path):
@@ -141,7 +159,10 @@ def main():
         settings[setting_name(r["params"])].append(r)
     for setting, group in sorted(settings.items()):
         tradeoff = out / f"tradeoff-{setting}.png"
-        plot_tradeoff(setting, group, tradeoff)
+        for metric, count in plot_tradeoff(setting, group, tradeoff).items():
+            print(f"plot: {tradeoff.name}: {count} point(s) with no {metric} (every window "
+                  "emitted by the end-of-trace flush) not drawn, named in the legend",
+                  file=sys.stderr)
         print(tradeoff)
         state = out / f"state-{setting}.png"
         if plot_state(setting, group, state):

@@ -84,6 +84,27 @@ def test_plot(_args):
             data = png.read_bytes()
             check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{png} is not a PNG")
             check(len(data) > 10_000, f"{png} is suspiciously small ({len(data)} bytes)")
+    # A point whose latencies are null (every window emitted by the flush) is not drawn at 0 s
+    # but named: in the legend, on the axes and on stderr.
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        fixtures = sorted((ROOT / "tests" / "fixtures" / "sweep_results").glob("*.json"))
+        for f in fixtures:
+            (tmp / f.name).write_text(f.read_text())
+        flushed = tmp / fixtures[0].name
+        record = json.loads(flushed.read_text())
+        for field in list(record["result"]):
+            if field.startswith("latency_"):
+                record["result"][field] = None
+        flushed.write_text(json.dumps(record))
+        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "plot.py"), str(tmp),
+                              "-o", str(tmp / "plots")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        check(out.returncode == 0, f"plot.py failed on a null latency: {out.stderr}")
+        for metric in ("latency_first_p50_ms", "latency_last_p99_ms"):
+            check(f"1 point(s) with no {metric}" in out.stderr,
+                  f"plot.py did not report the point without {metric}: {out.stderr!r}")
+        check(len(out.stdout.split()) == 2, f"expected two PNG paths, got {out.stdout!r}")
     print("plot: ok")
 
 

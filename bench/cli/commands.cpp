@@ -19,7 +19,8 @@ constexpr Command kCommands[] = {
 
 void print_usage(std::ostream& out) {
   out << "tidemark: event-time windows, watermarks and late-event policies, measured.\n\n"
-         "Usage: tidemark COMMAND [OPTIONS]   (tidemark COMMAND --help for its options)\n\n"
+         "Usage: tidemark COMMAND [OPTIONS]   (tidemark COMMAND --help for its options)\n"
+         "       tidemark --version\n\n"
          "Commands:\n";
   for (const Command& c : kCommands) out << fmt::format("  {:<10} {}\n", c.name, c.summary);
   out << "\nExample:\n"
@@ -27,6 +28,10 @@ void print_usage(std::ostream& out) {
          "--lateness grace:30s\n";
 }
 }  // namespace
+
+std::string_view version_line() {
+  return "tidemark " TIDEMARK_VERSION;
+}
 
 std::span<const Command> commands() {
   return kCommands;
@@ -36,6 +41,10 @@ int main(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_usage(args.empty() ? err : out);
     return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    out << version_line() << '\n';
+    return 0;
   }
   for (const Command& c : kCommands) {
     if (args[0] == c.name) return c.run(Args(args.begin() + 1, args.end()), out, err);

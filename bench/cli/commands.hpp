@@ -19,6 +19,9 @@ struct Command {
 
 std::span<const Command> commands();
 
+// "tidemark X.Y.Z", what --version prints (on the command and on every subcommand).
+std::string_view version_line();
+
 // Dispatches `args` (without the program name). Exit codes: 0 ok, 2 bad options or input.
 int main(const Args& args, std::ostream& out, std::ostream& err);
 

@@ -36,8 +36,15 @@ auto parse_list(std::string_view option, const std::string& text, Parse parse) {
   }
 }
 
-using Value = std::variant<std::string, uint64_t, double>;
+// An optional double is a metric without a sample: null in JSON, an empty CSV field.
+using Value = std::variant<std::string, uint64_t, double, std::optional<double>>;
 using Fields = std::vector<std::pair<std::string_view, Value>>;
+
+// The time the oracle windows by, as a column name (true_time, event_time, corrected_time):
+// text to pandas and DuckDB, which read a bare `true` as a boolean.
+std::string oracle_time_name(TimestampSource s) {
+  return std::string(to_string(s)) + "_time";
+}
 
 // Every reported figure of one row, named as in docs/metrics.md; CSV and JSON both come from it.
 Fields row_fields(const ConfigurationResult& r) {
@@ -49,7 +56,7 @@ Fields row_fields(const ConfigurationResult& r) {
       {"watermark", r.config.watermark.to_string()},
       {"clock", std::string(to_string(r.config.clock))},
       {"policy", r.config.lateness.to_string()},
-      {"oracle_time", std::string(to_string(r.oracle_source))},
+      {"oracle_time", oracle_time_name(r.oracle_source)},
       {"events", m.events},
       {"accepted", m.accepted},
       {"late", m.late},
@@ -89,10 +96,13 @@ Fields row_fields(const ConfigurationResult& r) {
 std::string csv_cell(const Value& v) {
   return std::visit(
       [](const auto& x) -> std::string {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) {
           return x.find_first_of(",\"\n") == std::string::npos
                      ? x
                      : "\"" + x + "\"";  // our values never contain quotes
+        } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+          return x ? fmt::format("{}", *x) : std::string();
         } else {
           return fmt::format("{}", x);
         }
@@ -132,7 +142,15 @@ std::string to_json(const std::string& trace_path, const Trace& trace, Partition
   for (const ConfigurationResult& r : rows) {
     nlohmann::ordered_json o;
     for (const auto& [name, value] : row_fields(r)) {
-      std::visit([&, name = name](const auto& x) { o[std::string(name)] = x; }, value);
+      std::visit(
+          [&, name = name](const auto& x) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::optional<double>>) {
+              o[std::string(name)] = x ? nlohmann::ordered_json(*x) : nlohmann::ordered_json();
+            } else {
+              o[std::string(name)] = x;
+            }
+          },
+          value);
     }
     j["configurations"].push_back(std::move(o));
   }
@@ -142,6 +160,9 @@ std::string to_json(const std::string& trace_path, const Trace& trace, Partition
 std::string percent(double x) {
   return fmt::format("{:.2f}%", 100.0 * x);
 }
+
+// A metric without a sample.
+constexpr std::string_view kNoValue = "-";
 
 // A latency for people: 850ms, 2.4s, 3.5m, 1.2h.
 std::string latency(double ms) {
@@ -189,25 +210,28 @@ std::string table(const CompareGrid& grid, const std::vector<ConfigurationResult
   cols.push_back({"exact", false, [](auto& r) { return percent(r.evaluation.exact_share); }});
   cols.push_back(
       {"1st exact", false, [](auto& r) { return percent(r.evaluation.first_exact_share); }});
-  cols.push_back({"1st count err mean/p99", false, [](auto& r) {
-                    return percent(r.evaluation.first_count_error.mean) + " / " +
-                           percent(r.evaluation.first_count_error.p99);
-                  }});
-  cols.push_back({"1st sum err mean/p99", false, [](auto& r) {
-                    return percent(r.evaluation.first_sum_error.mean) + " / " +
-                           percent(r.evaluation.first_sum_error.p99);
-                  }});
+  auto err = [](const ErrorStats& s) {
+    return s.mean ? percent(*s.mean) + " / " + percent(*s.p99) : std::string(kNoValue);
+  };
+  cols.push_back({"1st count err mean/p99", false,
+                  [err](auto& r) { return err(r.evaluation.first_count_error); }});
+  cols.push_back({"1st sum err mean/p99", false,
+                  [err](auto& r) { return err(r.evaluation.first_sum_error); }});
   auto lat = [](const LatencyStats& s) {
-    return latency(s.p50) + " / " + latency(s.p99) + " / " + latency(s.max);
+    return s.p50 ? latency(*s.p50) + " / " + latency(*s.p99) + " / " + latency(*s.max)
+                 : std::string(kNoValue);
+  };
+  auto per_window = [](const std::optional<double>& v) {
+    return v ? fmt::format("{:.3f}", *v) : std::string(kNoValue);
   };
   cols.push_back({"latency 1st p50/p99/max", false,
                   [lat](auto& r) { return lat(r.evaluation.latency_first); }});
   cols.push_back({"latency last p50/p99/max", false,
                   [lat](auto& r) { return lat(r.evaluation.latency_last); }});
   cols.push_back({"upd/win", false,
-                  [](auto& r) { return fmt::format("{:.3f}", r.evaluation.updates_per_window); }});
-  cols.push_back({"retr/win", false, [](auto& r) {
-                    return fmt::format("{:.3f}", r.evaluation.retractions_per_window);
+                  [per_window](auto& r) { return per_window(r.evaluation.updates_per_window); }});
+  cols.push_back({"retr/win", false, [per_window](auto& r) {
+                    return per_window(r.evaluation.retractions_per_window);
                   }});
   cols.push_back({"late", false, [](auto& r) { return fmt::format("{}", r.metrics.late); }});
   cols.push_back(
@@ -262,7 +286,8 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
   std::optional<uint32_t> partitions;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("trace", trace_path,
-                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); read once")
+                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); read once; "
+                 "- reads CSV from stdin")
       ->required();
   app.add_option("--window,-w", window,
                  "Window spec (required). tumbling:SIZE[@OFFSET] | hopping:SIZE/ADVANCE[@OFFSET]"
@@ -305,9 +330,11 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
                        " The runs held at once (oracles and configurations, up to --threads) "
                        "share it equally.");
   app.add_option("--csv", csv_path,
-                 "Also write every metric of every row as CSV. Example: --csv out.csv");
+                 "Also write every metric of every row as CSV; - for stdout (the table then goes "
+                 "to stderr). Example: --csv out.csv");
   app.add_option("--json", json_path,
-                 "Also write every metric of every row as JSON. Example: --json out.json");
+                 "Also write every metric of every row as JSON; - for stdout (the table then goes "
+                 "to stderr). Example: --json out.json");
   app.footer(
       "\nExamples:\n"
       "  tidemark compare data/demo.csv --window tumbling:10s --policies drop,wait:30s,grace:5m\n"
@@ -377,7 +404,9 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     if (grid.timestamps.size() == 1) title += fmt::format("  timestamp {}", timestamps);
     if (grid.watermarks.size() == 1) title += fmt::format("  watermark {}", watermarks);
     if (grid.clocks.size() == 1) title += fmt::format("  clock {}", clocks);
-    out << title << '\n';
+    std::ostream& table_out =
+        table_stream(out, err, {csv_out ? &*csv_out : nullptr, json_out ? &*json_out : nullptr});
+    table_out << title << '\n';
     const uint64_t events = rows.empty() ? 0 : rows.front().metrics.events;
     std::string oracle;  // one oracle per distinct oracle timestamp
     for (const ConfigurationResult& r : rows) {
@@ -388,12 +417,12 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       if (oracle.find(part) == std::string::npos) oracle += (oracle.empty() ? "" : ", ") + part;
     }
     if (!trace.has(kColTrueTime)) oracle += " (the trace has no true_time)";
-    out << fmt::format(
+    table_out << fmt::format(
         "{} events, {} keys, {} partitions; oracle: {}; {} configuration{} on {} "
         "thread{} in {:.2f} s\n\n",
         events, trace.keys.size(), run_partitions, oracle, rows.size(), rows.size() == 1 ? "" : "s",
         threads_started, threads_started == 1 ? "" : "s", wall);
-    out << table(grid, rows);
+    table_out << table(grid, rows);
     if (csv_out) csv_out->stream() << to_csv(rows);
     if (json_out) {
       json_out->stream() << to_json(trace_path, trace, run_partitions, threads_started, wall, rows);

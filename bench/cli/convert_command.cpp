@@ -18,7 +18,9 @@ int convert(const Args& args, std::ostream& out, std::ostream& err) {
       "CSV -> binary -> CSV give the same bytes (for CSV as tidemark writes it).",
       "convert");
   std::string input, output, time_format = "epoch";
-  app.add_option("input", input, "Trace to read: .tmt = binary, anything else CSV")->required();
+  app.add_option("input", input,
+                 "Trace to read: .tmt = binary, anything else CSV, - = CSV from stdin")
+      ->required();
   app.add_option("output", output, "Trace to write: .tmt = binary, anything else CSV, - = stdout")
       ->required();
   app.add_option("--time-format", time_format,

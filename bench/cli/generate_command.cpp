@@ -69,8 +69,12 @@ int generate(const Args& args, std::ostream& out, std::ostream& err) {
                  "Preset: out-of-order | offline-device | clock-skew | producer-outage | mixed "
                  "(see below). Example: --workload mixed")
       ->required();
-  check_unsigned(app.add_option("--events", events, "Number of events. Example: --events 1000000"),
-                 UINT64_MAX)
+  check_unsigned(
+      app.add_option(
+          "--events", events,
+          "Number of events; counts (here and --keys, --partitions) may be written 1e6 or "
+          "2.5e3. Example: --events 1e6"),
+      UINT64_MAX)
       ->required();
   check_unsigned(
       app.add_option("--seed", seed, "Random seed (any 64-bit integer). Example: --seed 42"),

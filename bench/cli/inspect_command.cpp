@@ -170,7 +170,8 @@ int inspect(const Args& args, std::ostream& out, std::ostream& err) {
   bool as_json = false;
   std::optional<uint32_t> partitions;
   size_t limit = 10;
-  app.add_option("trace", trace_path, "Trace file: CSV, or binary (.tmt)")->required();
+  app.add_option("trace", trace_path, "Trace file: CSV, or binary (.tmt); - reads CSV from stdin")
+      ->required();
   app.add_flag("--json", as_json, "Print JSON (every silence and key) instead of the table");
   app.add_option("--timestamp", timestamp,
                  "Which time the figures use: event | receive | corrected | true. Example: "

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "tidemark/core/count.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
@@ -21,9 +22,15 @@ namespace {
 
 // The check of check_unsigned; `known` false: the option's own bound is unknown, so only text
 // beyond any uint64_t is out of range (CLI11 rejects the rest of what its type cannot hold).
+// A count written 1e6 or 2.5e3 is rewritten in digits for CLI11.
 CLI::Validator unsigned_check(std::string option, uint64_t max, bool known) {
   return CLI::Validator(
       [option = std::move(option), max, known](std::string& text) -> std::string {
+        const auto out_of_range = [&] {
+          return ConfigError(
+              known ? fmt::format("{} {}: out of range (at most {})", option, text, max)
+                    : fmt::format("{} {}: out of range", option, text));
+        };
         // CLI11 reads the text with strtoull (base 0, leading blanks allowed): read it the same.
         size_t i = 0;
         while (i < text.size() && std::isspace(uint8_t(text[i]))) ++i;
@@ -33,15 +40,42 @@ CLI::Validator unsigned_check(std::string option, uint64_t max, bool known) {
         errno = 0;
         char* end = nullptr;
         const unsigned long long v = std::strtoull(text.c_str(), &end, 0);
-        if (end != text.c_str() + text.size() || end == text.c_str()) return "";  // CLI11's error
-        if (errno == ERANGE || v > max) {
-          throw ConfigError(known
-                                ? fmt::format("{} {}: out of range (at most {})", option, text, max)
-                                : fmt::format("{} {}: out of range", option, text));
+        if (end == text.c_str() + text.size() && end != text.c_str()) {
+          if (errno == ERANGE || v > max) throw out_of_range();
+          return "";
+        }
+        const Count count = parse_count(std::string_view(text).substr(i));
+        switch (count.error) {
+          case CountError::kNone:
+            if (count.value > max) throw out_of_range();
+            text = std::to_string(count.value);
+            return "";
+          case CountError::kTooLarge:
+            throw out_of_range();
+          case CountError::kNotInteger:
+          case CountError::kNegative:
+            // A number that is not whole (1.5, 1e-3); other text gets CLI11's own error.
+            if (text.find_first_not_of(" \t0123456789.eE+-") == std::string::npos &&
+                text.find_first_of("0123456789") != std::string::npos) {
+              throw ConfigError(fmt::format("{} {}: not an integer", option, text));
+            }
+            return "";
         }
         return "";
       },
       "");
+}
+
+// Whether an unsigned option already has its bound (check_unsigned).
+constexpr const char* kUnsignedCheck = "unsigned";
+
+bool has_unsigned_check(CLI::Option* option) {
+  try {
+    option->get_validator(kUnsignedCheck);
+    return true;
+  } catch (const CLI::OptionNotFound&) {
+    return false;
+  }
 }
 
 // Runs `body` and checks that what it wrote to `out` was written; reports what it throws.
@@ -72,25 +106,29 @@ int finished(const std::string& name, std::ostream& out, std::ostream& err,
 }  // namespace
 
 CLI::Option* check_unsigned(CLI::Option* option, uint64_t max) {
-  return option->check(unsigned_check(option->get_name(), max, true));
+  return option->transform(unsigned_check(option->get_name(), max, true), kUnsignedCheck);
 }
 
 int run_app(CLI::App& app, const Args& args, std::ostream& out, std::ostream& err,
             const std::function<int()>& body) {
   const std::string name = "tidemark " + app.get_name();
-  // CLI11 runs an option's checks in the order they were added: an option's own bound
-  // (check_unsigned, added with the option) speaks before this one, which rejects only a subset.
   for (CLI::Option* option : app.get_options()) {
-    if (option->get_type_name() == "UINT") {
-      option->check(unsigned_check(option->get_name(), UINT64_MAX, false));
+    if (option->get_type_name() == "UINT" && !has_unsigned_check(option)) {
+      option->transform(unsigned_check(option->get_name(), UINT64_MAX, false), kUnsignedCheck);
     }
   }
+  app.set_version_flag("--version", std::string(version_line()));
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
     return finished(name, out, err, [&] {
       out << app.help();
+      return 0;
+    });
+  } catch (const CLI::CallForVersion& e) {
+    return finished(name, out, err, [&] {
+      out << e.what() << '\n';
       return 0;
     });
   } catch (const CLI::ExtrasError&) {

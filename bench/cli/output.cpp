@@ -82,6 +82,14 @@ void check_written(std::ostream& out, const std::string& name) {
   if (!out) write_failed(name, stream_error(out));
 }
 
+std::ostream& table_stream(std::ostream& out, std::ostream& err,
+                           std::initializer_list<const Output*> outputs) {
+  for (const Output* o : outputs) {
+    if (o && o->is_fallback()) return err;
+  }
+  return out;
+}
+
 void commit_outputs(std::ostream& out, std::initializer_list<Output*> outputs) {
   check_written(out);
   for (Output* o : outputs) {

@@ -52,6 +52,12 @@ class Output {
 // Throws as Output::close() does when a write to `out` has failed (stdout full, a closed pipe).
 void check_written(std::ostream& out, const std::string& name = "stdout");
 
+// Where a command's table for people goes: `out`, or `err` when one of `outputs` (those the
+// command writes; null for one it does not) is stdout, so that the table never mixes with the
+// JSON or CSV read from there.
+std::ostream& table_stream(std::ostream& out, std::ostream& err,
+                           std::initializer_list<const Output*> outputs);
+
 // The end of a command that wrote: checks stdout, then commits `outputs` in order.
 void commit_outputs(std::ostream& out, std::initializer_list<Output*> outputs);
 

@@ -36,7 +36,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "replay");
   std::string trace_path, output = "-", late_output, summary_path, output_format = "jsonl";
   app.add_option("trace", trace_path,
-                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt)")
+                 "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); - reads "
+                 "CSV from stdin (with generate ... -o - | tidemark replay - ...)")
       ->required();
   RunOptions o;
   add_run_options(app, o);
@@ -160,11 +161,10 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     results_out.close();
     late_out.close();
 
-    // The table must not interleave with JSON on stdout.
-    const bool stdout_busy = (results && results_out.is_fallback()) ||
-                             (late && late_out.is_fallback()) ||
-                             (summary_out && summary_out->is_fallback());
-    std::ostream& table = stdout_busy ? err : out;
+    std::ostream& table =
+        table_stream(out, err,
+                     {results ? &results_out : nullptr, late ? &late_out : nullptr,
+                      summary_out ? &*summary_out : nullptr});
     table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path,
                          config.window.to_string(), config.watermark.to_string(),
                          to_string(config.clock), config.lateness.to_string())

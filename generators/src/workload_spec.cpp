@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "tidemark/core/count.hpp"
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/time/iso_time.hpp"
 #include "tidemark/core/trace_io/csv_trace.hpp"
@@ -18,19 +19,24 @@ namespace {
   throw ConfigError(fmt::format("--{} {}: {}", name, value, why));
 }
 
+// A count: 1000, 1e3 or 2.5e3 (parse_count).
 template <class T>
 T integer(std::string_view name, std::string_view v, T lo, T hi) {
-  T out{};
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc{} || p != v.data() + v.size()) {
-    if (!v.empty() && v.front() == '-') bad(name, v, fmt::format("must be >= {}", lo));
-    if (ec == std::errc::result_out_of_range && p == v.data() + v.size()) {
+  const Count c = parse_count(v);
+  switch (c.error) {
+    case CountError::kNone:
+      break;
+    case CountError::kNegative:
+      bad(name, v, fmt::format("must be >= {}", lo));
+    case CountError::kTooLarge:
       bad(name, v, fmt::format("must be in [{}, {}]", lo, hi));
-    }
-    bad(name, v, "not an integer");
+    case CountError::kNotInteger:
+      bad(name, v, "not an integer");
   }
-  if (out < lo || out > hi) bad(name, v, fmt::format("must be in [{}, {}]", lo, hi));
-  return out;
+  if (c.value < uint64_t(lo) || c.value > uint64_t(hi)) {
+    bad(name, v, fmt::format("must be in [{}, {}]", lo, hi));
+  }
+  return T(c.value);
 }
 
 double real(std::string_view name, std::string_view v, double lo, double hi) {

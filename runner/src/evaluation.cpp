@@ -320,8 +320,10 @@ Evaluation evaluate_windows(std::span<const Emission> emissions, const Oracle& o
     ev.exact_share = double(ev.exact_windows) / double(ev.oracle_windows);
     ev.first_exact_share = double(ev.first_exact_windows) / double(ev.oracle_windows);
   }
-  ev.first_count_error = {mean(count_error), percentile(count_error, 99)};
-  ev.first_sum_error = {mean(sum_error), percentile(sum_error, 99)};
+  if (!answers.empty()) {
+    ev.first_count_error = {mean(count_error), percentile(count_error, 99)};
+    ev.first_sum_error = {mean(sum_error), percentile(sum_error, 99)};
+  }
   return ev;
 }
 

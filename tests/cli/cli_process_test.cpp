@@ -40,7 +40,9 @@ struct Scratch {
 // A running `tidemark ARGS`, stdout to `stdout_fd`, stderr to a file.
 class Process {
  public:
-  Process(const std::vector<std::string>& args, int stdout_fd, const std::string& stderr_path) {
+  // `stdin_fd` -1: the test's own stdin.
+  Process(const std::vector<std::string>& args, int stdout_fd, const std::string& stderr_path,
+          int stdin_fd = -1) {
     std::vector<std::string> argv = {TIDEMARK_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> ptrs;
@@ -48,6 +50,7 @@ class Process {
     ptrs.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    if (stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -164,6 +167,91 @@ TEST_CASE("a killed run leaves no file at its target", "[cli][process]") {
   const int status = signal_blocked_replay(dir, SIGKILL);
   CHECK(WIFSIGNALED(status));
   CHECK_FALSE(fs::exists(dir / "late.jsonl"));
+}
+
+namespace {
+
+// `left | right`: their exit statuses; right's stdout goes to `out_path`, the stderrs to
+// `left_err` and `right_err`.
+std::pair<int, int> pipeline(const std::vector<std::string>& left,
+                             const std::vector<std::string>& right, const Scratch& dir,
+                             const std::string& out_path) {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);  // each child gets its end through dup2 only
+  const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(out >= 0);
+  Process writer(left, fds[1], dir / "left_err");
+  Process reader(right, out, dir / "right_err", fds[0]);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ::close(out);
+  const int left_status = writer.wait();
+  return {left_status, reader.wait()};
+}
+
+}  // namespace
+
+TEST_CASE("generate -o - | replay - and | inspect -: a CSV trace through a pipe",
+          "[cli][process]") {
+  Scratch dir;
+  const std::vector<std::string> generate = {"generate", "--workload", "mixed", "--events",
+                                             "2e4",      "--seed",     "3",     "-o"};
+  std::vector<std::string> to_file = generate;
+  to_file.push_back(dir / "t.csv");
+  const int out = ::open((dir / "gen_out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  REQUIRE(Process(to_file, out, dir / "gen_err").wait() == 0);
+  ::close(out);
+  std::vector<std::string> to_stdout = generate;
+  to_stdout.push_back("-");
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"replay", "TRACE", "-w", "tumbling:10s", "--lateness",
+                                              "grace:5s", "--summary", "/dev/null"},
+                                             {"inspect", "TRACE", "--json"}}) {
+    INFO(command[0]);
+    std::vector<std::string> from_file = command, from_pipe = command;
+    from_file[1] = dir / "t.csv";
+    from_pipe[1] = "-";
+    const int expected = ::open((dir / "expected").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    REQUIRE(Process(from_file, expected, dir / "err").wait() == 0);
+    ::close(expected);
+    const auto [left, right] = pipeline(to_stdout, from_pipe, dir, dir / "piped");
+    CHECK(left == 0);
+    CHECK(right == 0);
+    if (command[0] == "replay") {  // the summary table, on stderr beside results on stdout
+      CHECK_THAT(read_all(dir / "right_err"),
+                 Catch::StartsWith("tidemark replay -  tumbling:10s") && Catch::Contains("20000"));
+    } else {
+      CHECK(read_all(dir / "right_err").empty());
+    }
+    const std::string piped = read_all(dir / "piped");
+    CHECK(std::count(piped.begin(), piped.end(), '\n') > 100);
+    // The same output, but that inspect names its source: stdin.
+    std::string expected_text = read_all(dir / "expected");
+    for (size_t at; (at = expected_text.find(dir / "t.csv")) != std::string::npos;) {
+      expected_text.replace(at, (dir / "t.csv").size(), "stdin");
+    }
+    CHECK(piped == expected_text);
+  }
+}
+
+TEST_CASE("a .tmt on stdin is refused in one line", "[cli][process]") {
+  Scratch dir;
+  const int out = ::open((dir / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  REQUIRE(Process({"generate", "--workload", "mixed", "--events", "100", "--seed", "3", "-o",
+                   dir / "t.tmt"},
+                  out, dir / "err")
+              .wait() == 0);
+  const int tmt = ::open((dir / "t.tmt").c_str(), O_RDONLY);
+  REQUIRE(tmt >= 0);
+  const int status =
+      Process({"replay", "-", "-w", "tumbling:10s"}, out, dir / "right_err", tmt).wait();
+  ::close(tmt);
+  ::close(out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(read_all(dir / "right_err") ==
+        "tidemark replay: stdin: a binary trace (it starts with TIDEMARK): a .tmt is read from a "
+        "file, not from stdin; write it to a file, or pipe CSV\n");
 }
 
 #endif  // TIDEMARK_BINARY

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -46,6 +47,22 @@ TEST_CASE("tidemark --help lists the commands; replay --help teaches with exampl
   }
   CHECK(tidemark_cmd({}).code == 2);
   CHECK(tidemark_cmd({"frobnicate"}).code == 2);
+}
+
+TEST_CASE("tidemark --version and COMMAND --version print the project's version", "[cli]") {
+  const std::string expected = "tidemark " TIDEMARK_PROJECT_VERSION "\n";
+  const Result top = tidemark_cmd({"--version"});
+  CHECK(top.code == 0);
+  CHECK(top.out == expected);
+  CHECK(top.err.empty());
+  for (const tidemark::cli::Command& c : tidemark::cli::commands()) {
+    INFO(c.name);
+    // Without the options and arguments the command requires.
+    const Result r = tidemark_cmd({std::string(c.name), "--version"});
+    CHECK(r.code == 0);
+    CHECK(r.out == expected);
+    CHECK(r.err.empty());
+  }
 }
 
 TEST_CASE("replay writes results, late events and a JSON summary", "[cli]") {
@@ -208,6 +225,30 @@ TEST_CASE("bad input and bad options: one line, exit 2, naming file/line/column 
        {"inspect", good, "--limit", "99999999999999999999999"},
        "--limit 99999999999999999999999: out of range"},
       {"negative inspect limit", {"inspect", good, "--limit", "-1"}, "--limit -1: must be >= 0"},
+      // Counts in scientific notation must be whole and fit.
+      {"fractional events",
+       {"generate", "--workload", "mixed", "--events", "1.5", "--seed", "1", "-o", "-"},
+       "--events 1.5: not an integer"},
+      {"events 1e-3",
+       {"generate", "--workload", "mixed", "--events", "1e-3", "--seed", "1", "-o", "-"},
+       "--events 1e-3: not an integer"},
+      {"events 1e20",
+       {"generate", "--workload", "mixed", "--events", "1e20", "--seed", "1", "-o", "-"},
+       "--events 1e20: out of range (at most 18446744073709551615)"},
+      {"events 2e9",
+       {"generate", "--workload", "mixed", "--events", "2e9", "--seed", "1", "-o", "-"},
+       "--events 2000000000: must be in [0, 1000000000]"},
+      {"fractional keys",
+       {"generate", "--workload", "mixed", "--events", "10", "--seed", "1", "-o", "-", "--keys",
+        "2.5"},
+       "--keys 2.5: not an integer"},
+      {"replay partitions 5e9",
+       {"replay", good, "-w", "tumbling:1s", "--partitions", "5e9"},
+       "--partitions 5e9: out of range (at most 4294967295)"},
+      {"compare threads 1e-1",
+       {"compare", good, "-w", "tumbling:1s", "--threads", "1e-1"},
+       "--threads 1e-1: not an integer"},
+      {"inspect limit 1e30", {"inspect", good, "--limit", "1e30"}, "--limit 1e30: out of range"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -226,6 +267,47 @@ std::string read_file(const std::string& path) {
 }
 
 }  // namespace
+
+TEST_CASE("counts may be written 1e3 or 2.5e1: the same run as in digits", "[cli]") {
+  const Result digits =
+      tidemark_cmd({"generate", "--workload", "mixed", "--events", "1000", "--seed", "7", "--keys",
+                    "25", "--partitions", "3", "-o", "-"});
+  REQUIRE(digits.code == 0);
+  const Result scientific =
+      tidemark_cmd({"generate", "--workload", "mixed", "--events", "1e3", "--seed", "7", "--keys",
+                    "2.5e1", "--partitions", "3E0", "-o", "-"});
+  REQUIRE(scientific.code == 0);
+  CHECK(scientific.out == digits.out);
+  CHECK(line_count(digits.out) == 1002);  // the workload comment, the header, 1000 events
+
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "partition,key,event_time\n0,a,1\n1,b,5\n0,c,1200\n");
+  for (const auto& [given, written] : std::vector<std::pair<Args, Args>>{
+           {{"replay", csv, "-w", "tumbling:1s", "--partitions", "4"},
+            {"replay", csv, "-w", "tumbling:1s", "--partitions", "0.4e1"}},
+           {{"inspect", csv, "--limit", "20", "--partitions", "2"},
+            {"inspect", csv, "--limit", "2e1", "--partitions", "2e0"}}}) {
+    const Result a = tidemark_cmd(given), b = tidemark_cmd(written);
+    REQUIRE(a.code == 0);
+    CHECK(b.code == 0);
+    // Only the wall time may differ.
+    const auto without_timing = [](const std::string& text) {
+      std::string kept;
+      std::istringstream lines(text);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("wall time") == std::string::npos &&
+            line.find("events/s") == std::string::npos) {
+          kept += line + '\n';
+        }
+      }
+      return kept;
+    };
+    CHECK(without_timing(b.out) == without_timing(a.out));
+  }
+  const Result threads = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--threads", "1e0"});
+  REQUIRE(threads.code == 0);
+  CHECK_THAT(threads.out, Catch::Contains("on 1 thread in"));
+}
 
 TEST_CASE("an output that is the input trace or another output is refused before any write",
           "[cli]") {
@@ -391,6 +473,103 @@ TEST_CASE("compare reports the partitions its runs use", "[cli]") {
   REQUIRE(present.code == 0);
   CHECK_THAT(present.out, Catch::Contains("3 partitions"));
   CHECK(nlohmann::json::parse(read_file(json))["partitions"] == 3);
+}
+
+TEST_CASE("compare --json - and --csv - write only the document to stdout, the table to stderr",
+          "[cli]") {
+  TempDir dir;
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n1200\n");
+  const Result json = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--json", "-"});
+  REQUIRE(json.code == 0);
+  CHECK(nlohmann::json::parse(json.out)["configurations"].size() == 1);
+  CHECK_THAT(json.err, Catch::Contains("1 configuration on"));
+  const Result table = tidemark_cmd({"compare", csv, "-w", "tumbling:1s", "--csv", "-"});
+  REQUIRE(table.code == 0);
+  CHECK(table.out.starts_with("window,timestamp,"));
+  CHECK(line_count(table.out) == 2);
+  CHECK_THAT(table.err, Catch::Contains("latency 1st"));
+  // Both in files: the table stays on stdout.
+  const Result files = tidemark_cmd(
+      {"compare", csv, "-w", "tumbling:1s", "--json", dir / "c.json", "--csv", dir / "c.csv"});
+  REQUIRE(files.code == 0);
+  CHECK_THAT(files.out, Catch::Contains("latency 1st"));
+  CHECK(files.err.empty());
+}
+
+TEST_CASE("compare writes a latency no window had as null, an empty CSV field and -", "[cli]") {
+  TempDir dir;
+  // One window, [0,1h), which only the end-of-trace flush emits: no latency to measure.
+  const std::string csv = dir.file("t.csv", "event_time\n1\n5\n1200\n");
+  const Args args = {"compare", csv, "-w", "tumbling:1h", "--policies", "drop,grace:1m"};
+  Args with_json = args;
+  with_json.insert(with_json.end(), {"--json", "-"});
+  const Result json = tidemark_cmd(with_json);
+  REQUIRE(json.code == 0);
+  const nlohmann::json rows = nlohmann::json::parse(json.out)["configurations"];
+  REQUIRE(rows.size() == 2);
+  for (const nlohmann::json& row : rows) {
+    CHECK(row["windows_flushed"] == 1);
+    for (const char* field :
+         {"latency_first_p50_ms", "latency_first_p99_ms", "latency_first_max_ms",
+          "latency_last_p50_ms", "latency_last_p99_ms", "latency_last_max_ms"}) {
+      INFO(field);
+      CHECK(row.at(field).is_null());
+    }
+    CHECK(row["completeness"] == 1.0);
+    CHECK(row["first_count_error_mean"] == 0.0);
+  }
+  Args with_csv = args;
+  with_csv.insert(with_csv.end(), {"--csv", "-"});
+  const Result table = tidemark_cmd(with_csv);
+  REQUIRE(table.code == 0);
+  std::istringstream lines(table.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  const auto cells = [](const std::string& line) {
+    std::vector<std::string> out(1);
+    for (const char c : line) {
+      if (c == ',') {
+        out.emplace_back();
+      } else {
+        out.back().push_back(c);
+      }
+    }
+    return out;
+  };
+  const std::vector<std::string> names = cells(header), values = cells(first);
+  REQUIRE(names.size() == values.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    INFO(names[i]);
+    CHECK(values[i].empty() == names[i].starts_with("latency_"));
+  }
+  // The table: "-" where the latencies would be.
+  const Result shown = tidemark_cmd(args);
+  REQUIRE(shown.code == 0);
+  CHECK(std::regex_search(shown.out, std::regex(R"(\n(drop|grace:1m) .* 0\.00% +- +- +0\.000 )")));
+}
+
+TEST_CASE("compare's oracle_time names the time the oracle windows by, as text", "[cli]") {
+  TempDir dir;
+  const std::string with_true = dir.file("t.csv", "event_time,true_time\n1,1\n5,4\n1200,1100\n");
+  const std::string without = dir.file("e.csv", "event_time\n1\n5\n1200\n");
+  const auto oracle_time = [](const std::string& trace, const std::string& timestamps) {
+    const Result json = tidemark_cmd(
+        {"compare", trace, "-w", "tumbling:1s", "--timestamps", timestamps, "--json", "-"});
+    REQUIRE(json.code == 0);
+    std::vector<std::string> out;
+    const nlohmann::json doc = nlohmann::json::parse(json.out);
+    for (const auto& row : doc["configurations"]) {
+      out.push_back(row["oracle_time"]);
+    }
+    return out;
+  };
+  CHECK(oracle_time(with_true, "event,true") == std::vector<std::string>{"true_time", "true_time"});
+  CHECK(oracle_time(without, "event") == std::vector<std::string>{"event_time"});
+  // In CSV too: not a bare true, which pandas and DuckDB read as a boolean.
+  const Result csv = tidemark_cmd({"compare", with_true, "-w", "tumbling:1s", "--csv", "-"});
+  REQUIRE(csv.code == 0);
+  CHECK_THAT(csv.out, Catch::Contains(",watermark,drop,true_time,3,"));
 }
 
 TEST_CASE("compare reports the threads it started, not the count asked for", "[cli]") {

@@ -200,6 +200,34 @@ TEST_CASE("hand-computed metrics: wait:10ms fires each window once, complete and
   CHECK(r.metrics.updates == 0);
 }
 
+TEST_CASE("a latency with no window to measure has no value, not 0", "[compare]") {
+  // wait:1h: nothing fires before the end of the trace; every window is emitted by the flush.
+  const Trace trace = test::csv(kSmall);
+  const ConfigurationResult r = compare_one(trace, config("tumbling:10ms", "wait:1h"));
+  const Evaluation& ev = r.evaluation;
+  CHECK(ev.windows_flushed == ev.windows_emitted);
+  CHECK(ev.latency_first.samples == 0);
+  CHECK_FALSE(ev.latency_first.p50.has_value());
+  CHECK_FALSE(ev.latency_first.p99.has_value());
+  CHECK_FALSE(ev.latency_first.max.has_value());
+  CHECK_FALSE(ev.latency_last.p50.has_value());
+  // The other metrics have their samples.
+  CHECK(ev.first_count_error.mean == 0);
+  CHECK(ev.updates_per_window == 0);
+}
+
+TEST_CASE("an empty trace has no error or per-window figures", "[compare]") {
+  const Trace trace = test::csv("event_time,value\n");
+  const ConfigurationResult r = compare_one(trace, config("tumbling:10ms", "drop"));
+  const Evaluation& ev = r.evaluation;
+  CHECK(ev.oracle_windows == 0);
+  CHECK_FALSE(ev.first_count_error.mean.has_value());
+  CHECK_FALSE(ev.first_sum_error.p99.has_value());
+  CHECK_FALSE(ev.updates_per_window.has_value());
+  CHECK_FALSE(ev.retractions_per_window.has_value());
+  CHECK(ev.exact_share == 1.0);  // a share of nothing: complete by convention (docs/metrics.md)
+}
+
 TEST_CASE("completeness counts (event, window) contributions for hopping windows", "[compare]") {
   // hopping 10/5: 9 arrives after 12 closed [0,10) but [5,15) still takes it. Every event is
   // accepted somewhere, yet one of its six contributions is missing.

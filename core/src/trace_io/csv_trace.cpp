@@ -216,6 +216,11 @@ PartitionId scan_partitions(int fd, uint64_t offset, size_t column, const std::s
 class FileDescriptor {
  public:
   explicit FileDescriptor(const std::filesystem::path& path) {
+    if (path == kStdinPath) {  // a descriptor of its own, which closing leaves stdin open
+      fd_ = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+      if (fd_ < 0) cannot_open("stdin", errno);
+      return;
+    }
     std::error_code ec;
     // open() takes a directory; reading it fails, less clearly.
     if (std::filesystem::is_directory(path, ec)) cannot_open(path, EISDIR);
@@ -238,11 +243,18 @@ class CsvFile {
  public:
   explicit CsvFile(const std::filesystem::path& path)
       : fd_(path), lines_(fd_.get(), trace_.source), parser_(lines_, trace_) {
-    trace_.source = path.string();
+    const bool from_stdin = path == kStdinPath;
+    trace_.source = from_stdin ? "stdin" : path.string();
     struct stat st {};
     regular_ = ::fstat(fd_.get(), &st) == 0 && S_ISREG(st.st_mode);
     size_ = regular_ ? uint64_t(st.st_size) : 0;
     if (lines_.peek(8) == "TIDEMARK") {  // the binary format's magic: read as CSV it is garbage
+      if (from_stdin) {
+        // A .tmt is read mapped, or at least from a file it can seek in.
+        throw InputError(
+            "stdin: a binary trace (it starts with TIDEMARK): a .tmt is read from a file, not "
+            "from stdin; write it to a file, or pipe CSV");
+      }
       throw InputError(fmt::format(
           "{}: a binary trace (it starts with TIDEMARK), read as CSV: binary traces are "
           "recognised by the extension .tmt",

@@ -5,6 +5,7 @@
 // docs/metrics.md and each function's comment names the one it implements.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -79,15 +80,17 @@ Completeness completeness(const Trace& trace, const RunConfig& config,
                           TimestampSource oracle_source, std::span<const Emission> emissions,
                           const Metrics& metrics);
 
-// p50, p99, max of a sample of latencies in ms (signed; processing and event clocks may differ).
+// p50, p99, max of a sample of latencies in ms (signed; processing and event clocks may differ);
+// no value without a sample (every window emitted by the end-of-trace flush): 0 would read as
+// "emitted at the window's end".
 struct LatencyStats {
   uint64_t samples = 0;
-  double p50 = 0, p99 = 0, max = 0;
+  std::optional<double> p50, p99, max;
 };
 
-// Mean and p99 of a sample of relative errors.
+// Mean and p99 of a sample of relative errors; no value without a sample (no oracle window).
 struct ErrorStats {
-  double mean = 0, p99 = 0;
+  std::optional<double> mean, p99;
 };
 
 // Everything `compare` reports about one run beside its Metrics.
@@ -105,7 +108,8 @@ struct Evaluation {
   // Processing time of the emission - window end, in ms, over the windows first emitted while
   // the trace ran (a flushed window's latency says how long the trace went on, not the policy).
   LatencyStats latency_first, latency_last;
-  double updates_per_window = 0, retractions_per_window = 0;
+  // No value when no window was emitted.
+  std::optional<double> updates_per_window, retractions_per_window;
 };
 
 // |run - oracle| / |oracle|; when the oracle value is 0: 0 if equal, else 1.

@@ -24,6 +24,9 @@ Trace parse_csv_trace(std::string_view text, std::string source);
 // InputError (also for unreadable or empty files).
 Trace read_csv_trace(const std::filesystem::path& path);
 
+// As a path to read a CSV trace from: standard input, named "stdin" in messages (./- is a file).
+inline constexpr std::string_view kStdinPath = "-";
+
 // Parses one time field: integer epoch milliseconds or ISO-8601; nullopt when malformed or outside
 // [kEarliestTime, kLatestTime].
 std::optional<Timestamp> parse_time_field(std::string_view text);

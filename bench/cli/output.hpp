@@ -14,6 +14,7 @@
 
 #include "fd_stream.hpp"
 #include "interrupts.hpp"
+#include "tidemark/core/error.hpp"
 
 namespace tidemark::cli {
 
@@ -57,6 +58,20 @@ void check_written(std::ostream& out, const std::string& name = "stdout");
 // JSON or CSV read from there.
 std::ostream& table_stream(std::ostream& out, std::ostream& err,
                            std::initializer_list<const Output*> outputs);
+
+// Runs `step`. A WriteError from it (a writer's failed write) is reported as Output::close()
+// reports one: by whichever of `outputs` failed, with the errno its write left.
+template <class Step>
+auto naming_failed_output(std::initializer_list<Output*> outputs, Step&& step) {
+  try {
+    return step();
+  } catch (const WriteError&) {
+    for (Output* o : outputs) {
+      if (!o->stream()) o->close();
+    }
+    throw;
+  }
+}
 
 // The end of a command that wrote: checks stdout, then commits `outputs` in order.
 void commit_outputs(std::ostream& out, std::initializer_list<Output*> outputs);

@@ -67,14 +67,7 @@ int replay_profile(const ReplayPaths& paths, const RunConfig& config, const std:
   if (!paths.late_output.empty()) late.emplace(late_out.stream(), trace.keys);
   LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
   const auto named = [&](auto&& step) {
-    try {
-      return step();
-    } catch (const WriteError&) {
-      for (Output* o : {&results_out, &late_out}) {
-        if (!o->stream()) o->close();
-      }
-      throw;
-    }
+    return naming_failed_output({&results_out, &late_out}, step);
   };
   const auto start = std::chrono::steady_clock::now();
   const RunResult r = named([&] { return run(trace, result_sink, late_sink); });

@@ -135,17 +135,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     ResultSink& result_sink = results ? static_cast<ResultSink&>(*results) : discard;
     LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
 
-    // A failed write stops the run (WriteError); the output it went to names itself in close(),
-    // with the errno its write left.
+    // A failed write stops the run (WriteError); the output it went to names itself.
     const auto named = [&](auto&& step) {
-      try {
-        return step();
-      } catch (const WriteError&) {
-        for (Output* o : {&results_out, &late_out}) {
-          if (!o->stream()) o->close();
-        }
-        throw;
-      }
+      return naming_failed_output({&results_out, &late_out}, step);
     };
     const auto start = std::chrono::steady_clock::now();
     const RunResult r = named([&] {

@@ -611,6 +611,14 @@ TEST_CASE("a full disk is named in the error: the file, or stdout", "[cli]") {
     CHECK(big.code == 2);
     CHECK(big.err == "tidemark replay: /dev/full: write failed: No space left on device\n");
   }
+  // The engine profiles write through their own sinks, and name the file alike.
+  for (const char* profile : {"flink", "kafka-streams"}) {
+    INFO(profile);
+    const Result engine =
+        tidemark_cmd({"replay", tmt, "-w", "tumbling:1s", "--profile", profile, "-o", "/dev/full"});
+    CHECK(engine.code == 2);
+    CHECK(engine.err == "tidemark replay: /dev/full: write failed: No space left on device\n");
+  }
 }
 
 TEST_CASE("arguments a command does not take are listed in the order typed", "[cli]") {

@@ -4,6 +4,8 @@
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -26,6 +28,15 @@ bool same(uint64_t a, uint64_t b) {
 bool same(const std::vector<double>& a, const std::vector<double>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_bits);
 }
+template <class A, class B>
+bool same(const std::pair<A, B>& a, const std::pair<A, B>& b) {
+  return same(a.first, b.first) && same(a.second, b.second);
+}
+
+// Whether A's partials hold floating-point sums, which regroup exactly only while guarded.
+template <class A>
+constexpr bool kSumsFloats =
+    std::is_same_v<A, StatsAggregator> || std::is_same_v<A, StatsAndValuesAggregator>;
 
 // Values a run meets: small integers that keep sums exact, or fractions and huge magnitudes.
 std::vector<double> draw_values(test::Rng& rng, bool integers) {
@@ -68,7 +79,7 @@ void check_laws(uint64_t seed) {
     // associativity with arrival order kept holds bit for bit whatever the values
     // (for floating-point sums only while the guard admits them)
     const bool free = order_free<A>(values);
-    if (free || !std::is_same_v<A, StatsAggregator>) {
+    if (free || !kSumsFloats<A>) {
       CHECK(same(random_grouping<A>(rng, values, false), folded));
     }
     // any order and grouping, while the guard admits every value
@@ -77,7 +88,7 @@ void check_laws(uint64_t seed) {
       CHECK(same(random_grouping<A>(rng, values, true), folded));
     }
   }
-  if constexpr (std::is_same_v<typename A::OrderFreeGuard, NeverOrderFree>) {
+  if constexpr (!A::kCommutative) {  // values combined out of arrival order are never the same
     CHECK(admitted == 0);
   } else {
     CHECK(admitted > 500);
@@ -90,12 +101,15 @@ TEST_CASE("aggregators: identity, associativity and the order freedom they claim
   check_laws<StatsAggregator>(1);
   check_laws<CountAggregator>(2);
   check_laws<CollectAggregator>(3);
+  check_laws<StatsAndValuesAggregator>(4);
 }
 
 TEST_CASE("aggregators: commutativity is claimed exactly where it holds", "[aggregate]") {
   STATIC_REQUIRE(StatsAggregator::kCommutative);
   STATIC_REQUIRE(CountAggregator::kCommutative);
   STATIC_REQUIRE_FALSE(CollectAggregator::kCommutative);
+  STATIC_REQUIRE_FALSE(StatsAndValuesAggregator::kCommutative);
+  STATIC_REQUIRE(PairAggregator<StatsAggregator, CountAggregator>::kCommutative);
   const auto a = CollectAggregator::lift(1), b = CollectAggregator::lift(2);
   CHECK(CollectAggregator::combine(a, b) == std::vector<double>{1, 2});
   CHECK(CollectAggregator::combine(b, a) == std::vector<double>{2, 1});
@@ -124,4 +138,19 @@ TEST_CASE("aggregators: lower gives what a window emits", "[aggregate]") {
   CHECK(StatsAggregator::lower(StatsAggregator::identity()) == WindowStats{});
   CHECK(CountAggregator::lower(fold_in_arrival_order<CountAggregator>(values)) == 3);
   CHECK(CollectAggregator::lower(fold_in_arrival_order<CollectAggregator>(values)) == values);
+  using SV = StatsAndValuesAggregator;
+  CHECK(SV::lower(fold_in_arrival_order<SV>(values)) == std::pair{s, values});
+}
+
+TEST_CASE("aggregators: a pair's guard admits only what both admit", "[aggregate]") {
+  using P = PairAggregator<CountAggregator, StatsAggregator>;
+  CHECK(order_free<P>(std::vector<double>{3, -4, 1000}));
+  CHECK_FALSE(order_free<P>(std::vector<double>{0.5}));
+  CHECK_FALSE(order_free<StatsAndValuesAggregator>(std::vector<double>{1}));
+  // The stats guard's running total of magnitudes stops at 2^53, inside the pair as alone.
+  P::OrderFreeGuard g;
+  int admitted = 0;
+  while (admitted < (1 << 24) && g.admit(0x1p30)) ++admitted;
+  CHECK(admitted == (1 << 23) - 1);
+  CHECK_FALSE(g.admit(1));
 }

@@ -183,7 +183,7 @@ TEST_CASE(
   // tumbling 1000 ms, allowed lateness 2000 ms; the cleanup time saturates at Long.MAX_VALUE.
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   tidemark::CollectingKafkaSink sink;
-  tidemark::KafkaForwarder out(sink, false);
+  tidemark::KafkaForwarder out(sink);
   tidemark::FlinkTimeWindows op(1000, 1000, 0, 2000);
   const int64_t ts = kMax - 1750;
   REQUIRE(op.process(0, ts, 1, kMax - 1800, out));

@@ -61,7 +61,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
   m.keys = trace.keys.size();
   const bool receive = trace.has(kColReceiveTime);
   const bool bounded = config.watermarks == FlinkWatermarks::kBounded;
-  KafkaForwarder out(results, false);
+  KafkaForwarder out(results);
   FlinkOperator any = make_operator(config);
   FlinkWatermarkValve valve(uint32_t(m.partitions));
   // BoundedOutOfOrdernessWatermarks: the largest timestamp per partition, starting where the

@@ -62,7 +62,7 @@ bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t wate
   // SlidingEventTimeWindows#assignWindows: newest start first, while start > ts - size.
   // In 128 bits: Java's longs would wrap near the int64 limits, into windows that do not hold
   // ts; here the starts stop at the limit and ends saturate there.
-  using Wide = __int128;
+  __extension__ typedef __int128 Wide;  // a GNU type, as -Wpedantic reminds
   Wide remainder = (Wide(ts) - offset_) % advance_;
   if (remainder < 0) remainder += advance_;
   const Wide below = std::max(Wide(ts) - size_, Wide(std::numeric_limits<int64_t>::min()) - 1);
@@ -73,7 +73,7 @@ bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t wate
     if (is_late(end, watermark)) continue;  // isWindowLate: skipped without a trace
     const auto [it, created] = windows_.try_emplace({key, start});
     FlinkWindow& w = it->second;
-    w.value.add(value, ts, false);
+    w.value.add(value, ts);
     accepted = true;
     if (created) {
       w.end = end;
@@ -114,7 +114,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
       w.end = end;
       w.fired = fired;
     }
-    w.value.add(value, ts, false);
+    w.value.add(value, ts);
     fire_if_due(w, key, start, watermark, out);
     return true;
   }
@@ -147,7 +147,7 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
     it = windows_.try_emplace({key, start}, FlinkWindow{end, {}, fired}).first;
     schedule(it->second, key, start);
   }
-  it->second.value.add(value, ts, false);
+  it->second.value.add(value, ts);
   fire_if_due(it->second, key, start, watermark, out);
   return true;
 }

@@ -5,31 +5,34 @@
 
 namespace tidemark {
 
-KafkaSessionWindows::Sessions& KafkaSessionWindows::sessions_of(KeyId key) {
+template <Aggregator A>
+typename KafkaSessionWindows<A>::Sessions& KafkaSessionWindows<A>::sessions_of(KeyId key) {
   if (key >= sessions_.size()) sessions_.resize(size_t(key) + 1);
   return sessions_[key];
 }
 
-void KafkaSessionWindows::erase(KeyId key, Sessions::iterator it) {
+template <Aggregator A>
+void KafkaSessionWindows<A>::erase(KeyId key, typename Sessions::iterator it) {
   const Ordered id{it->first.first, it->first.second, key};
   by_end_.erase(id);
   unemitted_.erase(id);
   sessions_[key].erase(it);
 }
 
-bool KafkaSessionWindows::process(KeyId key, int64_t ts, double value, int64_t stream_time,
-                                  KafkaForwarder& out) {
+template <Aggregator A>
+bool KafkaSessionWindows<A>::process(KeyId key, int64_t ts, double value, int64_t stream_time,
+                                     KafkaForwarder& out) {
   const int64_t close_time = stream_time - grace_ - gap_;
   Sessions& sessions = sessions_of(key);
   // findSessions(key, ts - gap, ts + gap): sessions with end >= ts - gap and start <= ts + gap,
   // in store order. Sessions of a key do not overlap, so starts ascend with ends.
-  std::vector<Sessions::iterator> found;
+  std::vector<typename Sessions::iterator> found;
   for (auto it = sessions.lower_bound(
            {std::max(ts - gap_, fetch_bound()), std::numeric_limits<int64_t>::min()});
        it != sessions.end() && it->first.second <= ts + gap_; ++it) {
     found.push_back(it);
   }
-  KafkaWindowValue merged;
+  KafkaWindowValue<A> merged;
   int64_t start = ts, end = ts;
   for (const auto& it : found) {
     merged.merge(it->second.value);
@@ -47,7 +50,7 @@ bool KafkaSessionWindows::process(KeyId key, int64_t ts, double value, int64_t s
     }
     erase(key, it);
   }
-  merged.add(value, ts, collect_);
+  merged.add(value, ts);
   merged.ts = end;  // "Update the sent record timestamp to the window end time"
   Session& s = sessions[{end, start}];
   s.value = std::move(merged);
@@ -60,7 +63,8 @@ bool KafkaSessionWindows::process(KeyId key, int64_t ts, double value, int64_t s
   return true;
 }
 
-void KafkaSessionWindows::after_record(int64_t stream_time, KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaSessionWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out) {
   const int64_t close_time = stream_time - grace_ - gap_;
   // maybeForwardFinalResult: sessions ending in [max(0, last close time), close time - 1], in
   // the time-ordered store's order: end, start, then the key's bytes.
@@ -92,5 +96,8 @@ void KafkaSessionWindows::after_record(int64_t stream_time, KafkaForwarder& out)
     erase(key, it);
   }
 }
+
+template class KafkaSessionWindows<StatsAggregator>;
+template class KafkaSessionWindows<StatsAndValuesAggregator>;
 
 }  // namespace tidemark

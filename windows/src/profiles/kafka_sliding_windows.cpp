@@ -4,21 +4,24 @@
 
 namespace tidemark {
 
-KafkaSlidingWindows::Windows& KafkaSlidingWindows::windows_of(KeyId key) {
+template <Aggregator A>
+typename KafkaSlidingWindows<A>::Windows& KafkaSlidingWindows<A>::windows_of(KeyId key) {
   if (key >= windows_.size()) windows_.resize(size_t(key) + 1);
   return windows_[key];
 }
 
-void KafkaSlidingWindows::put(KeyId key, int64_t start, KafkaWindowValue value) {
+template <Aggregator A>
+void KafkaSlidingWindows<A>::put(KeyId key, int64_t start, Value value) {
   windows_of(key)[start] = std::move(value);
   by_start_.insert({start, key});
   store_time_ = std::max(store_time_, start);
 }
 
-void KafkaSlidingWindows::update(const Record& r, int64_t start, KafkaWindowValue value,
-                                 int64_t close_time, KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaSlidingWindows<A>::update(const Record& r, int64_t start, Value value, int64_t close_time,
+                                    KafkaForwarder& out) {
   if (start + d_ < close_time) return;  // logSkippedRecordForExpiredWindow
-  value.add(r.value, r.ts, collect_);
+  value.add(r.value, r.ts);
   added_ = true;
   if (emit_ == KafkaEmit::kOnUpdate) {
     out.forward(r.key, start, start + d_, value, EmissionKind::kUpdate, value.ts);
@@ -28,8 +31,9 @@ void KafkaSlidingWindows::update(const Record& r, int64_t start, KafkaWindowValu
 
 // createCurrentRecordRightWindow: [ts + 1, ts + 1 + d] holds what the window found to the right
 // held, without the record itself, and is put without a close-time check.
-void KafkaSlidingWindows::create_right_window(const Record& r, const KafkaWindowValue& right,
-                                              KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaSlidingWindows<A>::create_right_window(const Record& r, const Value& right,
+                                                 KafkaForwarder& out) {
   if (emit_ == KafkaEmit::kOnUpdate) {
     out.forward(r.key, r.ts + 1, r.ts + 1 + d_, right, EmissionKind::kUpdate, right.ts);
   }
@@ -37,23 +41,25 @@ void KafkaSlidingWindows::create_right_window(const Record& r, const KafkaWindow
 }
 
 // A window value Kafka makes with ValueAndTimestamp.make(agg, record.timestamp()).
-static KafkaWindowValue made(const KafkaWindowValue* agg, int64_t ts) {
-  KafkaWindowValue v = agg ? *agg : KafkaWindowValue{};
+template <Aggregator A>
+static KafkaWindowValue<A> made(const KafkaWindowValue<A>* agg, int64_t ts) {
+  KafkaWindowValue<A> v = agg ? *agg : KafkaWindowValue<A>{};
   v.ts = ts;
   return v;
 }
 
-void KafkaSlidingWindows::process_reverse(const Record& r, int64_t close_time,
-                                          KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaSlidingWindows<A>::process_reverse(const Record& r, int64_t close_time,
+                                             KafkaForwarder& out) {
   Windows& windows = windows_of(r.key);
   std::set<int64_t> starts;
-  std::optional<KafkaWindowValue> left_agg, right_agg;
+  std::optional<Value> left_agg, right_agg;
   bool left_created = false, right_created = false;
   std::optional<int64_t> previous;
   const int64_t from = std::max({int64_t{0}, r.ts - 2 * d_, fetch_bound()});
   // backwardFetch(key, from, ts + 1): latest start first. Updates replace values in place;
   // the aggregates kept are the ones found, before this record.
-  std::vector<std::pair<int64_t, KafkaWindowValue>> found;
+  std::vector<std::pair<int64_t, Value>> found;
   for (auto it = windows.upper_bound(r.ts + 1); it != windows.begin();) {
     --it;
     if (it->first < from) break;
@@ -85,7 +91,7 @@ void KafkaSlidingWindows::process_reverse(const Record& r, int64_t close_time,
   if (previous) {
     const int64_t previous_right = *previous + 1;
     if (!starts.contains(previous_right) && previous_right + d_ >= r.ts) {
-      update(r, previous_right, made(nullptr, r.ts), close_time, out);
+      update(r, previous_right, made<A>(nullptr, r.ts), close_time, out);
     }
   }
   if (!left_created) {
@@ -95,13 +101,15 @@ void KafkaSlidingWindows::process_reverse(const Record& r, int64_t close_time,
   if (!right_created && right_agg && right_agg->ts > r.ts) create_right_window(r, *right_agg, out);
 }
 
-void KafkaSlidingWindows::process_early(const Record& r, int64_t close_time, KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaSlidingWindows<A>::process_early(const Record& r, int64_t close_time,
+                                           KafkaForwarder& out) {
   Windows& windows = windows_of(r.key);
   std::set<int64_t> starts;
-  std::optional<KafkaWindowValue> combined, right_agg;
+  std::optional<Value> combined, right_agg;
   bool right_created = false;
   std::optional<int64_t> previous;
-  std::vector<std::pair<int64_t, KafkaWindowValue>> found;  // fetch(key, 0, ts + 1), ascending
+  std::vector<std::pair<int64_t, Value>> found;  // fetch(key, 0, ts + 1), ascending
   for (auto it = windows.lower_bound(std::max<int64_t>(0, fetch_bound()));
        it != windows.end() && it->first <= r.ts + 1; ++it) {
     found.emplace_back(it->first, it->second);
@@ -121,13 +129,14 @@ void KafkaSlidingWindows::process_early(const Record& r, int64_t close_time, Kaf
   if (!right_agg && combined && combined->ts > r.ts) right_agg = combined;
   if (!right_created && right_agg && right_agg->ts > r.ts) create_right_window(r, *right_agg, out);
   if (previous && !starts.contains(*previous + 1)) {
-    update(r, *previous + 1, made(nullptr, r.ts), close_time, out);
+    update(r, *previous + 1, made<A>(nullptr, r.ts), close_time, out);
   }
-  update(r, 0, combined ? *combined : made(nullptr, r.ts), close_time, out);
+  update(r, 0, combined ? *combined : made<A>(nullptr, r.ts), close_time, out);
 }
 
-bool KafkaSlidingWindows::process(KeyId key, int64_t ts, double value, int64_t stream_time,
-                                  KafkaForwarder& out) {
+template <Aggregator A>
+bool KafkaSlidingWindows<A>::process(KeyId key, int64_t ts, double value, int64_t stream_time,
+                                     KafkaForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   added_ = false;
   final_check_ = false;
@@ -142,7 +151,8 @@ bool KafkaSlidingWindows::process(KeyId key, int64_t ts, double value, int64_t s
   return added_;
 }
 
-void KafkaSlidingWindows::after_record(int64_t stream_time, KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaSlidingWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   if (emit_ == KafkaEmit::kOnClose && final_check_ &&
       (!emitted_once_ || close_time > last_emit_close_time_)) {
@@ -157,7 +167,7 @@ void KafkaSlidingWindows::after_record(int64_t stream_time, KafkaForwarder& out)
         return keys_.name(a.second) < keys_.name(b.second);
       });
       for (const auto& [start, key] : closed) {
-        const KafkaWindowValue& v = windows_[key].at(start);
+        const Value& v = windows_[key].at(start);
         out.forward(key, start, start + d_, v, EmissionKind::kOnTime, v.ts);
       }
       emitted_once_ = true;
@@ -176,5 +186,8 @@ void KafkaSlidingWindows::after_record(int64_t stream_time, KafkaForwarder& out)
     by_start_.erase(by_start_.begin());
   }
 }
+
+template class KafkaSlidingWindows<StatsAggregator>;
+template class KafkaSlidingWindows<StatsAndValuesAggregator>;
 
 }  // namespace tidemark

@@ -159,27 +159,40 @@ std::vector<uint32_t> kafka_processing_order(const Trace& trace, TimestampSource
 
 namespace {
 
-using KafkaOperator = std::variant<KafkaTimeWindows, KafkaSlidingWindows, KafkaSessionWindows>;
+template <Aggregator A>
+using KafkaOperatorOf =
+    std::variant<KafkaTimeWindows<A>, KafkaSlidingWindows<A>, KafkaSessionWindows<A>>;
 
-KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
-  const bool collect = c.values == KafkaValues::kCollect;
+// The window kind's operator with aggregator A.
+template <Aggregator A>
+KafkaOperatorOf<A> make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
+  using Operator = KafkaOperatorOf<A>;
   return c.window.visit(
       Overloaded{[&](const TumblingSpec& t) {
-                   return KafkaOperator(std::in_place_type<KafkaTimeWindows>, t.size().ms,
-                                        t.size().ms, c.grace.ms, c.emit, collect, keys);
+                   return Operator(std::in_place_type<KafkaTimeWindows<A>>, t.size().ms,
+                                   t.size().ms, c.grace.ms, c.emit, keys);
                  },
                  [&](const HoppingSpec& h) {
-                   return KafkaOperator(std::in_place_type<KafkaTimeWindows>, h.size().ms,
-                                        h.advance().ms, c.grace.ms, c.emit, collect, keys);
+                   return Operator(std::in_place_type<KafkaTimeWindows<A>>, h.size().ms,
+                                   h.advance().ms, c.grace.ms, c.emit, keys);
                  },
                  [&](const SessionSpec& s) {
-                   return KafkaOperator(std::in_place_type<KafkaSessionWindows>, s.gap().ms,
-                                        c.grace.ms, retention_of(c).ms, c.emit, collect, keys);
+                   return Operator(std::in_place_type<KafkaSessionWindows<A>>, s.gap().ms,
+                                   c.grace.ms, retention_of(c).ms, c.emit, keys);
                  },
                  [&](const SlidingSpec& s) {
-                   return KafkaOperator(std::in_place_type<KafkaSlidingWindows>, s.difference().ms,
-                                        c.grace.ms, retention_of(c).ms, c.emit, collect, keys);
+                   return Operator(std::in_place_type<KafkaSlidingWindows<A>>, s.difference().ms,
+                                   c.grace.ms, retention_of(c).ms, c.emit, keys);
                  }});
+}
+
+// The operator the run uses: the window kind and the aggregator are chosen here, once.
+using KafkaOperator =
+    std::variant<KafkaOperatorOf<StatsAggregator>, KafkaOperatorOf<StatsAndValuesAggregator>>;
+
+KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
+  if (c.values == KafkaValues::kCollect) return make_operator<StatsAndValuesAggregator>(c, keys);
+  return make_operator<StatsAggregator>(c, keys);
 }
 
 }  // namespace
@@ -194,36 +207,34 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
   for (const Event& e : events) m.punctuations += e.kind == RecordKind::kWatermark;
   const std::vector<uint32_t> order = kafka_processing_order(trace, config.timestamp);
   const bool receive = trace.has(kColReceiveTime);
-  KafkaForwarder out(results, config.values == KafkaValues::kCollect);
+  KafkaForwarder out(results);
   KafkaOperator any = make_operator(config, trace.keys);
   int64_t stream_time = -1;  // RecordQueue.UNKNOWN
   Timestamp proc_time = Timestamp::min();
-  std::visit(
-      [&](auto& op) {
-        for (const uint32_t i : order) {
-          const Event& e = events[i];
-          const Timestamp t = extract(e, config.timestamp);
-          proc_time = std::max(proc_time, receive ? e.receive_time : t);
-          ++m.events;
-          // Negative timestamps are dropped at the source; a record no window took is late.
-          const bool accepted = t.ms >= 0 && [&] {
-            stream_time = std::max(stream_time, t.ms);
-            out.set_time(stream_time, proc_time);
-            return op.process(e.key, t.ms, e.value, stream_time, out);
-          }();
-          if (accepted) {
-            ++m.accepted;
-          } else {
-            ++m.late;
-            late.on_late(
-                LateEvent{e.row, e.partition, e.key, e.event_time, t, Timestamp{stream_time}});
-          }
-          if (t.ms >= 0) op.after_record(stream_time, out);
-          m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
-        }
-        m.open_windows_at_end = op.open_windows();
-      },
-      any);
+  const auto replay_in_order = [&](auto& op) {
+    for (const uint32_t i : order) {
+      const Event& e = events[i];
+      const Timestamp t = extract(e, config.timestamp);
+      proc_time = std::max(proc_time, receive ? e.receive_time : t);
+      ++m.events;
+      // Negative timestamps are dropped at the source; a record no window took is late.
+      const bool accepted = t.ms >= 0 && [&] {
+        stream_time = std::max(stream_time, t.ms);
+        out.set_time(stream_time, proc_time);
+        return op.process(e.key, t.ms, e.value, stream_time, out);
+      }();
+      if (accepted) {
+        ++m.accepted;
+      } else {
+        ++m.late;
+        late.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, Timestamp{stream_time}});
+      }
+      if (t.ms >= 0) op.after_record(stream_time, out);
+      m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
+    }
+    m.open_windows_at_end = op.open_windows();
+  };
+  std::visit([&](auto& of_aggregator) { std::visit(replay_in_order, of_aggregator); }, any);
   out.add_counts_to(m);
   m.final_clock = stream_time < 0 ? Timestamp::min() : Timestamp{stream_time};
   return RunResult{m};

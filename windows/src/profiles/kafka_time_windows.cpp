@@ -5,8 +5,9 @@
 
 namespace tidemark {
 
-bool KafkaTimeWindows::process(KeyId key, int64_t ts, double value, int64_t stream_time,
-                               KafkaForwarder& out) {
+template <Aggregator A>
+bool KafkaTimeWindows<A>::process(KeyId key, int64_t ts, double value, int64_t stream_time,
+                                  KafkaForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   bool accepted = false;
   // TimeWindows#windowsFor: starts aligned to 0, never below 0, ascending.
@@ -14,15 +15,16 @@ bool KafkaTimeWindows::process(KeyId key, int64_t ts, double value, int64_t stre
        start <= ts; start += advance_) {
     const int64_t end = start + size_;
     if (end <= close_time) continue;  // logSkippedRecordForExpiredWindow: late for this window
-    KafkaWindowValue& w = windows_[{start, key}];
-    w.add(value, ts, collect_);
+    KafkaWindowValue<A>& w = windows_[{start, key}];
+    w.add(value, ts);
     accepted = true;
     if (emit_ == KafkaEmit::kOnUpdate) out.forward(key, start, end, w, EmissionKind::kUpdate, w.ts);
   }
   return accepted;
 }
 
-void KafkaTimeWindows::after_record(int64_t stream_time, KafkaForwarder& out) {
+template <Aggregator A>
+void KafkaTimeWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   // A window [s, s + size) takes no record once s + size <= close time.
   const auto closed_end = windows_.lower_bound({close_time - size_ + 1, KeyId{0}});
@@ -36,7 +38,7 @@ void KafkaTimeWindows::after_record(int64_t stream_time, KafkaForwarder& out) {
   if (close_time - size_ < 0) return;  // emitRangeUpperBound < 0: nothing, nothing recorded
   emitted_once_ = true;
   last_emit_close_time_ = close_time;
-  std::vector<std::map<WindowId, KafkaWindowValue>::iterator> closed;
+  std::vector<typename std::map<WindowId, KafkaWindowValue<A>>::iterator> closed;
   for (auto it = windows_.begin(); it != closed_end; ++it) closed.push_back(it);
   std::stable_sort(closed.begin(), closed.end(), [&](const auto& a, const auto& b) {
     if (a->first.first != b->first.first) return a->first.first < b->first.first;
@@ -48,5 +50,8 @@ void KafkaTimeWindows::after_record(int64_t stream_time, KafkaForwarder& out) {
   }
   windows_.erase(windows_.begin(), closed_end);
 }
+
+template class KafkaTimeWindows<StatsAggregator>;
+template class KafkaTimeWindows<StatsAndValuesAggregator>;
 
 }  // namespace tidemark

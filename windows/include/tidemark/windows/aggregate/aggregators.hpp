@@ -85,9 +85,33 @@ struct CollectAggregator {
   static Result lower(const Partial& a) { return a; }
 };
 
+// Two aggregators over the same values, side by side: each partial and result is a pair. It is
+// commutative, and order-free for some values, only where both are.
+template <class A, class B>
+struct PairAggregator {
+  using Partial = std::pair<typename A::Partial, typename B::Partial>;
+  using Result = std::pair<typename A::Result, typename B::Result>;
+  struct OrderFreeGuard {
+    typename A::OrderFreeGuard first;
+    typename B::OrderFreeGuard second;
+    bool admit(double v) { return first.admit(v) && second.admit(v); }
+  };
+  static constexpr bool kCommutative = A::kCommutative && B::kCommutative;
+  static Partial identity() { return {A::identity(), B::identity()}; }
+  static Partial lift(double v) { return {A::lift(v), B::lift(v)}; }
+  static Partial combine(const Partial& a, const Partial& b) {
+    return {A::combine(a.first, b.first), B::combine(a.second, b.second)};
+  }
+  static Result lower(const Partial& a) { return {A::lower(a.first), B::lower(a.second)}; }
+};
+
+// What the engine profiles emit with `--aggregate collect`: the statistics and the values.
+using StatsAndValuesAggregator = PairAggregator<StatsAggregator, CollectAggregator>;
+
 static_assert(Aggregator<StatsAggregator>);
 static_assert(Aggregator<CountAggregator>);
 static_assert(Aggregator<CollectAggregator>);
+static_assert(Aggregator<StatsAndValuesAggregator>);
 
 // Folds values in arrival order: the definition every faster grouping must reproduce.
 template <Aggregator A, class Values>

@@ -24,7 +24,7 @@ namespace tidemark {
 
 struct FlinkWindow {
   int64_t end = 0;
-  KafkaWindowValue value;
+  KafkaWindowValue<StatsAggregator> value;  // flink runs emit statistics only
   bool fired = false;
 };
 using FlinkWindowId = std::pair<KeyId, int64_t>;  // (key, start)

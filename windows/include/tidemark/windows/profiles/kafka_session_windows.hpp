@@ -16,16 +16,12 @@
 
 namespace tidemark {
 
+template <Aggregator A>
 class KafkaSessionWindows {
  public:
-  KafkaSessionWindows(int64_t gap, int64_t grace, int64_t retention, KafkaEmit emit, bool collect,
+  KafkaSessionWindows(int64_t gap, int64_t grace, int64_t retention, KafkaEmit emit,
                       const KeyTable& keys)
-      : gap_(gap),
-        grace_(grace),
-        retention_(retention),
-        emit_(emit),
-        collect_(collect),
-        keys_(keys) {}
+      : gap_(gap), grace_(grace), retention_(retention), emit_(emit), keys_(keys) {}
 
   bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
   void after_record(int64_t stream_time, KafkaForwarder& out);
@@ -33,7 +29,7 @@ class KafkaSessionWindows {
 
  private:
   struct Session {
-    KafkaWindowValue value;
+    KafkaWindowValue<A> value;
     bool emitted = false;  // on-close: forwarded once, kept while the store still finds it
   };
   using SessionId = std::pair<int64_t, int64_t>;  // (end, start): store order
@@ -49,7 +45,6 @@ class KafkaSessionWindows {
 
   int64_t gap_, grace_, retention_;
   KafkaEmit emit_;
-  bool collect_;
   const KeyTable& keys_;
   std::vector<Sessions> sessions_;  // by key id
   std::set<Ordered> by_end_;        // every stored session

@@ -16,23 +16,20 @@
 
 namespace tidemark {
 
+template <Aggregator A>
 class KafkaSlidingWindows {
  public:
   KafkaSlidingWindows(int64_t difference, int64_t grace, int64_t retention, KafkaEmit emit,
-                      bool collect, const KeyTable& keys)
-      : d_(difference),
-        grace_(grace),
-        retention_(retention),
-        emit_(emit),
-        collect_(collect),
-        keys_(keys) {}
+                      const KeyTable& keys)
+      : d_(difference), grace_(grace), retention_(retention), emit_(emit), keys_(keys) {}
 
   bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
   void after_record(int64_t stream_time, KafkaForwarder& out);
   uint64_t open_windows() const { return by_start_.size(); }
 
  private:
-  using Windows = std::map<int64_t, KafkaWindowValue>;  // by start, per key
+  using Value = KafkaWindowValue<A>;
+  using Windows = std::map<int64_t, Value>;  // by start, per key
   struct Record {
     KeyId key;
     int64_t ts;
@@ -46,17 +43,15 @@ class KafkaSlidingWindows {
   int64_t fetch_bound() const {
     return store_time_ - retention_ + (emit_ == KafkaEmit::kOnClose ? 0 : 1);
   }
-  void put(KeyId key, int64_t start, KafkaWindowValue value);
+  void put(KeyId key, int64_t start, Value value);
   // updateWindowAndForward: adds the record to [start, start + d] unless it closed.
-  void update(const Record& r, int64_t start, KafkaWindowValue value, int64_t close_time,
-              KafkaForwarder& out);
-  void create_right_window(const Record& r, const KafkaWindowValue& right, KafkaForwarder& out);
+  void update(const Record& r, int64_t start, Value value, int64_t close_time, KafkaForwarder& out);
+  void create_right_window(const Record& r, const Value& right, KafkaForwarder& out);
   void process_reverse(const Record& r, int64_t close_time, KafkaForwarder& out);
   void process_early(const Record& r, int64_t close_time, KafkaForwarder& out);
 
   int64_t d_, grace_, retention_;
   KafkaEmit emit_;
-  bool collect_;
   const KeyTable& keys_;
   std::vector<Windows> windows_;                  // by key id
   std::set<std::pair<int64_t, KeyId>> by_start_;  // every stored window

@@ -13,16 +13,13 @@
 
 namespace tidemark {
 
+// A is the aggregator of each window (StatsAggregator, StatsAndValuesAggregator).
+template <Aggregator A>
 class KafkaTimeWindows {
  public:
-  KafkaTimeWindows(int64_t size, int64_t advance, int64_t grace, KafkaEmit emit, bool collect,
+  KafkaTimeWindows(int64_t size, int64_t advance, int64_t grace, KafkaEmit emit,
                    const KeyTable& keys)
-      : size_(size),
-        advance_(advance),
-        grace_(grace),
-        emit_(emit),
-        collect_(collect),
-        keys_(keys) {}
+      : size_(size), advance_(advance), grace_(grace), emit_(emit), keys_(keys) {}
 
   // One record at stream time `stream_time` (including it). Returns whether a window took it.
   bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
@@ -34,9 +31,8 @@ class KafkaTimeWindows {
   using WindowId = std::pair<int64_t, KeyId>;  // (start, key): Kafka's time-ordered store
   int64_t size_, advance_, grace_;
   KafkaEmit emit_;
-  bool collect_;
   const KeyTable& keys_;
-  std::map<WindowId, KafkaWindowValue> windows_;
+  std::map<WindowId, KafkaWindowValue<A>> windows_;
   bool emitted_once_ = false;
   int64_t last_emit_close_time_ = 0;
 };

@@ -6,49 +6,59 @@
 #include <vector>
 
 #include "tidemark/core/output/emission_counts.hpp"
-#include "tidemark/windows/aggregate/aggregate.hpp"
+#include "tidemark/windows/aggregate/aggregators.hpp"
 #include "tidemark/windows/profiles/kafka_streams.hpp"
 
 namespace tidemark {
 
-// A stored window value: the aggregate, the values in aggregation order when collected, and
+// A stored window value: the aggregator's partial over the values in aggregation order, and
 // Kafka's record timestamp for it (the largest input timestamp; a session's end).
+template <Aggregator A>
 struct KafkaWindowValue {
-  Aggregate agg;
-  std::vector<double> values;
+  typename A::Partial agg = A::identity();
   int64_t ts = 0;
+  bool empty = true;
 
-  void add(double v, int64_t t, bool collect) {
-    ts = agg.count == 0 ? t : std::max(ts, t);
-    agg = combine(agg, lift(v));
-    if (collect) values.push_back(v);
+  void add(double v, int64_t t) {
+    ts = empty ? t : std::max(ts, t);
+    empty = false;
+    agg = A::combine(agg, A::lift(v));
   }
   // Kafka's session merger: this aggregate followed by `other`'s.
   void merge(const KafkaWindowValue& other) {
-    ts = agg.count == 0 ? other.ts : std::max(ts, other.ts);
-    agg = combine(agg, other.agg);
-    values.insert(values.end(), other.values.begin(), other.values.end());
+    ts = empty ? other.ts : std::max(ts, other.ts);
+    empty = empty && other.empty;
+    agg = A::combine(agg, other.agg);
   }
 };
+
+// What a result row carries of each aggregator's result.
+inline void put_result(KafkaResult& r, const WindowStats& stats) {
+  r.stats = stats;
+}
+inline void put_result(KafkaResult& r, const StatsAndValuesAggregator::Result& result) {
+  r.stats = result.first;
+  r.collect = true;
+  r.values = result.second;
+}
 
 // Forwards results with the run's sequence numbers, stream time and processing time.
 class KafkaForwarder {
  public:
-  KafkaForwarder(KafkaResultSink& sink, bool collect) : sink_(sink), collect_(collect) {}
+  explicit KafkaForwarder(KafkaResultSink& sink) : sink_(sink) {}
 
   void set_time(int64_t stream_time, Timestamp proc_time) {
     stream_time_ = stream_time;
     proc_time_ = proc_time;
   }
-  void forward(KeyId key, int64_t start, int64_t end, const KafkaWindowValue& v, EmissionKind kind,
-               int64_t ts) {
+  template <Aggregator A>
+  void forward(KeyId key, int64_t start, int64_t end, const KafkaWindowValue<A>& v,
+               EmissionKind kind, int64_t ts) {
     KafkaResult r;
     r.key = key;
     r.start = start;
     r.end = end;
-    r.stats = lower(v.agg);
-    r.collect = collect_;
-    if (collect_) r.values = v.values;
+    put_result(r, A::lower(v.agg));
     r.kind = kind;
     r.ts = ts;
     r.stream_time = stream_time_;
@@ -61,7 +71,6 @@ class KafkaForwarder {
 
  private:
   KafkaResultSink& sink_;
-  bool collect_;
   int64_t stream_time_ = -1;
   Timestamp proc_time_ = Timestamp::min();
   uint64_t seq_ = 0;

@@ -20,17 +20,21 @@ namespace tidemark {
 
 namespace {
 
+// Every window emits count/sum/min/max/mean: the time windows' strategies follow from that
+// aggregator's properties (TimeWindowsFor).
+using Stats = StatsAggregator;
 using AnyOperator =
-    std::variant<TimeWindowOperator<TumblingAssigner>, TimeWindowOperator<HoppingAssigner>,
+    std::variant<TimeWindowsFor<TumblingAssigner, Stats>, TimeWindowsFor<HoppingAssigner, Stats>,
                  SlidingOperator, SessionOperator>;
 
 AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
   return w.visit(Overloaded{
       [&](const TumblingSpec& s) -> AnyOperator {
-        return TimeWindowOperator(TumblingAssigner(s.size(), s.offset()), p);
+        return TimeWindowsFor<TumblingAssigner, Stats>(TumblingAssigner(s.size(), s.offset()), p);
       },
       [&](const HoppingSpec& s) -> AnyOperator {
-        return TimeWindowOperator(HoppingAssigner(s.size(), s.advance(), s.offset()), p);
+        return TimeWindowsFor<HoppingAssigner, Stats>(
+            HoppingAssigner(s.size(), s.advance(), s.offset()), p);
       },
       [&](const SlidingSpec& s) -> AnyOperator { return SlidingOperator(s.difference(), p); },
       [&](const SessionSpec& s) -> AnyOperator { return SessionOperator(s.gap(), p); },

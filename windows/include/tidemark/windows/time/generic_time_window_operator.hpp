@@ -2,6 +2,9 @@
 // The general fixed-size time-window operator (tumbling, hopping): one hash-map entry per
 // (key, window) and a timer heap. Slower than TimeWindowOperator's slices, but it covers every
 // input: TimeWindowOperator hands its state over to this one when its fast path does not apply.
+// It is generic over the aggregator A, and the only time-window strategy for an aggregator the
+// sliced ones cannot hold (time_window_operator.hpp): a window's partial is folded in arrival
+// order, so any associative aggregator gives its definition.
 
 #include <fmt/format.h>
 
@@ -11,24 +14,26 @@
 #include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
-#include "tidemark/windows/aggregate/aggregate.hpp"
+#include "tidemark/windows/aggregate/aggregators.hpp"
 #include "tidemark/windows/support/keyed_state.hpp"
 #include "tidemark/windows/support/timer_queue.hpp"
 
 namespace tidemark {
 
-template <class Assigner>
+// `Out` (Emitter, or anything with emit(key, window, A::Result, kind)) receives the results.
+template <class Assigner, Aggregator A = StatsAggregator>
 class GenericTimeWindowOperator {
  public:
   GenericTimeWindowOperator(Assigner assigner, LatenessPolicy policy)
       : assigner_(assigner), policy_(policy) {}
 
-  void fire(Timestamp clock, Emitter& em) {
+  template <class Out>
+  void fire(Timestamp clock, Out& em) {
     while (fires_.due(clock)) {
       const Timer t = fires_.pop();
       const auto it = slots_->find({t.key, t.start});
       TIDEMARK_ASSERT(it != slots_->end());
-      em.emit(t.key, {t.start, t.end}, lower(it->second.agg), EmissionKind::kOnTime);
+      em.emit(t.key, {t.start, t.end}, A::lower(it->second.agg), EmissionKind::kOnTime);
       const Timestamp close = policy_.close_time(t.end);
       if (close <= clock) {
         slots_->erase(it);
@@ -43,7 +48,8 @@ class GenericTimeWindowOperator {
     }
   }
 
-  bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+  template <class Out>
+  bool add(KeyId key, Timestamp t, double v, Timestamp clock, Out& em) {
     assigner_.assign(t, windows_);
     bool accepted = false;
     uint32_t created = 0;
@@ -55,7 +61,7 @@ class GenericTimeWindowOperator {
       // An event may open up to 10^6 windows (~110 MB): the budget is checked on the way.
       if (inserted && ++created % kWindowsPerCheck == 0) check_budget(clock);
       Slot& slot = it->second;
-      slot.agg = combine(slot.agg, lift(v));
+      slot.agg = A::combine(slot.agg, A::lift(v));
       if (d == Decision::kAccept) {
         if (inserted) fires_.push({policy_.fire_time(w.end), w.end, key, w.start});
         continue;
@@ -65,13 +71,13 @@ class GenericTimeWindowOperator {
         slot.fired = true;
         purges_.push({policy_.close_time(w.end), w.end, key, w.start});
       }
-      em.emit(key, w, lower(slot.agg), EmissionKind::kUpdate);
+      em.emit(key, w, A::lower(slot.agg), EmissionKind::kUpdate);
     }
     return accepted;
   }
 
   // Adopts an open window from another operator: `fired` says whether it has emitted already.
-  void restore(KeyId key, Window w, const Aggregate& agg, bool fired) {
+  void restore(KeyId key, Window w, const typename A::Partial& agg, bool fired) {
     slots_->insert_or_assign(WindowKey{key, w.start}, Slot{agg, fired});
     if (fired) {
       purges_.push({policy_.close_time(w.end), w.end, key, w.start});
@@ -81,6 +87,7 @@ class GenericTimeWindowOperator {
   }
 
   size_t open_windows() const { return slots_->size(); }
+  // A partial's own heap (collect's values) is not counted.
   size_t state_bytes() const {
     return slots_->size() * kNodeBytes<WindowKey, Slot> +
            (fires_.size() + purges_.size()) * sizeof(Timer);
@@ -102,7 +109,7 @@ class GenericTimeWindowOperator {
   }
 
   struct Slot {
-    Aggregate agg;
+    typename A::Partial agg = A::identity();
     bool fired = false;
   };
 

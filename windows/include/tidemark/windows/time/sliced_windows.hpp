@@ -37,7 +37,7 @@
 #include "tidemark/core/runtime/huge_page_allocator.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
-#include "tidemark/windows/aggregate/aggregate.hpp"
+#include "tidemark/windows/aggregate/aggregators.hpp"
 #include "tidemark/windows/spec/assigners.hpp"
 #include "tidemark/windows/support/dense_table.hpp"
 #include "tidemark/windows/time/fallback_chain.hpp"
@@ -407,7 +407,7 @@ class SlicedWindows {
   uint64_t revision_ = 0;
   WindowBuckets buckets_;
   uint64_t open_ = 0;
-  ExactSums exact_sums_;
+  StatsAggregator::OrderFreeGuard exact_sums_;  // while it admits every value, slices regroup
 
   int64_t clock_ms_ = 0;
   int64_t fired_max_ = 0, alive_min_ = 0, alive_slice_min_ = 0;

@@ -25,7 +25,7 @@ namespace {
 using Stats = StatsAggregator;
 using AnyOperator =
     std::variant<TimeWindowsFor<TumblingAssigner, Stats>, TimeWindowsFor<HoppingAssigner, Stats>,
-                 SlidingOperator, SessionOperator>;
+                 SlidingOperator, SessionOperator<Stats>>;
 
 AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
   return w.visit(Overloaded{
@@ -37,7 +37,7 @@ AnyOperator make_operator(const WindowSpec& w, LatenessPolicy p) {
             HoppingAssigner(s.size(), s.advance(), s.offset()), p);
       },
       [&](const SlidingSpec& s) -> AnyOperator { return SlidingOperator(s.difference(), p); },
-      [&](const SessionSpec& s) -> AnyOperator { return SessionOperator(s.gap(), p); },
+      [&](const SessionSpec& s) -> AnyOperator { return SessionOperator<Stats>(s.gap(), p); },
   });
 }
 

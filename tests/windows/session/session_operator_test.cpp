@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "support/result_recorder.hpp"
+#include "test_support.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/windows/aggregate/aggregators.hpp"
 
 using namespace tidemark;
 
@@ -33,7 +36,7 @@ struct Harness {
     return out;
   }
 
-  SessionOperator op;
+  SessionOperator<> op;
   CollectingSink sink;
   Emitter em;
 };
@@ -86,5 +89,43 @@ TEST_CASE("session operator: older sessions' timers find them by end", "[windows
     h.fire(200);
     CHECK(h.lines().size() == 3);  // plus key 1's and [20,25), each once
     CHECK(h.op.open_windows() == 0);
+  }
+}
+
+TEST_CASE("session operator: generic over a commutative aggregator", "[windows][session]") {
+  // The count aggregator's partial is a bare integer; its sessions, merges, retractions and
+  // updates must be those of the statistics, with count for count.
+  for (const char* lateness : {"drop", "grace:20ms", "wait:5ms"}) {
+    test::Rng rng(7);
+    SessionOperator<CountAggregator> counts(Duration{4}, LatenessPolicy::parse(lateness));
+    SessionOperator<StatsAggregator> stats(Duration{4}, LatenessPolicy::parse(lateness));
+    test::ResultRecorder<uint64_t> count_rows;
+    test::ResultRecorder<WindowStats> stats_rows;
+    int64_t clock = 0;
+    for (int i = 0; i < 2000; ++i) {
+      clock += rng.uniform(0, 2);
+      const Timestamp c{clock}, t{clock + rng.uniform(-30, 3)};
+      const KeyId key = KeyId(rng.uniform(0, 5));
+      const double v = double(rng.uniform(-5, 5));
+      counts.fire(c, count_rows);
+      stats.fire(c, stats_rows);
+      CHECK(counts.add(key, t, v, c, count_rows) == stats.add(key, t, v, c, stats_rows));
+      CHECK(counts.open_windows() == stats.open_windows());
+    }
+    counts.fire(Timestamp::max(), count_rows);
+    stats.fire(Timestamp::max(), stats_rows);
+    REQUIRE(count_rows.rows.size() == stats_rows.rows.size());
+    size_t retractions = 0;
+    for (size_t i = 0; i < count_rows.rows.size(); ++i) {
+      const auto& c = count_rows.rows[i];
+      const auto& s = stats_rows.rows[i];
+      INFO(lateness << " row " << i);
+      CHECK(c.key == s.key);
+      CHECK(c.window == s.window);
+      CHECK(c.kind == s.kind);
+      CHECK(c.result == s.result.count);
+      retractions += c.kind == EmissionKind::kRetract;
+    }
+    if (std::string(lateness) == "grace:20ms") CHECK(retractions > 0);
   }
 }

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "support/result_recorder.hpp"
 #include "test_support.hpp"
 #include "tidemark/windows/aggregate/aggregators.hpp"
 #include "tidemark/windows/spec/assigners.hpp"
@@ -20,22 +21,8 @@ using namespace tidemark;
 
 namespace {
 
-// Records each result with the index of the event (or clock advance) that caused it.
 template <class Result>
-struct Recorder {
-  struct Row {
-    size_t step;
-    KeyId key;
-    Window window;
-    Result result;
-    EmissionKind kind;
-  };
-  void emit(KeyId key, Window w, const Result& r, EmissionKind kind) {
-    rows.push_back({step, key, w, r, kind});
-  }
-  size_t step = 0;
-  std::vector<Row> rows;
-};
+using Recorder = test::ResultRecorder<Result>;
 
 struct Input {
   KeyId key;

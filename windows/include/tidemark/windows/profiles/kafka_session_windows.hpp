@@ -41,7 +41,7 @@ class KafkaSessionWindows {
   // stream time, the largest session end it was given (AbstractRocksDBSegmentedBytesStore
   // #getActualFrom).
   int64_t fetch_bound() const { return store_time_ - retention_ + 1; }
-  void erase(KeyId key, Sessions::iterator it);
+  void erase(KeyId key, typename Sessions::iterator it);
 
   int64_t gap_, grace_, retention_;
   KafkaEmit emit_;

@@ -1,28 +1,35 @@
 #pragma once
 // Merging session windows per key (docs/design.md §2, §5): windows that overlap or touch merge; a
-// merge that supersedes an emitted session retracts it.
+// merge that supersedes an emitted session retracts it. Generic over a commutative aggregator:
+// merged sessions combine their partials in window order, not arrival order. The members defined
+// out of line are in session_operator_impl.hpp.
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/lateness.hpp"
-#include "tidemark/windows/aggregate/aggregate.hpp"
+#include "tidemark/windows/aggregate/aggregators.hpp"
 #include "tidemark/windows/session/session_timer_wheel.hpp"
 #include "tidemark/windows/support/dense_table.hpp"
 
 namespace tidemark {
 
-class SessionOperator {
+template <Aggregator A = StatsAggregator>
+requires(A::kCommutative) class SessionOperator {
  public:
   SessionOperator(Duration gap, LatenessPolicy policy) : gap_(gap), policy_(policy) {}
 
-  void fire(Timestamp clock, Emitter& em);
+  // `Out` (Emitter, or anything with emit(key, window, A::Result, kind)) receives the results.
+  template <class Out>
+  [[gnu::noinline]] void fire(Timestamp clock, Out& em);
   // The common case, an event that falls in or extends its key's newest session while that
   // session's timer is still ahead of the clock, is inline (always: g++ 12 made it a call from
   // the Driver's loop); everything else goes to add_slow.
-  [[gnu::always_inline]] bool add(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+  template <class Out>
+  [[gnu::always_inline]] bool add(KeyId key, Timestamp t, double v, Timestamp clock, Out& em) {
     if (key < key_count_) {
       Session& s = keys_[key].newest;
       // The merged session ends at or after armed_end > clock, and fires later still: the
@@ -30,7 +37,7 @@ class SessionOperator {
       if (clock < s.armed_end && !s.fired && s.window.start <= t && t <= s.window.end) {
         const Timestamp end = std::max(s.window.end, t + gap_);
         // Same operand order as extend(), so min/max of signed zeros come out the same.
-        s.agg = end == s.window.end ? combine(s.agg, lift(v)) : combine(lift(v), s.agg);
+        s.agg = end == s.window.end ? A::combine(s.agg, A::lift(v)) : A::combine(A::lift(v), s.agg);
         s.window.end = end;
         return true;
       }
@@ -59,9 +66,11 @@ class SessionOperator {
   // itself when it pops early (armed_end < window.end).
   struct Session {
     Window window;
-    Aggregate agg;                           // count 0: no session (an empty Slot)
-    Timestamp armed_end = Timestamp::min();  // min: no timer (an empty Slot)
+    typename A::Partial agg = A::identity();
+    Timestamp armed_end = Timestamp::min();  // min: no timer, no session (an empty Slot)
     bool fired = false;
+    // A session's end is at least its first event's time + gap, above Timestamp::min().
+    bool empty() const { return armed_end == Timestamp::min(); }
   };
   using Sessions = std::vector<Session>;  // sorted by start, disjoint and not touching
 
@@ -70,7 +79,7 @@ class SessionOperator {
   struct alignas(64) Slot {
     Session newest;
   };
-  static_assert(sizeof(Slot) == 64);
+  static_assert(!std::is_same_v<A, StatsAggregator> || sizeof(Slot) == 64);
 
   Slot& slot_of(KeyId key) {
     if (key >= key_count_) {
@@ -84,20 +93,23 @@ class SessionOperator {
     return older_[key];
   }
   bool has_older(KeyId key) const { return key < older_.size() && !older_[key].empty(); }
-  bool add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
+  template <class Out>
+  [[gnu::noinline]] bool add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Out& em);
   // Applies the event to the key's sessions held as one sorted list (the newest included).
-  bool add_to_list(Sessions& list, KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em);
+  template <class Out>
+  bool add_to_list(Sessions& list, KeyId key, Timestamp t, double v, Timestamp clock, Out& em);
   // The session of `key` whose live timer is `t` (of the fire or purge queue), or nullptr.
   Session* owner(KeyId key, const SessionTimer& t, bool fired) {
     if (key >= key_count_) return nullptr;
     Session& s = keys_[key].newest;
-    if (s.agg.count == 0) return nullptr;
+    if (s.empty()) return nullptr;
     if (s.armed_end != t.end) return older_owner(key, t, fired);
     return s.fired == fired ? &s : nullptr;  // else its live timer is in the other queue
   }
   Session* older_owner(KeyId key, const SessionTimer& t, bool fired);
   void arm(KeyId key, Session& s);  // sets a fresh timer for s's current bounds and state
-  bool extend(KeyId key, Session& s, Window merged, double v, Timestamp clock, Emitter& em);
+  template <class Out>
+  bool extend(KeyId key, Session& s, Window merged, double v, Timestamp clock, Out& em);
   void erase(KeyId key, const Session* s);
 
   Duration gap_;
@@ -117,3 +129,5 @@ class SessionOperator {
 };
 
 }  // namespace tidemark
+
+#include "tidemark/windows/session/session_operator_impl.hpp"  // IWYU pragma: export

@@ -1,15 +1,21 @@
-#include "tidemark/windows/session/session_operator.hpp"
+#pragma once
+// SessionOperator's members defined out of line (included by session_operator.hpp).
 
 #include <algorithm>
 
+#include "tidemark/windows/session/session_operator.hpp"
+
 namespace tidemark {
 
-SessionOperator::Session* SessionOperator::older_owner(KeyId key, const SessionTimer& t,
-                                                       bool fired) {
+template <Aggregator A>
+requires(A::kCommutative)
+    typename SessionOperator<A>::Session* SessionOperator<A>::older_owner(KeyId key,
+                                                                          const SessionTimer& t,
+                                                                          bool fired) {
   // Older sessions end before the newest starts; the one armed for t.end is the first that ends
   // at or after it.
   if (t.end >= keys_[key].newest.window.start || !has_older(key)) return nullptr;
-  Sessions& list = older_[key];
+  auto& list = older_[key];
   const auto it =
       std::lower_bound(list.begin(), list.end(), t.end,
                        [](const Session& x, Timestamp end) { return x.window.end < end; });
@@ -17,7 +23,8 @@ SessionOperator::Session* SessionOperator::older_owner(KeyId key, const SessionT
   return &*it;
 }
 
-void SessionOperator::arm(KeyId key, Session& s) {
+template <Aggregator A>
+requires(A::kCommutative) void SessionOperator<A>::arm(KeyId key, Session& s) {
   s.armed_end = s.window.end;
   if (s.fired) {
     purges_.push({policy_.close_time(completion(s.window).end), s.window.end, key});
@@ -26,7 +33,8 @@ void SessionOperator::arm(KeyId key, Session& s) {
   }
 }
 
-void SessionOperator::erase(KeyId key, const Session* s) {
+template <Aggregator A>
+requires(A::kCommutative) void SessionOperator<A>::erase(KeyId key, const Session* s) {
   Session& newest = keys_[key].newest;
   if (s == &newest) {
     if (has_older(key)) {
@@ -47,7 +55,9 @@ void SessionOperator::erase(KeyId key, const Session* s) {
 // a key share an end, so the start never decides). A stale timer that finds a session armed for its
 // end stands at that session's own timer's place in the order, and whichever comes first
 // handles it: the other then finds the session changed.
-void SessionOperator::fire(Timestamp clock, Emitter& em) {
+template <Aggregator A>
+requires(A::kCommutative) template <class Out>
+void SessionOperator<A>::fire(Timestamp clock, Out& em) {
   ++revision_;
   const auto prefetch = [this](const SessionTimer& t) {
     if (t.key < keys_.size()) __builtin_prefetch(&keys_[t.key]);
@@ -67,7 +77,7 @@ void SessionOperator::fire(Timestamp clock, Emitter& em) {
       [&](const SessionTimer& t) {
         Session* s = owner(t.key, t, /*fired=*/false);  // again: an earlier one may have fired it
         if (s == nullptr || rearm_if_grown(t.key, *s, t)) return;
-        em.emit(t.key, s->window, lower(s->agg), EmissionKind::kOnTime);
+        em.emit(t.key, s->window, A::lower(s->agg), EmissionKind::kOnTime);
         if (policy_.close_time(completion(s->window).end) <= clock) {
           erase(t.key, s);
         } else {
@@ -88,22 +98,24 @@ void SessionOperator::fire(Timestamp clock, Emitter& em) {
 
 // The event joins the single session `s` it overlaps or touches, with s.start <= t: `merged` has
 // s's start, so s is updated in place and keeps its timer when the timer's kind is unchanged.
-bool SessionOperator::extend(KeyId key, Session& s, Window merged, double v, Timestamp clock,
-                             Emitter& em) {
+template <Aggregator A>
+requires(A::kCommutative) template <class Out>
+bool SessionOperator<A>::extend(KeyId key, Session& s, Window merged, double v, Timestamp clock,
+                                Out& em) {
   const Decision d = decide(completion(merged), clock, policy_);
   if (d == Decision::kReject) return false;
   if (s.window == merged) {  // inside the session: no supersession
-    s.agg = combine(s.agg, lift(v));
+    s.agg = A::combine(s.agg, A::lift(v));
     if (d == Decision::kAcceptAndUpdate) {
-      em.emit(key, merged, lower(s.agg), EmissionKind::kUpdate);
+      em.emit(key, merged, A::lower(s.agg), EmissionKind::kUpdate);
     }
     return true;
   }
-  if (s.fired) em.emit(key, s.window, lower(s.agg), EmissionKind::kRetract);
-  s.agg = combine(lift(v), s.agg);
+  if (s.fired) em.emit(key, s.window, A::lower(s.agg), EmissionKind::kRetract);
+  s.agg = A::combine(A::lift(v), s.agg);
   s.window = merged;
   const bool late = d == Decision::kAcceptAndUpdate;
-  if (late) em.emit(key, merged, lower(s.agg), EmissionKind::kUpdate);
+  if (late) em.emit(key, merged, A::lower(s.agg), EmissionKind::kUpdate);
   if (s.fired != late) {  // the pending timer is of the other queue
     s.fired = late;
     arm(key, s);
@@ -111,23 +123,25 @@ bool SessionOperator::extend(KeyId key, Session& s, Window merged, double v, Tim
   return true;
 }
 
-bool SessionOperator::add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Emitter& em) {
+template <Aggregator A>
+requires(A::kCommutative) template <class Out>
+bool SessionOperator<A>::add_slow(KeyId key, Timestamp t, double v, Timestamp clock, Out& em) {
   Session& newest = slot_of(key).newest;
   const Window proto{t, t + gap_};
-  if (newest.agg.count == 0 || t > newest.window.end) {
+  if (newest.empty() || t > newest.window.end) {
     // A new newest session: it touches no session (older ones end before the newest starts).
     const Decision d = decide(completion(proto), clock, policy_);
     if (d == Decision::kReject) return false;
-    if (newest.agg.count != 0) {
+    if (!newest.empty()) {
       Sessions& list = older_of(key);
       const size_t capacity = list.capacity();
       list.push_back(newest);
       capacity_ += list.capacity() - capacity;
     }
     const bool late = d == Decision::kAcceptAndUpdate;
-    newest = Session{proto, lift(v), proto.end, late};
+    newest = Session{proto, A::lift(v), proto.end, late};
     ++open_;
-    if (late) em.emit(key, proto, lower(newest.agg), EmissionKind::kUpdate);
+    if (late) em.emit(key, proto, A::lower(newest.agg), EmissionKind::kUpdate);
     arm(key, newest);
     return true;
   }
@@ -147,8 +161,10 @@ bool SessionOperator::add_slow(KeyId key, Timestamp t, double v, Timestamp clock
   return accepted;
 }
 
-bool SessionOperator::add_to_list(Sessions& list, KeyId key, Timestamp t, double v, Timestamp clock,
-                                  Emitter& em) {
+template <Aggregator A>
+requires(A::kCommutative) template <class Out>
+bool SessionOperator<A>::add_to_list(Sessions& list, KeyId key, Timestamp t, double v,
+                                     Timestamp clock, Out& em) {
   const Window proto{t, t + gap_};
   // Sessions that overlap or touch the proto-window form one contiguous run of the sorted list.
   auto first = std::lower_bound(list.begin(), list.end(), proto.start,
@@ -166,17 +182,17 @@ bool SessionOperator::add_to_list(Sessions& list, KeyId key, Timestamp t, double
   const Decision d = decide(completion(merged), clock, policy_);
   if (d == Decision::kReject) return false;
 
-  Aggregate agg = lift(v);
+  typename A::Partial agg = A::lift(v);
   for (auto it = first; it != last; ++it) {
-    if (it->fired) em.emit(key, it->window, lower(it->agg), EmissionKind::kRetract);
-    agg = combine(agg, it->agg);
+    if (it->fired) em.emit(key, it->window, A::lower(it->agg), EmissionKind::kRetract);
+    agg = A::combine(agg, it->agg);
   }
   open_ -= size_t(last - first);
   const auto pos = list.erase(first, last);
   const bool late = d == Decision::kAcceptAndUpdate;
   Session& s = *list.insert(pos, Session{merged, agg, merged.end, late});
   ++open_;
-  if (late) em.emit(key, merged, lower(agg), EmissionKind::kUpdate);
+  if (late) em.emit(key, merged, A::lower(agg), EmissionKind::kUpdate);
   arm(key, s);
   return true;
 }

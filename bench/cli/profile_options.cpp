@@ -26,14 +26,21 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
          "Kafka Streams windowed aggregation forwards: stream time, PartitionGroup order, "
          "grace; docs/profiles.md) | flink (what a Flink DataStream window with the event-time "
          "trigger emits: BoundedOutOfOrderness watermarks max - D - 1 per partition, "
-         "emitted after every record (Flink: every 200 ms of processing time), combined by "
-         "the StatusWatermarkValve; --lateness grace:G is allowedLateness; hopping is Flink's "
-         "sliding; docs/profiles.md). An engine profile refuses, in one line, each option its "
-         "engine has no counterpart for (--idle-timeout, --schedule, wait:D, a clock not its "
-         "own; docs/profiles.md lists them), writes results as JSON Lines only, and does not "
-         "take --max-state yet. Example: --profile flink")
+         "emitted every --watermark-interval of processing time, combined by the "
+         "StatusWatermarkValve; --idle-timeout is withIdleness; --lateness grace:G is "
+         "allowedLateness; hopping is Flink's sliding; docs/profiles.md). An engine profile "
+         "refuses, in one line, each option its engine has no counterpart for (--schedule, "
+         "wait:D, a clock not its own; docs/profiles.md lists them), writes results as JSON "
+         "Lines only, and does not take --max-state yet. Example: --profile flink")
       ->capture_default_str();
   if (!with_emission) return;
+  app.add_option("--watermark-interval", p.watermark_interval,
+                 "flink only: pipeline.auto-watermark-interval, how often (in processing time: "
+                 "receive_time, or the largest event time so far without that column) each "
+                 "partition emits its bounded watermark; ticks fall every interval from the "
+                 "first row. Default: 200ms, Flink's. 0 emits after every record (tidemark's "
+                 "definition: in Flink, 0 turns periodic watermarks off). Example: "
+                 "--watermark-interval 1s");
   app.add_option("--emit", p.emit,
                  "kafka-streams only: on-update (default; every accepted record forwards each "
                  "window it changed, as with caching disabled) | on-close "
@@ -58,6 +65,10 @@ Profile chosen_profile(const CLI::App& app, const ProfileOptions& p) {
         throw ConfigError(fmt::format("{}: only under --profile kafka-streams", option));
       }
     }
+  }
+  if (profile != Profile::kFlink && app.get_option_no_throw("--watermark-interval") != nullptr &&
+      given(app, "--watermark-interval")) {
+    throw ConfigError("--watermark-interval: only under --profile flink");
   }
   return profile;
 }
@@ -102,16 +113,10 @@ KafkaStreamsConfig kafka_streams_config(const CLI::App& app, const ProfileOption
   return k;
 }
 
-FlinkConfig flink_config(const CLI::App& app, const RunConfig& config) {
+FlinkConfig flink_config(const CLI::App& app, const ProfileOptions& p, const RunConfig& config) {
   constexpr std::string_view kFlink = "flink";
   if (given(app, "--clock") && config.clock != ClockMode::kWatermark) {
     refuse("--clock " + std::string(to_string(config.clock)), "Flink's clock is the watermark",
-           kFlink);
-  }
-  if (config.idle_timeout) {
-    refuse("--idle-timeout",
-           "Flink detects idleness only at periodic watermark emits (WatermarksWithIdleness), "
-           "which are not modelled",
            kFlink);
   }
   if (config.schedule != Schedule::kArrival) {
@@ -129,6 +134,10 @@ FlinkConfig flink_config(const CLI::App& app, const RunConfig& config) {
                      ? FlinkWatermarks::kPunctuated
                      : FlinkWatermarks::kBounded;
   f.out_of_orderness = config.watermark.delay;
+  if (!p.watermark_interval.empty()) {
+    f.watermark_interval = parse_duration(p.watermark_interval, "watermark-interval");
+  }
+  f.idle_timeout = config.idle_timeout;
   f.timestamp = config.timestamp;
   f.partitions = config.partitions;
   f.end_of_input_watermark = config.end == EndMode::kFlush;

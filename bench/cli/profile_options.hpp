@@ -17,6 +17,7 @@ struct ProfileOptions {
   std::string emit;
   std::string aggregate;
   std::string retention;
+  std::string watermark_interval;
 };
 
 // `with_emission` false (compare) registers --profile alone.
@@ -48,7 +49,7 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
 
 // The flink run for `config`: throws ConfigError for what Flink's event-time windows have no
 // notion of (docs/profiles.md).
-FlinkConfig flink_config(const CLI::App& app, const RunConfig& config);
+FlinkConfig flink_config(const CLI::App& app, const ProfileOptions& p, const RunConfig& config);
 
 // `replay --profile flink`: as replay_kafka_streams, with Flink's rules.
 int replay_flink(const ReplayPaths& paths, const RunConfig& config, const FlinkConfig& flink,

@@ -103,7 +103,7 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                       to_string(chosen)));
     }
     if (chosen == Profile::kFlink) {
-      const FlinkConfig flink = flink_config(app, config);
+      const FlinkConfig flink = flink_config(app, profile, config);
       return replay_flink({trace_path, results_on ? output : "", late_output, summary_path}, config,
                           flink, out, err);
     }

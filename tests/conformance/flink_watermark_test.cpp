@@ -43,10 +43,13 @@ Watermarks emitted(const std::string& input, const std::string& channels = "1") 
 }
 
 // The watermark when the probe element p@0 arrives after `input`: its late record's clock
-// (1 s windows, so that only the probe is late).
+// (1 s windows, so that only the probe is late). The tests call onPeriodicEmit after the events:
+// --watermark-interval 0 emits after every record.
 int64_t watermark_after(const std::string& input, const std::string& delay) {
-  const Replay r = replay(records(input + " p@0"),
-                          {"-w", "tumbling:1s", "--watermark", "bounded:" + delay}, "flink");
+  const Replay r =
+      replay(records(input + " p@0"),
+             {"-w", "tumbling:1s", "--watermark", "bounded:" + delay, "--watermark-interval", "0"},
+             "flink");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   REQUIRE(r.late.size() == 1);
@@ -99,7 +102,8 @@ TEST_CASE("F-BO-1 " + kBounded + "testWatermarkBeforeRecords" + kBoundedAt,
   // (F-VA-5): with a second partition that never sees an event, a@0 after a@100 is not late,
   // where on one partition the watermark 99 has passed [0,1).
   const std::string input = "a@100 a@0";
-  const std::vector<std::string> args = {"-w", "tumbling:1ms", "--watermark", "bounded:0ms"};
+  const std::vector<std::string> args = {"-w",          "tumbling:1ms",         "--watermark",
+                                         "bounded:0ms", "--watermark-interval", "0"};
   const Replay one = replay(records(input), args, "flink");
   std::vector<std::string> two_args = args;
   two_args.insert(two_args.end(), {"--partitions", "2"});

@@ -1,6 +1,9 @@
 // `--profile flink` beyond the engine's own vectors (tests/conformance/flink_*): the valve's
 // idle-status vectors (a trace has no status rows), the saturating cleanup time, what the
 // profile refuses, and that generic is left alone.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -203,7 +206,9 @@ TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
       {{"-w", "sliding:10ms"}, "use --window hopping"},
       {{"--clock", "stream-time"}, "Flink's clock is the watermark"},
       {{"--lateness", "wait:5ms"}, "use --lateness grace:G"},
-      {{"--idle-timeout", "1s"}, "--idle-timeout under --profile flink"},
+      {{"--idle-timeout", "1s", "--watermark-interval", "0"}, "give --watermark-interval > 0"},
+      {{"--idle-timeout", "1s", "--watermark", "punctuated"}, "punctuated W rows have none"},
+      {{"--watermark-interval", "-5ms"}, "watermark-interval"},
       {{"--schedule", "event-time"}, "arrive"},
       {{"--output-format", "csv"}, "--profile flink writes JSON Lines only"},
       {{"--retention", "1s"}, "only under --profile kafka-streams"},
@@ -224,12 +229,12 @@ TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
 
 TEST_CASE("flink judges a record against the watermark before it; W = max - D - 1",
           "[flink][cli]") {
-  // bounded:0: W = max - 1 after each record. a@9 leaves W = 8 < 9 = end - 1 of [0,10); a@10 is
-  // added to [10,20) first, then W = 9 fires [0,10) with record timestamp 9; b@9 then finds
-  // [0,10) late (9 + 0 <= 9) and is the one late event.
+  // bounded:0, --watermark-interval 0: W = max - 1 after each record. a@9 leaves W = 8 < 9 = end -
+  // 1 of [0,10); a@10 is added to [10,20) first, then W = 9 fires [0,10) with record timestamp 9;
+  // b@9 then finds [0,10) late (9 + 0 <= 9) and is the one late event.
   const Trace t("partition,key,event_time,value\n0,a,9,1\n0,a,10,1\n0,b,9,1\n");
-  const Result r = tidemark_cmd(
-      {"replay", t.path.string(), "-w", "tumbling:10ms", "--profile", "flink", "-o", "-"});
+  const Result r = tidemark_cmd({"replay", t.path.string(), "-w", "tumbling:10ms", "--profile",
+                                 "flink", "-o", "-", "--watermark-interval", "0"});
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(r.out.rfind(R"({"key":"a","start":0,"end":10,"count":1,)", 0) == 0);
@@ -241,7 +246,8 @@ TEST_CASE("flink and generic emit the same time-window rows under bounded waterm
           "[flink][cli]") {
   // W = max - D - 1 fires [s,e) at W >= e - 1, i.e. max - D >= e: generic's fire point. Late
   // elements within allowed lateness re-fire with the full contents, as generic's updates do. So
-  // on one partition and several, only the order of rows (and ts, clock) may differ.
+  // on one partition and several, only the order of rows (and ts, clock) may differ, with flink's
+  // watermark emitted after every record as generic's is (--watermark-interval 0).
   const fs::path trace =
       fs::temp_directory_path() / ("tidemark-flink-agree-" + std::to_string(::getpid()) + ".tmt");
   REQUIRE(tidemark_cmd({"generate", "--workload", "mixed", "--events", "20000", "--seed", "3", "-o",
@@ -269,7 +275,7 @@ TEST_CASE("flink and generic emit the same time-window rows under bounded waterm
     INFO(window[1]);
     const auto generic = rows(window);
     Args flink = window;
-    flink.insert(flink.end(), {"--profile", "flink"});
+    flink.insert(flink.end(), {"--profile", "flink", "--watermark-interval", "0"});
     CHECK(!generic.empty());
     CHECK(rows(flink) == generic);
   }
@@ -299,4 +305,86 @@ TEST_CASE("flink near the int64 limits: no wrapped watermark, no wrapped windows
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
     CHECK(r.out.rfind(R"({"key":"a","start":-86400000,"end":9223372036742400000,)", 0) == 0);
   }
+}
+
+namespace {
+
+// A trace whose partitions send one record every `step` ms of event and receive time over
+// [from, to]: "partition,key,event_time,receive_time,value" rows.
+std::string steady_rows(int partition, int64_t from, int64_t to, int64_t step) {
+  std::string rows;
+  for (int64_t t = from; t <= to; t += step) {
+    rows += fmt::format("{},k{},{},{},1\n", partition, partition, t, t);
+  }
+  return rows;
+}
+
+// The clocks of the result rows.
+std::vector<int64_t> result_clocks(const std::string& jsonl) {
+  std::vector<int64_t> clocks;
+  std::istringstream in(jsonl);
+  for (std::string line; std::getline(in, line);) {
+    clocks.push_back(nlohmann::json::parse(line)["clock"].get<int64_t>());
+  }
+  return clocks;
+}
+
+}  // namespace
+
+TEST_CASE("flink emits watermarks every --watermark-interval of processing time (default 200ms)",
+          "[flink][cli]") {
+  const Trace t("partition,key,event_time,receive_time,value\n" + steady_rows(0, 0, 1000, 50));
+  const auto clocks = [&](const Args& extra) {
+    Args args = {"replay",      t.path.string(),
+                 "-w",          "tumbling:100ms",
+                 "--watermark", "bounded:0",
+                 "--profile",   "flink",
+                 "-o",          "-"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = tidemark_cmd(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return result_clocks(r.out);
+  };
+  // After every record: [0,100) fires on the record at 100 (W = 99).
+  CHECK(clocks({"--watermark-interval", "0"}).front() == 99);
+  // Every 200 ms from the first row (receive time 0): the tick at 200 comes before the record at
+  // 200 and carries W = 150 - 1, firing [0,100); the tick at 400 fires [100,200) and [200,300).
+  const std::vector<int64_t> periodic = clocks({});
+  REQUIRE(periodic.size() == 11);
+  CHECK(std::vector<int64_t>(periodic.begin(), periodic.begin() + 3) ==
+        std::vector<int64_t>{149, 349, 349});
+  CHECK(clocks({"--watermark-interval", "200ms"}) == periodic);
+}
+
+TEST_CASE("flink --idle-timeout: a silent partition stops holding the watermark back",
+          "[flink][cli]") {
+  // Partition 1 sends one record at 0 and falls silent; partition 0 goes on for 10 s. Without
+  // idleness the valve's minimum stays at partition 1's watermark, so every window waits for
+  // the end of input; withIdleness(1s) marks partition 1 idle and partition 0 alone moves it.
+  const Trace t("partition,key,event_time,receive_time,value\n1,k1,0,0,1\n" +
+                steady_rows(0, 0, 10'000, 100));
+  const auto clocks = [&](const Args& extra) {
+    Args args = {"replay", t.path.string(), "-w", "tumbling:1s", "--profile", "flink", "-o", "-"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = tidemark_cmd(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return result_clocks(r.out);
+  };
+  const auto finite = [](const std::vector<int64_t>& c) {
+    return std::count_if(c.begin(), c.end(),
+                         [](int64_t w) { return w != std::numeric_limits<int64_t>::max(); });
+  };
+  const std::vector<int64_t> held = clocks({});
+  const std::vector<int64_t> idle = clocks({"--idle-timeout", "1s"});
+  REQUIRE(held.size() == 12);  // 11 windows of partition 0's key, one of partition 1's
+  REQUIRE(idle.size() == 12);
+  CHECK(finite(held) == 0);  // all at the end of input, Watermark.MAX_WATERMARK
+  // Ticks every 200 ms from 0: partition 1 is reset at 200, its timer starts at 400, and it is
+  // idle at the first tick more than 1 s later, 1600, where partition 0's W = 1500 - 1 fires
+  // both [0,1s). The close's last emit (W = 9999) fires [9s,10s); only [10s,11s) waits for the
+  // end.
+  CHECK(idle.front() == 1499);
+  CHECK(finite(idle) == 11);
 }

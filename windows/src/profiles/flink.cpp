@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tidemark/core/error.hpp"
+#include "tidemark/windows/profiles/flink_periodic_watermarks.hpp"
 #include "tidemark/windows/profiles/flink_watermark_valve.hpp"
 #include "tidemark/windows/profiles/flink_windows.hpp"
 #include "tidemark/windows/profiles/profile.hpp"
@@ -23,6 +24,22 @@ void validate(const FlinkConfig& config) {
   }
   if (config.allowed_lateness.ms < 0) throw ConfigError("--lateness: grace must be >= 0");
   if (config.out_of_orderness.ms < 0) throw ConfigError("--watermark: the delay must be >= 0");
+  if (config.watermark_interval.ms < 0) {
+    throw ConfigError("--watermark-interval: must be >= 0 (0: after every record)");
+  }
+  if (config.idle_timeout) {
+    if (config.idle_timeout->ms <= 0) throw ConfigError("--idle-timeout: must be > 0");
+    if (config.watermarks != FlinkWatermarks::kBounded) {
+      throw ConfigError(
+          "--idle-timeout under --profile flink: withIdleness wraps a bounded watermark "
+          "generator; punctuated W rows have none");
+    }
+    if (config.watermark_interval.ms == 0) {
+      throw ConfigError(
+          "--idle-timeout under --profile flink: Flink detects idleness at periodic watermark "
+          "emits; give --watermark-interval > 0");
+    }
+  }
 }
 
 namespace {
@@ -64,11 +81,11 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
   KafkaForwarder out(results);
   FlinkOperator any = make_operator(config);
   FlinkWatermarkValve valve(uint32_t(m.partitions));
-  // BoundedOutOfOrdernessWatermarks: the largest timestamp per partition, starting where the
-  // first watermark is Long.MIN_VALUE (Long.MIN_VALUE + D + 1), so that max - D - 1 never
-  // overflows and earlier timestamps never raise it.
-  const int64_t delay = config.out_of_orderness.ms;
-  std::vector<int64_t> max_timestamp(m.partitions, std::numeric_limits<int64_t>::min() + delay + 1);
+  FlinkPeriodicWatermarks generators(
+      uint32_t(m.partitions),
+      {config.out_of_orderness.ms, config.watermark_interval.ms,
+       config.idle_timeout ? std::optional<int64_t>(config.idle_timeout->ms) : std::nullopt});
+  std::vector<FlinkPeriodicWatermarks::Change> changes;  // reused
   int64_t watermark = FlinkWatermarkValve::kNoWatermark;
   Timestamp proc_time = Timestamp::min();
   double lag_sum = 0;
@@ -81,16 +98,35 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
           out.set_time(watermark, proc_time);
           op.advance(watermark, out);
         };
+        // What the partitions' generators emitted goes through the valve, in order.
+        const auto apply = [&](std::vector<FlinkPeriodicWatermarks::Change>& emitted) {
+          using Kind = FlinkPeriodicWatermarks::Change::Kind;
+          for (const auto& c : emitted) {
+            advance(c.kind == Kind::kWatermark
+                        ? valve.input_watermark(c.partition, c.watermark)
+                        : valve.input_status(c.partition, c.kind == Kind::kIdle));
+          }
+          emitted.clear();
+        };
         for (const Event& e : trace.records()) {
           if (receive) proc_time = std::max(proc_time, e.receive_time);
           if (e.kind == RecordKind::kWatermark) {
             ++m.punctuations;
             if (!bounded) advance(valve.input_watermark(e.partition, e.event_time.ms));
+            if (bounded && proc_time.is_finite()) {
+              generators.advance_to(proc_time.ms, changes);
+              apply(changes);
+            }
             continue;
           }
           const Timestamp t = extract(e, config.timestamp);
           if (!receive) proc_time = std::max(proc_time, t);
           ++m.events;
+          // The periodic emits due by this record's processing time come before it.
+          if (bounded && proc_time.is_finite()) {
+            generators.advance_to(proc_time.ms, changes);
+            apply(changes);
+          }
           out.set_time(watermark, proc_time);
           // TimestampsAndWatermarksOperator forwards the record before its generator sees it.
           if (op.process(e.key, t.ms, e.value, watermark, out)) {
@@ -100,10 +136,9 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
             late.on_late(
                 LateEvent{e.row, e.partition, e.key, e.event_time, t, Timestamp{watermark}});
           }
-          int64_t& max = max_timestamp[e.partition];
-          if (bounded && t.ms > max) {
-            max = t.ms;
-            advance(valve.input_watermark(e.partition, max - delay - 1));
+          if (bounded) {
+            generators.on_record(e.partition, t.ms, changes);
+            apply(changes);
           }
           m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
           // Watermark lag = processing time - watermark, after each event while both are finite.
@@ -113,6 +148,10 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
             lag_sum += double(lag);
             m.lag_max_ms = std::max(m.lag_max_ms, lag);
           }
+        }
+        if (bounded && proc_time.is_finite()) {
+          generators.close(proc_time.ms, changes);
+          apply(changes);
         }
         if (config.end_of_input_watermark) {
           advance({std::numeric_limits<int64_t>::max(), {}});  // Watermark.MAX_WATERMARK

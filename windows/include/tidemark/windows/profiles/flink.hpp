@@ -18,8 +18,8 @@ namespace tidemark {
 
 // How each partition's watermark is made.
 enum class FlinkWatermarks {
-  // WatermarkStrategy.forBoundedOutOfOrderness(D): max timestamp - D - 1, emitted after every
-  // record (Flink emits it every pipeline.auto-watermark-interval of processing time instead).
+  // WatermarkStrategy.forBoundedOutOfOrderness(D): max timestamp - D - 1, emitted every
+  // watermark_interval of processing time (flink_periodic_watermarks.hpp).
   kBounded,
   // A `kind=W` row is a watermark the partition's source emitted, taken as it is.
   kPunctuated,
@@ -30,6 +30,10 @@ struct FlinkConfig {
   Duration allowed_lateness{};                         // --lateness grace:G, or 0 for drop
   FlinkWatermarks watermarks = FlinkWatermarks::kBounded;
   Duration out_of_orderness{};  // D of bounded
+  // pipeline.auto-watermark-interval; 0: after every record (tidemark's; Flink's 0 turns
+  // periodic watermarks off).
+  Duration watermark_interval{200};
+  std::optional<Duration> idle_timeout;  // WatermarkStrategy.withIdleness: bounded, interval > 0
   TimestampSource timestamp = TimestampSource::kEvent;
   std::optional<PartitionId> partitions;
   bool end_of_input_watermark = true;  // Watermark.MAX_WATERMARK at the end (--end flush)

@@ -41,6 +41,12 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
                  "first row. Default: 200ms, Flink's. 0 emits after every record (tidemark's "
                  "definition: in Flink, 0 turns periodic watermarks off). Example: "
                  "--watermark-interval 1s");
+  app.add_option("--trigger", p.trigger,
+                 "flink only: event-time (default; EventTimeTrigger: each firing emits the "
+                 "window's full contents, re-firing with all of them for an element within "
+                 "allowed lateness) | purging (PurgingTrigger.of(EventTimeTrigger): each firing "
+                 "emits only what arrived since the previous one, then clears it). Example: "
+                 "--trigger purging");
   app.add_option("--emit", p.emit,
                  "kafka-streams only: on-update (default; every accepted record forwards each "
                  "window it changed, as with caching disabled) | on-close "
@@ -66,9 +72,12 @@ Profile chosen_profile(const CLI::App& app, const ProfileOptions& p) {
       }
     }
   }
-  if (profile != Profile::kFlink && app.get_option_no_throw("--watermark-interval") != nullptr &&
-      given(app, "--watermark-interval")) {
-    throw ConfigError("--watermark-interval: only under --profile flink");
+  if (profile != Profile::kFlink) {
+    for (const char* option : {"--watermark-interval", "--trigger"}) {
+      if (app.get_option_no_throw(option) != nullptr && given(app, option)) {
+        throw ConfigError(fmt::format("{}: only under --profile flink", option));
+      }
+    }
   }
   return profile;
 }
@@ -138,6 +147,7 @@ FlinkConfig flink_config(const CLI::App& app, const ProfileOptions& p, const Run
     f.watermark_interval = parse_duration(p.watermark_interval, "watermark-interval");
   }
   f.idle_timeout = config.idle_timeout;
+  if (!p.trigger.empty()) f.trigger = parse_flink_trigger(p.trigger);
   f.timestamp = config.timestamp;
   f.partitions = config.partitions;
   f.end_of_input_watermark = config.end == EndMode::kFlush;

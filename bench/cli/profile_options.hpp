@@ -18,6 +18,7 @@ struct ProfileOptions {
   std::string aggregate;
   std::string retention;
   std::string watermark_interval;
+  std::string trigger;
 };
 
 // `with_emission` false (compare) registers --profile alone.

@@ -4,9 +4,9 @@
 // partition, and no end-of-input watermark is sent (--end keep). The tests compare the records
 // between two watermarks sorted (assertOutputEqualsSorted), so rows are compared as the sorted
 // list of "clock | row", the clock being the watermark at which the row was emitted.
-// Not transcribed: the PurgingTrigger variants (F-WO-5, -9, -11, -13; tidemark's grace re-fires
-// with the full contents, as EventTimeTrigger does) and F-WO-6 (timestamps near Long.MAX_VALUE,
-// a unit test in tests/windows/profiles/flink_profile_test.cpp).
+// The PurgingTrigger variants (F-WO-5, -9, -11, -13) run with --trigger purging. Not transcribed:
+// F-WO-6 (timestamps near Long.MAX_VALUE, a unit test in
+// tests/windows/profiles/flink_profile_test.cpp).
 #include "harness.hpp"
 
 using namespace conformance;
@@ -44,9 +44,9 @@ Rows sorted(Rows rows) {
 }
 
 Replay flink(const std::string& input, const std::vector<std::string>& window,
-             const std::string& lateness = "drop") {
-  std::vector<std::string> args = {"--watermark", "punctuated", "--end",
-                                   "keep",        "--lateness", lateness};
+             const std::string& lateness = "drop", const std::string& trigger = "event-time") {
+  std::vector<std::string> args = {"--watermark", "punctuated", "--end",     "keep",
+                                   "--lateness",  lateness,     "--trigger", trigger};
   args.insert(args.end(), window.begin(), window.end());
   Replay r = replay(records(input), args, "flink");
   INFO(r.err);
@@ -222,4 +222,75 @@ TEST_CASE("F-WO-18 " + kWO + "testCleanupTimerWithEmptyReduceStateForSessionWind
   // Also F-WO-17 (#...EmptyListStateForSessionWindows).
   const Replay r = flink("key2@1000:1 W(4998) W(14600)", {"-w", "session:3s"}, "grace:10ms");
   CHECK(sorted_rows(r, Spelling::kSessionSum) == Rows{"4998 | key2 [1000,4000) key2-1 @3999"});
+}
+
+TEST_CASE("F-WO-5 " + kWO + "testLateness" + kAt, "[conformance][flink]") {
+  // PurgingTrigger, allowed lateness 500 ms: [0,2000) fires at W = 2300 with 2 and is purged;
+  // key2@1997 (cleanup 2499 > 2300) fires it at once with itself alone ("this is 1 and not 3
+  // because the trigger fires and purges"); key2@1998 at W = 6000 finds it cleaned up: late.
+  const Replay r = flink(
+      "key2@500:1 W(1500) key2@1300:1 W(2300) key2@1997:1 W(6000) key2@1998:1 "
+      "W(7000)",
+      {"-w", "tumbling:2s"}, "grace:500ms", "purging");
+  CHECK(sorted_rows(r, Spelling::kSum) == sorted({
+                                              "2300 | key2 [0,2000) 2 @1999",
+                                              "2300 | key2 [0,2000) 1 @1999",
+                                          }));
+  CHECK(late_records(r) == Rows{"key2@1998"});
+  // Without purging the late element re-fires the full contents, 3.
+  const Replay accumulating =
+      flink("key2@500:1 W(1500) key2@1300:1 W(2300) key2@1997:1 W(6000) key2@1998:1 W(7000)",
+            {"-w", "tumbling:2s"}, "grace:500ms");
+  CHECK(sorted_rows(accumulating, Spelling::kSum) == sorted({
+                                                         "2300 | key2 [0,2000) 2 @1999",
+                                                         "2300 | key2 [0,2000) 3 @1999",
+                                                     }));
+}
+
+TEST_CASE("F-WO-9 " + kWO + "testSideOutputDueToLatenessSessionZeroLatenessPurgingTrigger" + kAt,
+          "[conformance][flink]") {
+  // Without allowed lateness a session is cleared when it fires, purging or not; key2@10000 and
+  // key2@10100 are both late ("not accidentally merged": a late session is retired at once).
+  const Replay r = flink(
+      "key2@1000:1 W(1999) key2@2000:1 W(4998) key2@4500:1 key2@8500:1 W(7400) key2@7000:1 "
+      "W(11501) key2@11600:1 W(14600) key2@10000:1 key2@10100:1 key2@14500:1 W(20000) W(100000)",
+      {"-w", "session:3s"}, "drop", "purging");
+  CHECK(sorted_rows(r, Spelling::kSessionSum) == sorted({
+                                                     "11501 | key2 [1000,11500) key2-5 @11499",
+                                                     "14600 | key2 [11600,14600) key2-1 @14599",
+                                                     "20000 | key2 [14500,17500) key2-1 @17499",
+                                                 }));
+  CHECK(late_records(r) == Rows{"key2@10000", "key2@10100"});
+}
+
+TEST_CASE("F-WO-11 " + kWO + "testDropDueToLatenessSessionWithLatenessPurgingTrigger" + kAt,
+          "[conformance][flink]") {
+  // Allowed lateness 10 ms: [11600,14600) fired and was purged, and lives until 14609.
+  // key2@10000 merges with it into [10000,14600), which fires at once with only the new element;
+  // key2@14500 grows it to [10000,17500), whose contents are key2@14500 alone.
+  const Replay r = flink(kLateSessionInput, {"-w", "session:3s"}, "grace:10ms", "purging");
+  CHECK(sorted_rows(r, Spelling::kSessionSum) == sorted({
+                                                     "11501 | key2 [1000,11500) key2-5 @11499",
+                                                     "14600 | key2 [11600,14600) key2-1 @14599",
+                                                     "14600 | key2 [10000,14600) key2-1 @14599",
+                                                     "20000 | key2 [10000,17500) key2-1 @17499",
+                                                 }));
+  // Flink's test does not check the side output; by its rules an element a window took is not
+  // late, and key2@10000 was taken.
+  CHECK(r.late.empty());
+}
+
+TEST_CASE("F-WO-13 " + kWO + "testNotSideOutputDueToLatenessSessionWithHugeLatenessPurgingTrigger" +
+              kAt,
+          "[conformance][flink]") {
+  // Allowed lateness 10 s keeps both fired, purged sessions: key2@10000 bridges them into
+  // [1000,14600), which fires at once with only itself.
+  const Replay r = flink(kLateSessionInput, {"-w", "session:3s"}, "grace:10000ms", "purging");
+  CHECK(sorted_rows(r, Spelling::kSessionSum) == sorted({
+                                                     "11501 | key2 [1000,11500) key2-5 @11499",
+                                                     "14600 | key2 [11600,14600) key2-1 @14599",
+                                                     "14600 | key2 [1000,14600) key2-1 @14599",
+                                                     "20000 | key2 [1000,17500) key2-1 @17499",
+                                                 }));
+  CHECK(r.late.empty());
 }

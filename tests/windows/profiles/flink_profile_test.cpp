@@ -187,7 +187,7 @@ TEST_CASE(
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   tidemark::CollectingKafkaSink sink;
   tidemark::KafkaForwarder out(sink);
-  tidemark::FlinkTimeWindows op(1000, 1000, 0, 2000);
+  tidemark::FlinkTimeWindows<tidemark::EventTimeTrigger> op(1000, 1000, 0, 2000);
   const int64_t ts = kMax - 1750;
   REQUIRE(op.process(0, ts, 1, kMax - 1800, out));
   op.advance(kMax - 1500, out);
@@ -209,6 +209,7 @@ TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
       {{"--idle-timeout", "1s", "--watermark-interval", "0"}, "give --watermark-interval > 0"},
       {{"--idle-timeout", "1s", "--watermark", "punctuated"}, "punctuated W rows have none"},
       {{"--watermark-interval", "-5ms"}, "watermark-interval"},
+      {{"--trigger", "sometimes"}, "--trigger sometimes: expected event-time or purging"},
       {{"--schedule", "event-time"}, "arrive"},
       {{"--output-format", "csv"}, "--profile flink writes JSON Lines only"},
       {{"--retention", "1s"}, "only under --profile kafka-streams"},
@@ -387,4 +388,19 @@ TEST_CASE("flink --idle-timeout: a silent partition stops holding the watermark 
   // end.
   CHECK(idle.front() == 1499);
   CHECK(finite(idle) == 11);
+}
+
+TEST_CASE("flink-only options are refused under the other profiles", "[flink][cli]") {
+  const Trace t(kTrace);
+  for (const char* profile : {"generic", "kafka-streams"}) {
+    for (const Args& extra :
+         std::vector<Args>{{"--trigger", "purging"}, {"--watermark-interval", "1s"}}) {
+      Args args = {"replay", t.path.string(), "-w", "tumbling:10ms", "--profile", profile};
+      args.insert(args.end(), extra.begin(), extra.end());
+      const Result r = tidemark_cmd(args);
+      INFO(profile << " " << extra[0] << " " << r.err);
+      CHECK(r.code == 2);
+      CHECK(r.err.find(extra[0] + ": only under --profile flink") != std::string::npos);
+    }
+  }
 }

@@ -15,6 +15,12 @@
 
 namespace tidemark {
 
+FlinkTrigger parse_flink_trigger(std::string_view text) {
+  if (text == "event-time") return FlinkTrigger::kEventTime;
+  if (text == "purging") return FlinkTrigger::kPurging;
+  throw ConfigError(fmt::format("--trigger {}: expected event-time or purging", text));
+}
+
 void validate(const FlinkConfig& config) {
   if (std::holds_alternative<SlidingSpec>(config.window.kinds())) {
     throw ConfigError(fmt::format(
@@ -44,23 +50,33 @@ void validate(const FlinkConfig& config) {
 
 namespace {
 
-using FlinkOperator = std::variant<FlinkTimeWindows, FlinkSessionWindows>;
+// The window kind and the trigger are chosen here, once per run.
+using FlinkOperator =
+    std::variant<FlinkTimeWindows<EventTimeTrigger>, FlinkSessionWindows<EventTimeTrigger>,
+                 FlinkTimeWindows<PurgingEventTimeTrigger>,
+                 FlinkSessionWindows<PurgingEventTimeTrigger>>;
 
+template <class Trigger>
 FlinkOperator make_operator(const FlinkConfig& c) {
   const int64_t g = c.allowed_lateness.ms;
+  using Time = FlinkTimeWindows<Trigger>;
   return c.window.visit(Overloaded{
       [&](const TumblingSpec& t) {
-        return FlinkOperator(std::in_place_type<FlinkTimeWindows>, t.size().ms, t.size().ms,
-                             t.offset().ms, g);
+        return FlinkOperator(std::in_place_type<Time>, t.size().ms, t.size().ms, t.offset().ms, g);
       },
       [&](const HoppingSpec& h) {
-        return FlinkOperator(std::in_place_type<FlinkTimeWindows>, h.size().ms, h.advance().ms,
-                             h.offset().ms, g);
+        return FlinkOperator(std::in_place_type<Time>, h.size().ms, h.advance().ms, h.offset().ms,
+                             g);
       },
       [&](const SessionSpec& s) {
-        return FlinkOperator(std::in_place_type<FlinkSessionWindows>, s.gap().ms, g);
+        return FlinkOperator(std::in_place_type<FlinkSessionWindows<Trigger>>, s.gap().ms, g);
       },
       [&](const SlidingSpec&) -> FlinkOperator { throw ConfigError("sliding windows"); }});
+}
+
+FlinkOperator make_operator(const FlinkConfig& c) {
+  if (c.trigger == FlinkTrigger::kPurging) return make_operator<PurgingEventTimeTrigger>(c);
+  return make_operator<EventTimeTrigger>(c);
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ namespace {
 constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
 }  // namespace
 
-template <class Windows>
-int64_t FlinkWindowState<Windows>::cleanup_time(int64_t end) const {
+template <class Windows, class Trigger>
+int64_t FlinkWindowState<Windows, Trigger>::cleanup_time(int64_t end) const {
   const int64_t max_timestamp = end - 1;
   int64_t cleanup = 0;
   if (__builtin_add_overflow(max_timestamp, lateness_, &cleanup)) {
@@ -21,15 +21,23 @@ int64_t FlinkWindowState<Windows>::cleanup_time(int64_t end) const {
   return cleanup;
 }
 
-template <class Windows>
-void FlinkWindowState<Windows>::fire_if_due(FlinkWindow& w, KeyId key, int64_t start,
-                                            int64_t watermark, KafkaForwarder& out) {
-  if (w.end - 1 > watermark) return;
-  out.forward(key, start, w.end, w.value, EmissionKind::kUpdate, w.end - 1);
+template <class Windows, class Trigger>
+void FlinkWindowState<Windows, Trigger>::emit(FlinkWindow& w, KeyId key, int64_t start,
+                                              EmissionKind kind, KafkaForwarder& out) {
+  if (w.value.empty) return;  // purged contents: `contents == null`, nothing to emit
+  out.forward(key, start, w.end, w.value, kind, w.end - 1);
+  if constexpr (Trigger::kPurges) w.value = {};
 }
 
-template <class Windows>
-void FlinkWindowState<Windows>::advance(int64_t watermark, KafkaForwarder& out) {
+template <class Windows, class Trigger>
+void FlinkWindowState<Windows, Trigger>::fire_if_due(FlinkWindow& w, KeyId key, int64_t start,
+                                                     int64_t watermark, KafkaForwarder& out) {
+  if (w.end - 1 > watermark) return;
+  emit(w, key, start, EmissionKind::kUpdate, out);
+}
+
+template <class Windows, class Trigger>
+void FlinkWindowState<Windows, Trigger>::advance(int64_t watermark, KafkaForwarder& out) {
   // EventTimeTrigger#onEventTime fires at time == maxTimestamp; the emitted record carries
   // maxTimestamp (WindowOperator#emitWindowContents).
   while (!to_fire_.empty()) {
@@ -37,7 +45,7 @@ void FlinkWindowState<Windows>::advance(int64_t watermark, KafkaForwarder& out) 
     const auto [end, key, start] = *first;
     if (end - 1 > watermark) break;
     const auto w = windows_.find({key, start});
-    out.forward(key, start, end, w->second.value, EmissionKind::kOnTime, end - 1);
+    emit(w->second, key, start, EmissionKind::kOnTime, out);
     w->second.fired = true;
     auto timer = to_fire_.extract(first);
     if (is_late(end, watermark)) {
@@ -53,11 +61,9 @@ void FlinkWindowState<Windows>::advance(int64_t watermark, KafkaForwarder& out) 
   }
 }
 
-template class FlinkWindowState<FlinkTimeWindowMap>;
-template class FlinkWindowState<FlinkSessionMap>;
-
-bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t watermark,
-                               KafkaForwarder& out) {
+template <class Trigger>
+bool FlinkTimeWindows<Trigger>::process(KeyId key, int64_t ts, double value, int64_t watermark,
+                                        KafkaForwarder& out) {
   // TimeWindow#getWindowStartWithOffset as fixed by FLINK-26334 (floor modulo), then
   // SlidingEventTimeWindows#assignWindows: newest start first, while start > ts - size.
   // In 128 bits: Java's longs would wrap near the int64 limits, into windows that do not hold
@@ -85,8 +91,9 @@ bool FlinkTimeWindows::process(KeyId key, int64_t ts, double value, int64_t wate
   return accepted;
 }
 
-bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t watermark,
-                                  KafkaForwarder& out) {
+template <class Trigger>
+bool FlinkSessionWindows<Trigger>::process(KeyId key, int64_t ts, double value, int64_t watermark,
+                                           KafkaForwarder& out) {
   // The key's sessions are disjoint and do not touch, so those [ts, ts + gap) intersects
   // (start <= ts + gap and end >= ts, TimeWindow#intersects) are adjacent in start order.
   const int64_t proto_end = ts > kMaxTime - gap_ ? kMaxTime : ts + gap_;  // saturated
@@ -118,8 +125,8 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
     fire_if_due(w, key, start, watermark, out);
     return true;
   }
-  std::optional<decltype(windows_)::node_type> kept;
-  std::optional<decltype(to_fire_)::node_type> kept_timer;
+  std::optional<typename FlinkSessionMap::node_type> kept;
+  std::optional<typename std::set<Timer>::node_type> kept_timer;
   while (above != windows_.begin()) {
     const auto it = std::prev(above);
     if (it->first.first != key || it->second.end < ts) break;
@@ -151,5 +158,14 @@ bool FlinkSessionWindows::process(KeyId key, int64_t ts, double value, int64_t w
   fire_if_due(it->second, key, start, watermark, out);
   return true;
 }
+
+template class FlinkWindowState<FlinkTimeWindowMap, EventTimeTrigger>;
+template class FlinkWindowState<FlinkTimeWindowMap, PurgingEventTimeTrigger>;
+template class FlinkWindowState<FlinkSessionMap, EventTimeTrigger>;
+template class FlinkWindowState<FlinkSessionMap, PurgingEventTimeTrigger>;
+template class FlinkTimeWindows<EventTimeTrigger>;
+template class FlinkTimeWindows<PurgingEventTimeTrigger>;
+template class FlinkSessionWindows<EventTimeTrigger>;
+template class FlinkSessionWindows<PurgingEventTimeTrigger>;
 
 }  // namespace tidemark

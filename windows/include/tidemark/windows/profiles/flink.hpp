@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
@@ -25,10 +26,15 @@ enum class FlinkWatermarks {
   kPunctuated,
 };
 
+// The window's trigger (flink_windows.hpp): event-time, or PurgingTrigger.of(EventTimeTrigger).
+enum class FlinkTrigger { kEventTime, kPurging };
+FlinkTrigger parse_flink_trigger(std::string_view text);  // event-time | purging; ConfigError
+
 struct FlinkConfig {
   WindowSpec window = TumblingSpec(Duration{60'000});  // tumbling, hopping or session
   Duration allowed_lateness{};                         // --lateness grace:G, or 0 for drop
   FlinkWatermarks watermarks = FlinkWatermarks::kBounded;
+  FlinkTrigger trigger = FlinkTrigger::kEventTime;
   Duration out_of_orderness{};  // D of bounded
   // pipeline.auto-watermark-interval; 0: after every record (tidemark's; Flink's 0 turns
   // periodic watermarks off).

@@ -38,8 +38,21 @@ struct FlinkWindowIdHash {
 using FlinkTimeWindowMap = std::unordered_map<FlinkWindowId, FlinkWindow, FlinkWindowIdHash>;
 using FlinkSessionMap = std::map<FlinkWindowId, FlinkWindow>;
 
+// The window's trigger: what a firing does to the window's contents.
+// EventTimeTrigger FIREs: the contents stay, and a later firing emits them all again.
+struct EventTimeTrigger {
+  static constexpr bool kPurges = false;
+};
+// PurgingTrigger.of(EventTimeTrigger) (F/api/windowing/triggers/PurgingTrigger.java
+// @647cbfd48b7cbeaae5119a006cd4a23ddf6eb954) turns each FIRE into FIRE_AND_PURGE: the contents
+// are cleared after each firing, so a firing emits what arrived since the previous one, and a
+// timer that finds no contents emits nothing.
+struct PurgingEventTimeTrigger {
+  static constexpr bool kPurges = true;
+};
+
 // The window state and the event-time timers both operators share.
-template <class Windows>
+template <class Windows, class Trigger>
 class FlinkWindowState {
  public:
   explicit FlinkWindowState(int64_t allowed_lateness) : lateness_(allowed_lateness) {}
@@ -59,20 +72,28 @@ class FlinkWindowState {
   void schedule(const FlinkWindow& w, KeyId key, int64_t start) {
     (w.fired ? to_clear_ : to_fire_).insert({w.end, key, start});
   }
-  // EventTimeTrigger#onElement after the element was added: FIRE at once when maxTimestamp <= W.
+  // The trigger's onElement after the element was added: FIRE at once when maxTimestamp <= W.
   void fire_if_due(FlinkWindow& w, KeyId key, int64_t start, int64_t watermark,
                    KafkaForwarder& out);
+
+  // Emits the window's contents (WindowOperator#emitWindowContents, record timestamp
+  // maxTimestamp), and clears them if the trigger purges.
+  void emit(FlinkWindow& w, KeyId key, int64_t start, EmissionKind kind, KafkaForwarder& out);
 
   int64_t lateness_;
   Windows windows_;
   std::set<Timer> to_fire_, to_clear_;
 };
 
-class FlinkTimeWindows : public FlinkWindowState<FlinkTimeWindowMap> {
+template <class Trigger>
+class FlinkTimeWindows : public FlinkWindowState<FlinkTimeWindowMap, Trigger> {
+  using Base = FlinkWindowState<FlinkTimeWindowMap, Trigger>;
+  using Base::fire_if_due, Base::is_late, Base::schedule, Base::windows_;
+
  public:
   // Tumbling: advance = size.
   FlinkTimeWindows(int64_t size, int64_t advance, int64_t offset, int64_t allowed_lateness)
-      : FlinkWindowState(allowed_lateness), size_(size), advance_(advance), offset_(offset) {}
+      : Base(allowed_lateness), size_(size), advance_(advance), offset_(offset) {}
   // WindowOperator#processElement at watermark W. Returns whether a window took the element.
   bool process(KeyId key, int64_t ts, double value, int64_t watermark, KafkaForwarder& out);
 
@@ -80,10 +101,15 @@ class FlinkTimeWindows : public FlinkWindowState<FlinkTimeWindowMap> {
   int64_t size_, advance_, offset_;
 };
 
-class FlinkSessionWindows : public FlinkWindowState<FlinkSessionMap> {
+template <class Trigger>
+class FlinkSessionWindows : public FlinkWindowState<FlinkSessionMap, Trigger> {
+  using Base = FlinkWindowState<FlinkSessionMap, Trigger>;
+  using Base::fire_if_due, Base::is_late, Base::schedule, Base::to_clear_, Base::to_fire_,
+      Base::windows_;
+  using typename Base::Timer;
+
  public:
-  FlinkSessionWindows(int64_t gap, int64_t allowed_lateness)
-      : FlinkWindowState(allowed_lateness), gap_(gap) {}
+  FlinkSessionWindows(int64_t gap, int64_t allowed_lateness) : Base(allowed_lateness), gap_(gap) {}
   // WindowOperator#processElement for a merging assigner: [ts, ts + gap) merged with the key's
   // sessions it overlaps or touches (MergingWindowSet#addWindow); a late merged session is
   // dropped, otherwise the element is added. Returns whether a session took it.

@@ -37,8 +37,9 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
   app.add_option("--watermark-interval", p.watermark_interval,
                  "flink only: pipeline.auto-watermark-interval, how often (in processing time: "
                  "receive_time, or the largest event time so far without that column) each "
-                 "partition emits its bounded watermark; ticks fall every interval from the "
-                 "first row. Default: 200ms, Flink's. 0 emits after every record (tidemark's "
+                 "partition emits its bounded watermark (punctuated W rows are not periodic); "
+                 "ticks fall every interval from the first row. Default: 200ms, Flink's. 0 emits "
+                 "after every record (tidemark's "
                  "definition: in Flink, 0 turns periodic watermarks off). Example: "
                  "--watermark-interval 1s");
   app.add_option("--trigger", p.trigger,
@@ -143,11 +144,11 @@ FlinkConfig flink_config(const CLI::App& app, const ProfileOptions& p, const Run
                      ? FlinkWatermarks::kPunctuated
                      : FlinkWatermarks::kBounded;
   f.out_of_orderness = config.watermark.delay;
-  if (!p.watermark_interval.empty()) {
-    f.watermark_interval = parse_duration(p.watermark_interval, "watermark-interval");
+  if (given(app, "--watermark-interval")) {
+    f.watermark_interval = parse_duration(p.watermark_interval, "--watermark-interval");
   }
   f.idle_timeout = config.idle_timeout;
-  if (!p.trigger.empty()) f.trigger = parse_flink_trigger(p.trigger);
+  if (given(app, "--trigger")) f.trigger = parse_flink_trigger(p.trigger);
   f.timestamp = config.timestamp;
   f.partitions = config.partitions;
   f.end_of_input_watermark = config.end == EndMode::kFlush;

@@ -20,14 +20,15 @@ using Change = FlinkPeriodicWatermarks::Change;
 using Kind = Change::Kind;
 using Changes = std::vector<Change>;
 
-Change wm(uint32_t p, int64_t w) {
-  return {p, Kind::kWatermark, w};
+// A change at processing time `at`.
+Change wm(uint32_t p, int64_t w, int64_t at) {
+  return {p, Kind::kWatermark, w, at};
 }
-Change idle(uint32_t p) {
-  return {p, Kind::kIdle, 0};
+Change idle(uint32_t p, int64_t at) {
+  return {p, Kind::kIdle, 0, at};
 }
-Change active(uint32_t p) {
-  return {p, Kind::kActive, 0};
+Change active(uint32_t p, int64_t at) {
+  return {p, Kind::kActive, 0, at};
 }
 
 // Flink's classes walked one tick at a time: BoundedOutOfOrdernessWatermarks, IdlenessTimer,
@@ -47,6 +48,9 @@ class TickByTick {
     for (; next_ <= now; next_ += interval_) {
       for (uint32_t p = 0; p < parts_.size(); ++p) periodic(p, next_, out);
     }
+  }
+  void close(int64_t now, Changes& out) {
+    for (uint32_t p = 0; p < parts_.size(); ++p) periodic(p, now, out);
   }
   void on_record(uint32_t p, int64_t ts) {
     parts_[p].max = std::max(parts_[p].max, ts);
@@ -77,7 +81,7 @@ class TickByTick {
       }
       if (is_idle) {
         if (!p.idle_now) {
-          if (!p.emitter_idle) out.push_back(idle(i));
+          if (!p.emitter_idle) out.push_back(idle(i, now));
           p.emitter_idle = true;
           p.idle_now = true;
         }
@@ -87,9 +91,9 @@ class TickByTick {
     const int64_t w = p.max - delay_ - 1;
     if (w <= p.current) return;
     p.current = w;
-    if (p.emitter_idle) out.push_back(active(i));
+    if (p.emitter_idle) out.push_back(active(i, now));
     p.emitter_idle = false;
-    out.push_back(wm(i, w));
+    out.push_back(wm(i, w, now));
   }
 
   int64_t delay_, interval_;
@@ -106,19 +110,19 @@ TEST_CASE("flink periodic watermarks: emitted at ticks from the first row, only 
   FlinkPeriodicWatermarks g(1, {10, 200, std::nullopt});
   Changes out;
   g.advance_to(1000, out);  // the first row opens the operator: ticks at 1200, 1400, ...
-  g.on_record(0, 5000, out);
+  g.on_record(0, 5000, 1000, out);
   g.advance_to(1199, out);
-  g.on_record(0, 5100, out);
+  g.on_record(0, 5100, 1199, out);
   CHECK(out.empty());
   g.advance_to(1200, out);  // a tick due at the row's own processing time comes first
-  CHECK(out == Changes{wm(0, 5089)});
+  CHECK(out == Changes{wm(0, 5089, 1200)});
   out.clear();
-  g.on_record(0, 4000, out);  // lower: max stays
-  g.advance_to(1700, out);    // ticks 1400 and 1600 emit nothing new
+  g.on_record(0, 4000, 1200, out);  // lower: max stays
+  g.advance_to(1700, out);          // ticks 1400 and 1600 emit nothing new
   CHECK(out.empty());
-  g.on_record(0, 6000, out);
-  g.close(1750, out);  // the last periodic emit at the end of input
-  CHECK(out == Changes{wm(0, 5989)});
+  g.on_record(0, 6000, 1700, out);
+  g.close(1750, out);  // the last periodic emit at the end of input (without MAX_WATERMARK)
+  CHECK(out == Changes{wm(0, 5989, 1750)});
 }
 
 TEST_CASE("flink periodic watermarks: interval 0 emits after every record that raises it",
@@ -126,11 +130,12 @@ TEST_CASE("flink periodic watermarks: interval 0 emits after every record that r
   FlinkPeriodicWatermarks g(2, {0, 0, std::nullopt});
   Changes out;
   g.advance_to(50, out);
-  g.on_record(1, 7, out);
-  g.on_record(1, 3, out);
-  g.on_record(0, 9, out);
+  g.on_record(1, 7, 50, out);
+  g.on_record(1, 3, 60, out);
+  g.on_record(0, 9, 70, out);
   g.advance_to(1'000'000, out);
-  CHECK(out == Changes{wm(1, 6), wm(0, 8)});
+  g.close(1'000'000, out);
+  CHECK(out == Changes{wm(1, 6, 50), wm(0, 8, 70)});
 }
 
 TEST_CASE("flink periodic watermarks: a silent partition turns idle after the timeout, at a tick",
@@ -141,30 +146,30 @@ TEST_CASE("flink periodic watermarks: a silent partition turns idle after the ti
   FlinkPeriodicWatermarks g(2, {0, 100, 250});
   Changes out;
   g.advance_to(0, out);
-  g.on_record(1, 40, out);
+  g.on_record(1, 40, 0, out);
   for (int64_t now = 10; now <= 700; now += 10) {
     g.advance_to(now, out);
-    g.on_record(0, now, out);
+    g.on_record(0, now, now, out);
   }
   Changes idles;
   for (const Change& c : out) {
     if (c.kind != Kind::kWatermark) idles.push_back(c);
   }
-  CHECK(idles == Changes{idle(1)});
+  CHECK(idles == Changes{idle(1, 500)});
   // Idle once, at tick 500, after partition 0's watermark of that tick (max 490).
-  const auto at = std::find(out.begin(), out.end(), idle(1)) - out.begin();
+  const auto at = std::find(out.begin(), out.end(), idle(1, 500)) - out.begin();
   REQUIRE(at >= 1);
-  CHECK(out[size_t(at) - 1] == wm(0, 489));
+  CHECK(out[size_t(at) - 1] == wm(0, 489, 500));
 
   SECTION("a record that does not raise the watermark leaves it idle; one that does, active") {
     out.clear();
-    g.on_record(1, 30, out);
+    g.on_record(1, 30, 700, out);
     g.advance_to(800, out);  // tick 800: its max 40 - 1 is not above the 39 it emitted
-    CHECK(std::find(out.begin(), out.end(), active(1)) == out.end());
-    g.on_record(1, 90, out);
+    CHECK(std::find(out.begin(), out.end(), active(1, 800)) == out.end());
+    g.on_record(1, 90, 800, out);
     out.clear();
     g.advance_to(900, out);
-    CHECK(out == Changes{active(1), wm(1, 89)});  // partition 0 has nothing new since 699
+    CHECK(out == Changes{active(1, 900), wm(1, 89, 900)});  // partition 0: nothing new since 699
   }
 }
 
@@ -188,9 +193,12 @@ TEST_CASE("flink periodic watermarks: the same changes as Flink's classes walked
       model.advance_to(now, want);
       const uint32_t p = uint32_t(rng.uniform(0, int64_t(partitions) - 1));
       const int64_t ts = now + rng.uniform(-300, 50);
-      g.on_record(p, ts, got);
+      g.on_record(p, ts, now, got);
       model.on_record(p, ts);
     }
+    now += rng.uniform(0, 3 * interval);
+    g.close(now, got);
+    model.close(now, want);
     INFO("run " << run);
     REQUIRE(got == want);
   }
@@ -201,8 +209,31 @@ TEST_CASE("flink periodic watermarks: years between two rows take no time", "[fl
   FlinkPeriodicWatermarks g(3, {0, 1, 1000});
   Changes out;
   g.advance_to(0, out);
-  g.on_record(0, 5, out);
-  g.on_record(2, 7, out);
+  g.on_record(0, 5, 0, out);
+  g.on_record(2, 7, 0, out);
   g.advance_to(int64_t(1e13), out);
-  CHECK(out == Changes{wm(0, 4), wm(2, 6), idle(1), idle(0), idle(2)});
+  CHECK(out == Changes{wm(0, 4, 1), wm(2, 6, 1), idle(1, 1002), idle(0, 1003), idle(2, 1003)});
+}
+
+TEST_CASE("flink periodic watermarks: a tick touches only the partitions that can change",
+          "[flink][watermarks]") {
+  // 100,000 partitions, one record per tick on one of them: walking every partition per tick
+  // would be 10^10 steps; the result is still every partition idle once, in order.
+  const uint32_t n = 100'000;
+  FlinkPeriodicWatermarks g(n, {0, 10, 100});
+  Changes out;
+  g.advance_to(0, out);
+  for (int64_t now = 0; now < 1'000'000; now += 10) {
+    g.advance_to(now, out);
+    g.on_record(7, now, now, out);
+  }
+  size_t idles = 0, watermarks = 0;
+  for (const Change& c : out) {
+    idles += c.kind == Kind::kIdle;
+    watermarks += c.kind == Kind::kWatermark;
+    CHECK(c.partition < n);
+    if (c.kind != Kind::kWatermark) CHECK(c.partition != 7);
+  }
+  CHECK(idles == n - 1);        // all but the one that keeps sending
+  CHECK(watermarks == 99'999);  // partition 7, at every tick from 10 on
 }

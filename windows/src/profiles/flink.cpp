@@ -108,10 +108,11 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
   std::visit(
       [&](auto& op) {
         // The operator's timers fire on each watermark the valve emits, before the next element.
-        const auto advance = [&](const FlinkWatermarkValve::Output& o) {
+        // `at`: the processing time of what moved it (a tick's, or the current row's).
+        const auto advance = [&](const FlinkWatermarkValve::Output& o, Timestamp at) {
           if (!o.watermark) return;
           watermark = *o.watermark;
-          out.set_time(watermark, proc_time);
+          out.set_time(watermark, at);
           op.advance(watermark, out);
         };
         // What the partitions' generators emitted goes through the valve, in order.
@@ -120,7 +121,8 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
           for (const auto& c : emitted) {
             advance(c.kind == Kind::kWatermark
                         ? valve.input_watermark(c.partition, c.watermark)
-                        : valve.input_status(c.partition, c.kind == Kind::kIdle));
+                        : valve.input_status(c.partition, c.kind == Kind::kIdle),
+                    Timestamp{c.at});
           }
           emitted.clear();
         };
@@ -128,7 +130,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
           if (receive) proc_time = std::max(proc_time, e.receive_time);
           if (e.kind == RecordKind::kWatermark) {
             ++m.punctuations;
-            if (!bounded) advance(valve.input_watermark(e.partition, e.event_time.ms));
+            if (!bounded) advance(valve.input_watermark(e.partition, e.event_time.ms), proc_time);
             if (bounded && proc_time.is_finite()) {
               generators.advance_to(proc_time.ms, changes);
               apply(changes);
@@ -153,7 +155,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
                 LateEvent{e.row, e.partition, e.key, e.event_time, t, Timestamp{watermark}});
           }
           if (bounded) {
-            generators.on_record(e.partition, t.ms, changes);
+            generators.on_record(e.partition, t.ms, proc_time.ms, changes);
             apply(changes);
           }
           m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
@@ -165,12 +167,13 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
             m.lag_max_ms = std::max(m.lag_max_ms, lag);
           }
         }
-        if (bounded && proc_time.is_finite()) {
+        if (config.end_of_input_watermark) {
+          // Watermark.MAX_WATERMARK, forwarded before the operators finish: the generators' last
+          // periodic emit cannot rise above it.
+          advance({std::numeric_limits<int64_t>::max(), {}}, proc_time);
+        } else if (bounded && proc_time.is_finite()) {
           generators.close(proc_time.ms, changes);
           apply(changes);
-        }
-        if (config.end_of_input_watermark) {
-          advance({std::numeric_limits<int64_t>::max(), {}});  // Watermark.MAX_WATERMARK
         }
         m.open_windows_at_end = op.open_windows();
       },

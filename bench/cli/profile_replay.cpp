@@ -50,7 +50,8 @@ class DiscardKafkaResults final : public KafkaResultSink {
 
 // The trace is read whole; `run` replays it into the sinks, `title` ends the summary's first line.
 int replay_profile(const ReplayPaths& paths, const RunConfig& config, const std::string& title,
-                   const ProfileRun& run, std::ostream& out, std::ostream& err) {
+                   const ProfileSummary& profile, const ProfileRun& run, std::ostream& out,
+                   std::ostream& err) {
   const Trace trace = load_trace(paths.trace);
   std::optional<Output> summary_out;
   if (!paths.summary.empty()) summary_out.emplace(paths.summary, out);
@@ -86,7 +87,9 @@ int replay_profile(const ReplayPaths& paths, const RunConfig& config, const std:
   table << fmt::format("tidemark replay {}  {}  {}\n", paths.trace, config.window.to_string(),
                        title)
         << summary_table(r.metrics, timing);
-  if (summary_out) summary_out->stream() << summary_json(config, paths.trace, r.metrics, timing);
+  if (summary_out) {
+    summary_out->stream() << summary_json(config, paths.trace, r.metrics, timing, profile);
+  }
   commit_outputs(out, {&results_out, &late_out, summary_out ? &*summary_out : nullptr});
   return 0;
 }
@@ -101,7 +104,12 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
   const auto run = [&](const Trace& trace, KafkaResultSink& results, LateSink& late) {
     return run_kafka_streams(trace, kafka, results, late);
   };
-  return replay_profile(paths, config, title, run, out, err);
+  const ProfileSummary profile{
+      "kafka-streams",
+      {{"emit", kafka.emit == KafkaEmit::kOnUpdate ? "on-update" : "on-close"},
+       {"aggregate", kafka.values == KafkaValues::kCollect ? "collect" : "stats"},
+       {"retention", format_duration(retention_of(kafka))}}};
+  return replay_profile(paths, config, title, profile, run, out, err);
 }
 
 int replay_flink(const ReplayPaths& paths, const RunConfig& config, const FlinkConfig& flink,
@@ -111,7 +119,11 @@ int replay_flink(const ReplayPaths& paths, const RunConfig& config, const FlinkC
   const auto run = [&](const Trace& trace, KafkaResultSink& results, LateSink& late) {
     return run_flink(trace, flink, results, late);
   };
-  return replay_profile(paths, config, title, run, out, err);
+  const ProfileSummary profile{
+      "flink",
+      {{"watermark_interval", format_duration(flink.watermark_interval)},
+       {"trigger", flink.trigger == FlinkTrigger::kPurging ? "purging" : "event-time"}}};
+  return replay_profile(paths, config, title, profile, run, out, err);
 }
 
 }  // namespace tidemark::cli

@@ -28,7 +28,9 @@ std::string summary_table(const Metrics& m, const Timing& t) {
   row("updates", fmt::format("{}", m.updates));
   row("retractions", fmt::format("{}", m.retractions));
   row("peak open windows", fmt::format("{}", m.peak_open_windows));
-  row("peak state bytes", fmt::format("{}", m.peak_state_bytes));
+  row("peak state bytes", m.state_bytes_measured
+                              ? fmt::format("{}", m.peak_state_bytes)
+                              : std::string("n/a (not measured under a profile)"));
   if (m.open_windows_at_end) row("open at end (kept)", fmt::format("{}", m.open_windows_at_end));
   row("watermark lag", lag(m));
   if (m.events_at_unbounded_clock) {
@@ -44,7 +46,8 @@ std::string summary_table(const Metrics& m, const Timing& t) {
 }
 
 std::string summary_json(const RunConfig& c, const std::string& trace, const Metrics& m,
-                         const std::optional<Timing>& t) {
+                         const std::optional<Timing>& t,
+                         const std::optional<ProfileSummary>& profile) {
   nlohmann::ordered_json j;
   j["trace"] = trace;
   j["config"] = {
@@ -59,6 +62,10 @@ std::string summary_json(const RunConfig& c, const std::string& trace, const Met
       {"lateness", c.lateness.to_string()},
       {"end", std::string(to_string(c.end))},
   };
+  if (profile) {
+    j["config"]["profile"] = profile->name;
+    for (const auto& [name, value] : profile->options) j["config"][name] = value;
+  }
   j["events"] = m.events;
   j["accepted"] = m.accepted;
   j["late"] = m.late;
@@ -67,7 +74,8 @@ std::string summary_json(const RunConfig& c, const std::string& trace, const Met
   j["updates"] = m.updates;
   j["retractions"] = m.retractions;
   j["peak_open_windows"] = m.peak_open_windows;
-  j["peak_state_bytes"] = m.peak_state_bytes;
+  j["peak_state_bytes"] =
+      m.state_bytes_measured ? nlohmann::ordered_json(m.peak_state_bytes) : nullptr;
   j["open_windows_at_end"] = m.open_windows_at_end;
   j["keys"] = m.keys;
   j["watermark_lag_ms"] = {

@@ -404,3 +404,30 @@ TEST_CASE("flink-only options are refused under the other profiles", "[flink][cl
     }
   }
 }
+
+TEST_CASE("the summary names the engine profile and its options; state bytes are not measured",
+          "[flink][cli]") {
+  const Trace t(kTrace);
+  const auto summary = [&](const Args& extra) {
+    Args args = {"replay", t.path.string(), "-w", "tumbling:10ms", "-o", "none", "--summary", "-"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = tidemark_cmd(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return nlohmann::json::parse(r.out.substr(0, r.out.rfind('}') + 1));
+  };
+  const auto flink = summary({"--profile", "flink", "--trigger", "purging"});
+  CHECK(flink["config"]["profile"] == "flink");
+  CHECK(flink["config"]["watermark_interval"] == "200ms");
+  CHECK(flink["config"]["trigger"] == "purging");
+  CHECK(flink["peak_state_bytes"].is_null());
+  const auto kafka = summary({"--profile", "kafka-streams", "--emit", "on-close"});
+  CHECK(kafka["config"]["profile"] == "kafka-streams");
+  CHECK(kafka["config"]["emit"] == "on-close");
+  CHECK(kafka["config"]["aggregate"] == "stats");
+  CHECK(kafka["config"]["retention"] == "10ms");  // the DSL's default: size + grace
+  CHECK(kafka["peak_state_bytes"].is_null());
+  const auto generic = summary({});
+  CHECK_FALSE(generic["config"].contains("profile"));
+  CHECK(generic["peak_state_bytes"].is_number());
+}

@@ -90,6 +90,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
         trace.source));
   }
   Metrics m;
+  m.state_bytes_measured = false;  // maps of windows and timers, not sized
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const bool receive = trace.has(kColReceiveTime);

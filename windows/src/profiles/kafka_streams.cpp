@@ -201,6 +201,7 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
                             KafkaResultSink& results, LateSink& late) {
   validate(config);
   Metrics m;
+  m.state_bytes_measured = false;  // maps of windows and timers, not sized
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const std::span<const Event> events = trace.records();

@@ -1,3 +1,9 @@
+#pragma once
+// The members of SlidingListMode, instantiated once per aggregates strategy, each in a file of its
+// own (sliding_list_mode_lazy.cpp, sliding_list_mode_eager.cpp): with both in one file g++ hits
+// its unit growth limit and stops inlining the calendar's and the vectors' push_back into the
+// paths of every event.
+
 #include "tidemark/windows/sliding/sliding_list_mode.hpp"
 
 #include <algorithm>
@@ -386,8 +392,5 @@ SlidingListMode<Aggs>::SlidingListMode(SlidingInOrderMode<Aggs>&& from)
   }
   TIDEMARK_ASSERT(windows == window_count_);
 }
-
-template class SlidingListMode<SlidingLazyAggregates>;
-template class SlidingListMode<SlidingEagerAggregates>;
 
 }  // namespace tidemark

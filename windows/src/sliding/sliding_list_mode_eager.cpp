@@ -1,0 +1,7 @@
+#include "sliding_list_mode_impl.hpp"
+
+namespace tidemark {
+
+template class SlidingListMode<SlidingEagerAggregates>;
+
+}  // namespace tidemark

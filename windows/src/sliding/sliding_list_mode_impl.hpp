@@ -4,12 +4,12 @@
 // its unit growth limit and stops inlining the calendar's and the vectors' push_back into the
 // paths of every event.
 
-#include "tidemark/windows/sliding/sliding_list_mode.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
+
+#include "tidemark/windows/sliding/sliding_list_mode.hpp"
 
 namespace tidemark {
 

@@ -30,8 +30,8 @@ void add_profile_options(CLI::App& app, ProfileOptions& p, bool with_emission) {
          "StatusWatermarkValve; --idle-timeout is withIdleness; --lateness grace:G is "
          "allowedLateness; hopping is Flink's sliding; docs/profiles.md). An engine profile "
          "refuses, in one line, each option its engine has no counterpart for (--schedule, "
-         "wait:D, a clock not its own; docs/profiles.md lists them), writes results as JSON "
-         "Lines only, and does not take --max-state yet. Example: --profile flink")
+         "wait:D, a clock not its own; docs/profiles.md lists them) and writes results as JSON "
+         "Lines only. Example: --profile flink")
       ->capture_default_str();
   if (!with_emission) return;
   app.add_option("--watermark-interval", p.watermark_interval,
@@ -117,6 +117,7 @@ KafkaStreamsConfig kafka_streams_config(const CLI::App& app, const ProfileOption
   if (!p.retention.empty()) k.retention = parse_duration(p.retention, "retention");
   k.timestamp = config.timestamp;
   k.partitions = config.partitions;
+  k.max_state = config.max_state.bytes;
   validate(k);
   config.clock = ClockMode::kStreamTime;
   config.end = EndMode::kKeep;
@@ -152,6 +153,7 @@ FlinkConfig flink_config(const CLI::App& app, const ProfileOptions& p, const Run
   f.timestamp = config.timestamp;
   f.partitions = config.partitions;
   f.end_of_input_watermark = config.end == EndMode::kFlush;
+  f.max_state = config.max_state.bytes;
   validate(f);
   return f;
 }

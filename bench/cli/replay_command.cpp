@@ -95,13 +95,6 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
           chosen == Profile::kKafkaStreams ? " and, with --aggregate collect, a list of values"
                                            : ""));
     }
-    if (chosen != Profile::kGeneric && !max_state.empty()) {
-      // A limit that is not enforced would let a run use what the user meant to forbid.
-      throw ConfigError(
-          fmt::format("--max-state under --profile {}: not enforced yet (its window state is not "
-                      "budgeted); leave it out, or use --profile generic",
-                      to_string(chosen)));
-    }
     if (chosen == Profile::kFlink) {
       const FlinkConfig flink = flink_config(app, profile, config);
       return replay_flink({trace_path, results_on ? output : "", late_output, summary_path}, config,

@@ -28,9 +28,7 @@ std::string summary_table(const Metrics& m, const Timing& t) {
   row("updates", fmt::format("{}", m.updates));
   row("retractions", fmt::format("{}", m.retractions));
   row("peak open windows", fmt::format("{}", m.peak_open_windows));
-  row("peak state bytes", m.state_bytes_measured
-                              ? fmt::format("{}", m.peak_state_bytes)
-                              : std::string("n/a (not measured under a profile)"));
+  row("peak state bytes", fmt::format("{}", m.peak_state_bytes));
   if (m.open_windows_at_end) row("open at end (kept)", fmt::format("{}", m.open_windows_at_end));
   row("watermark lag", lag(m));
   if (m.events_at_unbounded_clock) {
@@ -74,8 +72,7 @@ std::string summary_json(const RunConfig& c, const std::string& trace, const Met
   j["updates"] = m.updates;
   j["retractions"] = m.retractions;
   j["peak_open_windows"] = m.peak_open_windows;
-  j["peak_state_bytes"] =
-      m.state_bytes_measured ? nlohmann::ordered_json(m.peak_state_bytes) : nullptr;
+  j["peak_state_bytes"] = m.peak_state_bytes;
   j["open_windows_at_end"] = m.open_windows_at_end;
   j["keys"] = m.keys;
   j["watermark_lag_ms"] = {

@@ -213,7 +213,6 @@ TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
       {{"--schedule", "event-time"}, "arrive"},
       {{"--output-format", "csv"}, "--profile flink writes JSON Lines only"},
       {{"--retention", "1s"}, "only under --profile kafka-streams"},
-      {{"--max-state", "1K"}, "--max-state under --profile flink: not enforced yet"},
       {{"--watermark", "punctuated"}, "needs W rows (a \"kind\" column)"},
   };
   for (const auto& [extra, says] : cases) {
@@ -405,7 +404,7 @@ TEST_CASE("flink-only options are refused under the other profiles", "[flink][cl
   }
 }
 
-TEST_CASE("the summary names the engine profile and its options; state bytes are not measured",
+TEST_CASE("the summary names the engine profile and its options, and its peak state",
           "[flink][cli]") {
   const Trace t(kTrace);
   const auto summary = [&](const Args& extra) {
@@ -420,14 +419,41 @@ TEST_CASE("the summary names the engine profile and its options; state bytes are
   CHECK(flink["config"]["profile"] == "flink");
   CHECK(flink["config"]["watermark_interval"] == "200ms");
   CHECK(flink["config"]["trigger"] == "purging");
-  CHECK(flink["peak_state_bytes"].is_null());
+  CHECK(flink["peak_state_bytes"].get<uint64_t>() > 0);
   const auto kafka = summary({"--profile", "kafka-streams", "--emit", "on-close"});
   CHECK(kafka["config"]["profile"] == "kafka-streams");
   CHECK(kafka["config"]["emit"] == "on-close");
   CHECK(kafka["config"]["aggregate"] == "stats");
   CHECK(kafka["config"]["retention"] == "10ms");  // the DSL's default: size + grace
-  CHECK(kafka["peak_state_bytes"].is_null());
+  CHECK(kafka["peak_state_bytes"].get<uint64_t>() > 0);
   const auto generic = summary({});
   CHECK_FALSE(generic["config"].contains("profile"));
   CHECK(generic["peak_state_bytes"].is_number());
+}
+
+TEST_CASE("an engine profile's run stops when its window state outgrows --max-state",
+          "[flink][cli]") {
+  // 2,000 events on 100 keys, each in 960 hopping windows kept for an hour of grace: about
+  // 1.9M windows, far beyond 1 MiB; without the limit the same run succeeds.
+  const fs::path trace =
+      fs::temp_directory_path() / ("tidemark-profile-state-" + std::to_string(::getpid()) + ".tmt");
+  REQUIRE(tidemark_cmd({"generate", "--workload", "mixed", "--events", "2000", "--keys", "100",
+                        "--seed", "5", "-o", trace.string()})
+              .code == 0);
+  for (const char* profile : {"flink", "kafka-streams"}) {
+    Args args = {"replay",   trace.string(), "-w",   "hopping:16m/1s", "--lateness",
+                 "grace:1h", "-o",           "none", "--profile",      profile};
+    const Result ok = tidemark_cmd(args);
+    INFO(profile << ": " << ok.err);
+    CHECK(ok.code == 0);
+    args.insert(args.end(), {"--max-state", "1MiB"});
+    const Result r = tidemark_cmd(args);
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.find("--max-state 1 MiB exceeded: the window state of hopping:16m/1s under "
+                     "--profile " +
+                     std::string(profile) + " reached ") != std::string::npos);
+  }
+  fs::remove(trace);
 }

@@ -48,7 +48,6 @@ TEST_CASE("kafka-streams refuses what Kafka Streams has no notion of, in one lin
                                              {"--end", "flush"},
                                              {"--emit", "on-fire"},
                                              {"--aggregate", "median"},
-                                             {"--max-state", "1G"},
                                              {"--retention", "5ms"}}) {  // below size + grace
     Args args = {"replay", trace, "-w", "tumbling:10ms", "--profile", "kafka-streams"};
     args.insert(args.end(), extra.begin(), extra.end());

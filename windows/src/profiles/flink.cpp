@@ -90,7 +90,6 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
         trace.source));
   }
   Metrics m;
-  m.state_bytes_measured = false;  // maps of windows and timers, not sized
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const bool receive = trace.has(kColReceiveTime);
@@ -160,6 +159,9 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
             apply(changes);
           }
           m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
+          const uint64_t bytes = op.state_bytes();
+          m.peak_state_bytes = std::max(m.peak_state_bytes, bytes);
+          check_profile_state(Profile::kFlink, config.window, config.max_state, bytes);
           // Watermark lag = processing time - watermark, after each event while both are finite.
           if (watermark != FlinkWatermarkValve::kNoWatermark && proc_time.is_finite()) {
             const int64_t lag = proc_time.ms - watermark;

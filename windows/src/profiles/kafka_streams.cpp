@@ -201,7 +201,6 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
                             KafkaResultSink& results, LateSink& late) {
   validate(config);
   Metrics m;
-  m.state_bytes_measured = false;  // maps of windows and timers, not sized
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const std::span<const Event> events = trace.records();
@@ -232,6 +231,9 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
       }
       if (t.ms >= 0) op.after_record(stream_time, out);
       m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
+      const uint64_t bytes = op.state_bytes();
+      m.peak_state_bytes = std::max(m.peak_state_bytes, bytes);
+      check_profile_state(Profile::kKafkaStreams, config.window, config.max_state, bytes);
     }
     m.open_windows_at_end = op.open_windows();
   };

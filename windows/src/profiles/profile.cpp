@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/runtime/state_budget.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
 
 namespace tidemark {
@@ -48,6 +49,16 @@ PartitionId profile_partitions(const Trace& trace, TimestampSource timestamp,
     }
   }
   return n;
+}
+
+void check_profile_state(Profile profile, const WindowSpec& window, uint64_t limit,
+                         uint64_t bytes) {
+  if (bytes <= limit) [[likely]]
+    return;
+  throw StateLimitError(fmt::format(
+      "--max-state {} exceeded: the window state of {} under --profile {} reached {}; try a "
+      "shorter window or grace, or a larger --max-state",
+      format_size(limit), window.to_string(), to_string(profile), format_size(bytes)));
 }
 
 }  // namespace tidemark

@@ -19,7 +19,6 @@ struct Metrics {
   uint64_t retractions = 0;    // retract emissions
   uint64_t peak_open_windows = 0;
   uint64_t peak_state_bytes = 0;
-  bool state_bytes_measured = true;  // false under the engine profiles: their state is not sized
   uint64_t open_windows_at_end = 0;  // non-zero only with --end keep
   uint64_t partitions = 0;
   uint64_t keys = 0;

@@ -43,6 +43,7 @@ struct FlinkConfig {
   TimestampSource timestamp = TimestampSource::kEvent;
   std::optional<PartitionId> partitions;
   bool end_of_input_watermark = true;  // Watermark.MAX_WATERMARK at the end (--end flush)
+  uint64_t max_state = UINT64_MAX;     // --max-state: the most window state, in bytes
 };
 
 // Throws ConfigError (one line) for what Flink's assigners and strategies cannot express.

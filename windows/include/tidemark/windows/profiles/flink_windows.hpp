@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -61,6 +62,12 @@ class FlinkWindowState {
   // every window whose cleanup time <= W.
   void advance(int64_t watermark, KafkaForwarder& out);
   uint64_t open_windows() const { return windows_.size(); }
+  uint64_t state_bytes() const {
+    constexpr size_t node = std::is_same_v<Windows, FlinkTimeWindowMap>
+                                ? kHashNodeBytes<typename Windows::value_type>
+                                : kTreeNodeBytes<typename Windows::value_type>;
+    return windows_.size() * node + (to_fire_.size() + to_clear_.size()) * kTreeNodeBytes<Timer>;
+  }
 
  protected:
   using Timer = std::tuple<int64_t, KeyId, int64_t>;  // (end, key, start)

@@ -26,6 +26,13 @@ class KafkaSessionWindows {
   bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
   void after_record(int64_t stream_time, KafkaForwarder& out);
   uint64_t open_windows() const { return by_end_.size(); }
+  uint64_t state_bytes() const {
+    return by_end_.size() *
+               (kTreeNodeBytes<typename Sessions::value_type> +
+                kTreeNodeBytes<Ordered>)+unemitted_.size() *
+               kTreeNodeBytes<Ordered> +
+           sessions_.capacity() * sizeof(Sessions);
+  }
 
  private:
   struct Session {

@@ -26,6 +26,12 @@ class KafkaSlidingWindows {
   bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
   void after_record(int64_t stream_time, KafkaForwarder& out);
   uint64_t open_windows() const { return by_start_.size(); }
+  uint64_t state_bytes() const {
+    return by_start_.size() *
+           (kTreeNodeBytes<typename Windows::value_type> +
+            kTreeNodeBytes<std::pair<int64_t, KeyId>>)+windows_.capacity() *
+           sizeof(Windows);
+  }
 
  private:
   using Value = KafkaWindowValue<A>;

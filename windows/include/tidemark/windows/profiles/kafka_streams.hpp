@@ -38,6 +38,7 @@ struct KafkaStreamsConfig {
   // (time windows), 2 x d + grace (sliding), gap + grace (sessions).
   std::optional<Duration> retention;
   std::optional<PartitionId> partitions;
+  uint64_t max_state = UINT64_MAX;  // --max-state: the most window state, in bytes
 };
 
 // Checks what Kafka Streams cannot express (an offset; a retention below the DSL's minimum);

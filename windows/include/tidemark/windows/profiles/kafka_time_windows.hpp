@@ -26,6 +26,9 @@ class KafkaTimeWindows {
   // After each record: on-close forwards the windows that closed; both forget them.
   void after_record(int64_t stream_time, KafkaForwarder& out);
   uint64_t open_windows() const { return windows_.size(); }
+  uint64_t state_bytes() const {
+    return windows_.size() * kTreeNodeBytes<typename decltype(windows_)::value_type>;
+  }
 
  private:
   using WindowId = std::pair<int64_t, KeyId>;  // (start, key): Kafka's time-ordered store

@@ -32,6 +32,15 @@ struct KafkaWindowValue {
   }
 };
 
+// What the profiles' containers take per element, for --max-state: a std::map or std::set node is
+// the value and the red-black tree's three links and colour; a std::unordered_map node (hash
+// cached) the value, its link and the hash, plus a bucket pointer per element at load factor 1.
+// A partial's own heap (collect's values) is not counted.
+template <class V>
+inline constexpr size_t kTreeNodeBytes = sizeof(V) + 32;
+template <class V>
+inline constexpr size_t kHashNodeBytes = sizeof(V) + 24;
+
 // What a result row carries of each aggregator's result.
 inline void put_result(KafkaResult& r, const WindowStats& stats) {
   r.stats = stats;

@@ -2,11 +2,13 @@
 // Engine profiles: whose rules a run follows. Chosen once per run; each profile is its own
 // rule type (its own operators and loop), never a flag inside another profile's operators.
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
+#include "tidemark/core/window.hpp"
 
 namespace tidemark {
 
@@ -25,5 +27,9 @@ std::string_view to_string(Profile p);
 // `timestamp` reads.
 PartitionId profile_partitions(const Trace& trace, TimestampSource timestamp,
                                std::optional<PartitionId> partitions);
+
+// --max-state under a profile: throws StateLimitError (one line) when a run's window state,
+// `bytes`, exceeds `limit`.
+void check_profile_state(Profile profile, const WindowSpec& window, uint64_t limit, uint64_t bytes);
 
 }  // namespace tidemark

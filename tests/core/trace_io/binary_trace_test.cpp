@@ -180,16 +180,6 @@ TEST_CASE("hand-written CSV with awkward keys, W rows and absent columns round-t
   CHECK(to_csv(parse_binary_trace(to_binary(nokey), "nokey.tmt")) == "event_time\n5\n6\n");
 }
 
-TEST_CASE("keys with line breaks cannot become CSV", "[binary_trace]") {
-  Trace t;
-  t.columns = kColKey;
-  t.keys.intern("line\nbreak");
-  t.events.push_back(Event{});
-  CHECK_THROWS_AS(to_csv(t), ConfigError);
-  // One line, the break written out.
-  CHECK_THROWS_WITH(to_csv(t), Catch::StartsWith("key \"line\\x0Abreak\" holds a line break"));
-}
-
 TEST_CASE("damaged binary traces give clear errors", "[binary_trace]") {
   const std::string good = to_binary(small_mixed(100));
   REQUIRE_NOTHROW(parse_binary_trace(good, "g.tmt"));

@@ -1,10 +1,11 @@
+#include "tidemark/core/window.hpp"
+
 #include <catch2/catch.hpp>
 #include <limits>
 #include <string>
 #include <variant>
 
 #include "tidemark/core/error.hpp"
-#include "tidemark/core/window.hpp"
 #include "tidemark/windows/spec/assigners.hpp"
 
 using namespace tidemark;
@@ -218,4 +219,43 @@ TEST_CASE("assignment at the ends of int64 saturates the bounds beyond it, exact
   CHECK(hop("hopping:10ms/5ms@-4ms", hi - 3) == std::vector{W(hi - 11, hi - 1), W(hi - 6, hi)});
   CHECK(hop("hopping:1m/1s", lo).size() == 60);
   CHECK(hop("hopping:1m/1s", hi).size() == 60);
+}
+
+TEST_CASE("a window holds its start and not its end", "[windows]") {
+  constexpr Window w{Timestamp{-10}, Timestamp{0}};
+  STATIC_REQUIRE(w.contains(Timestamp{-10}));
+  STATIC_REQUIRE(w.contains(Timestamp{-1}));
+  STATIC_REQUIRE_FALSE(w.contains(Timestamp{0}));
+  STATIC_REQUIRE_FALSE(w.contains(Timestamp{-11}));
+  STATIC_REQUIRE_FALSE(Window{Timestamp{5}, Timestamp{5}}.contains(Timestamp{5}));  // empty
+  // Unbounded windows hold every finite time.
+  constexpr Window all{Timestamp::min(), Timestamp::max()};
+  STATIC_REQUIRE(all.contains(Timestamp{std::numeric_limits<int64_t>::max() - 1}));
+  STATIC_REQUIRE(all.contains(Timestamp::min()));
+}
+
+TEST_CASE("windows order by start, then by end", "[windows]") {
+  CHECK(W(0, 10) < W(5, 10));
+  CHECK(W(0, 10) < W(0, 20));
+  CHECK(W(0, 20) < W(5, 10));  // the start decides first
+  CHECK(W(3, 7) == W(3, 7));
+  CHECK_FALSE(W(3, 7) != W(3, 7));
+}
+
+TEST_CASE("alignment is floor modulo: in [0, size) before and after 0, shifted by the offset",
+          "[windows]") {
+  for (int64_t t = -25; t <= 25; ++t) {
+    for (const int64_t offset : {int64_t(0), int64_t(3), int64_t(-3), int64_t(9)}) {
+      INFO("t " << t << ", offset " << offset);
+      const int64_t r = align_remainder(Timestamp{t}, Duration{10}, Duration{offset});
+      CHECK(r >= 0);
+      CHECK(r < 10);
+      CHECK((t - offset - r) % 10 == 0);  // the start is offset + a multiple of the size
+      const Timestamp start = align_down(Timestamp{t}, Duration{10}, Duration{offset});
+      CHECK(start.ms == t - r);
+      CHECK(W(start.ms, start.ms + 10).contains(Timestamp{t}));
+    }
+  }
+  STATIC_REQUIRE(align_down(Timestamp{-1}, Duration{10}) == Timestamp{-10});
+  STATIC_REQUIRE(align_remainder(Timestamp{13}, Duration{10}, Duration{-3}) == 6);
 }

@@ -401,18 +401,6 @@ TEST_CASE("the streaming reader hands out valid chunks up to the first bad one",
   std::filesystem::remove(path);
 }
 
-TEST_CASE("time formats reject unknown zones and malformed offsets", "[binary_trace]") {
-  CHECK_THROWS_WITH(gen::parse_time_format("iso:Mars/Olympus"),
-                    Catch::Contains("unknown time zone") && Catch::Contains("Mars/Olympus"));
-  CHECK_THROWS_AS(gen::parse_time_format("iso:+9"), ConfigError);
-  CHECK_THROWS_AS(gen::parse_time_format("iso:+24:00"), ConfigError);
-  CHECK_THROWS_AS(gen::parse_time_format("unix"), ConfigError);
-  CHECK(gen::parse_time_format("iso:+05:30").offset_seconds(Timestamp{0}) == 19'800);
-  // Seoul: +09:00 today (tzdata).
-  CHECK(gen::parse_time_format("iso:Asia/Seoul").offset_seconds(Timestamp{1'767'225'600'000}) ==
-        9 * 3600);
-}
-
 TEST_CASE("the header's partition count must be 1 + the records' largest partition id",
           "[binary_trace]") {
   // Replay sizes the clock from the header before it reads a record: a larger count would hold

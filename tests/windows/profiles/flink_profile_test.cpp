@@ -1,6 +1,6 @@
-// `--profile flink` beyond the engine's own vectors (tests/conformance/flink_*): the valve's
-// idle-status vectors (a trace has no status rows), the saturating cleanup time, what the
-// profile refuses, and that generic is left alone.
+// `--profile flink` beyond the engine's own vectors (tests/conformance/flink_*): the saturating
+// cleanup time, what the profile refuses, and that generic is left alone. The valve's idle-status
+// vectors (a trace has no status rows) are in flink_watermark_valve_test.cpp.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,18 +17,15 @@
 
 #include "commands.hpp"
 #include "support/command.hpp"
-#include "tidemark/windows/profiles/flink_watermark_valve.hpp"
 #include "tidemark/windows/profiles/flink_windows.hpp"
 
 namespace fs = std::filesystem;
-using tidemark::FlinkWatermarkValve;
 using tidemark::cli::Args;
 
 namespace {
 
 using Result = tidemark::test::CommandResult;
 using tidemark::test::tidemark_cmd;
-using Out = FlinkWatermarkValve::Output;
 
 struct Trace {
   fs::path path;
@@ -44,138 +41,7 @@ struct Trace {
 const std::string kTrace =
     "partition,key,event_time,value\n0,a,0,1\n0,a,5,2\n0,b,3,4\n0,a,12,1\n0,a,2,7\n";
 
-constexpr Out kNone{};
-Out wm(int64_t w) {
-  return {w, {}};
-}
-Out status(bool idle) {
-  return {{}, idle};
-}
-
-// The valve vectors of apache/flink flink-streaming-java/src/test/java/org/apache/flink/
-// streaming/runtime/watermarkstatus/StatusWatermarkValveTest.java
-// @c5ed2b740eb2c5c366c4fa20abbb88faef2398dd that involve idle statuses.
-const std::string kValve =
-    "apache/flink:flink-streaming-java/src/test/java/org/apache/flink/streaming/runtime/"
-    "watermarkstatus/StatusWatermarkValveTest.java#";
-
 }  // namespace
-
-TEST_CASE("F-VA-3 " + kValve + "testSingleInputWatermarkStatusToggling", "[flink][valve]") {
-  FlinkWatermarkValve v(1);
-  CHECK(v.input_status(0, false) == kNone);
-  CHECK(v.input_status(0, true) == status(true));
-  CHECK(v.input_status(0, true) == kNone);
-  CHECK(v.input_status(0, false) == status(false));
-}
-
-TEST_CASE("F-VA-4 " + kValve + "testSingleInputWatermarksIntactDuringIdleness", "[flink][valve]") {
-  FlinkWatermarkValve v(1);
-  CHECK(v.input_watermark(0, 25) == wm(25));
-  CHECK(v.input_status(0, true) == status(true));
-  CHECK(v.input_watermark(0, 50) == kNone);
-  CHECK(v.input_status(0, false) == status(false));
-  CHECK(v.input_watermark(0, 50) == wm(50));
-}
-
-TEST_CASE("F-VA-8 " + kValve + "testMultipleInputWatermarkStatusToggling", "[flink][valve]") {
-  FlinkWatermarkValve v(2);
-  CHECK(v.input_status(0, false) == kNone);
-  CHECK(v.input_status(1, false) == kNone);
-  CHECK(v.input_status(1, true) == kNone);
-  CHECK(v.input_status(0, true) == status(true));
-  CHECK(v.input_status(0, true) == kNone);
-  CHECK(v.input_status(1, true) == kNone);
-  CHECK(v.input_status(1, false) == status(false));
-  CHECK(v.input_status(0, false) == kNone);
-}
-
-TEST_CASE("F-VA-9 " + kValve + "testMultipleInputWatermarkAdvancingWithPartiallyIdleChannels",
-          "[flink][valve]") {
-  FlinkWatermarkValve v(3);
-  CHECK(v.input_watermark(0, 15) == kNone);
-  CHECK(v.input_watermark(1, 10) == kNone);
-  CHECK(v.input_status(2, true) == wm(10));
-  CHECK(v.input_watermark(1, 18) == wm(15));
-  CHECK(v.input_watermark(0, 20) == wm(18));
-}
-
-TEST_CASE("F-VA-10 " + kValve +
-              "testMultipleInputWatermarkAdvancingAsChannelsIndividuallyBecomeIdle",
-          "[flink][valve]") {
-  FlinkWatermarkValve v(3);
-  CHECK(v.input_watermark(0, 25) == kNone);
-  CHECK(v.input_watermark(1, 10) == kNone);
-  CHECK(v.input_watermark(2, 17) == wm(10));
-  CHECK(v.input_status(1, true) == wm(17));
-  CHECK(v.input_status(2, true) == wm(25));
-}
-
-TEST_CASE("F-VA-11 " + kValve +
-              "testMultipleInputFlushMaxWatermarkAndWatermarkStatusOnceAllInputsBecomeIdle",
-          "[flink][valve]") {
-  FlinkWatermarkValve v(3);
-  CHECK(v.input_watermark(0, 10) == kNone);
-  CHECK(v.input_watermark(1, 5) == kNone);
-  CHECK(v.input_watermark(2, 3) == wm(3));
-  CHECK(v.input_status(0, true) == kNone);
-  CHECK(v.input_status(1, true) == kNone);
-  // All idle: the largest watermark of all channels, then the IDLE status.
-  CHECK(v.input_status(2, true) == Out{10, true});
-}
-
-TEST_CASE("F-VA-12 " + kValve + "testMultipleInputWatermarkRealignmentAfterResumeActive",
-          "[flink][valve]") {
-  FlinkWatermarkValve v(3);
-  CHECK(v.input_watermark(0, 10) == kNone);
-  CHECK(v.input_watermark(1, 7) == kNone);
-  CHECK(v.input_watermark(2, 3) == wm(3));
-  CHECK(v.input_status(2, true) == wm(7));
-  CHECK(v.input_status(2, false) == kNone);  // unaligned: 3 < 7
-  CHECK(v.input_watermark(2, 5) == kNone);
-  CHECK(v.input_watermark(2, 9) == kNone);  // aligned again
-  CHECK(v.input_watermark(1, 12) == wm(9));
-}
-
-TEST_CASE("F-VA-13 " + kValve + "testNoOutputWhenAllActiveChannelsAreUnaligned", "[flink][valve]") {
-  FlinkWatermarkValve v(3);
-  CHECK(v.input_watermark(0, 10) == kNone);
-  CHECK(v.input_watermark(1, 7) == kNone);
-  CHECK(v.input_status(2, true) == wm(7));
-  CHECK(v.input_status(2, false) == kNone);
-  CHECK(v.input_status(0, true) == kNone);
-  CHECK(v.input_status(1, true) == kNone);
-  CHECK(v.output() == 7);
-}
-
-TEST_CASE("F-VA-14 " + kValve + "testUnalignedActiveChannelBecomesIdle", "[flink][valve]") {
-  FlinkWatermarkValve v(2);
-  CHECK(v.input_watermark(0, 7) == kNone);
-  CHECK(v.input_watermark(1, 10) == wm(7));
-  CHECK(v.input_status(0, true) == wm(10));
-  CHECK(v.input_status(0, false) == kNone);
-  CHECK(v.input_watermark(0, 9) == kNone);
-  CHECK(v.input_status(0, true) == kNone);
-}
-
-TEST_CASE("the valve's minimum follows channels that tie and channels that go idle",
-          "[flink][valve]") {
-  // Channels that tie at the minimum: raising one of them must not raise the output; raising the
-  // last one must. An idle channel leaves the minimum; back, it counts once it has caught up.
-  FlinkWatermarkValve v(3);
-  CHECK(v.input_watermark(0, 5) == kNone);
-  CHECK(v.input_watermark(1, 5) == kNone);
-  CHECK(v.input_watermark(2, 5) == wm(5));
-  CHECK(v.input_watermark(0, 9) == kNone);
-  CHECK(v.input_watermark(2, 8) == kNone);
-  CHECK(v.input_watermark(1, 20) == wm(8));
-  CHECK(v.input_watermark(2, 30) == wm(9));
-  CHECK(v.input_status(0, true) == wm(20));
-  CHECK(v.input_watermark(1, 40) == wm(30));
-  CHECK(v.input_status(0, false) == kNone);  // 9 < 30: not aligned
-  CHECK(v.input_watermark(0, 35) == kNone);  // aligned again, the minimum stays 30
-  CHECK(v.input_watermark(2, 50) == wm(35));
-}
 
 TEST_CASE(
     "F-WO-6 apache/flink:flink-streaming-java/src/test/java/org/apache/flink/streaming/"

@@ -242,8 +242,9 @@ TEST_CASE("windows order by start, then by end", "[windows]") {
   CHECK_FALSE(W(3, 7) != W(3, 7));
 }
 
-TEST_CASE("alignment is floor modulo: in [0, size) before and after 0, shifted by the offset",
-          "[windows]") {
+TEST_CASE(
+    "alignment is floor modulo: 0 <= remainder < size before and after 0, shifted by the offset",
+    "[windows]") {
   for (int64_t t = -25; t <= 25; ++t) {
     for (const int64_t offset : {int64_t(0), int64_t(3), int64_t(-3), int64_t(9)}) {
       INFO("t " << t << ", offset " << offset);

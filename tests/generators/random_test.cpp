@@ -34,7 +34,7 @@ TEST_CASE("one seed gives one sequence; another seed another", "[random]") {
   CHECK(differ == 1000);
 }
 
-TEST_CASE("uniform() is the top 53 bits of next() scaled into [0, 1)", "[random]") {
+TEST_CASE("uniform() is the top 53 bits of next() scaled to 0 <= u < 1", "[random]") {
   Rng rng(3), twin(3);
   double sum = 0;
   const int n = 100'000;

@@ -78,7 +78,6 @@ TEST_CASE("summary table: optional rows appear when their figure is non-zero", "
   m.punctuations = 6;
   m.open_windows_at_end = 7;
   m.events_at_unbounded_clock = 1;
-  m.state_bytes_measured = false;
   m.lag_samples = 3;
   m.lag_mean_ms = 1500.9;  // whole milliseconds, toward zero
   m.lag_max_ms = 2000;
@@ -87,7 +86,6 @@ TEST_CASE("summary table: optional rows appear when their figure is non-zero", "
   CHECK(row(table, "open at end (kept)") == "7");
   CHECK(row(table, "events at clock -inf") ==
         "1 (before every partition had sent; see --idle-timeout)");
-  CHECK(row(table, "peak state bytes") == "n/a (not measured under a profile)");
   CHECK(row(table, "watermark lag") == "mean 1500ms, max 2s");
 }
 
@@ -136,10 +134,8 @@ TEST_CASE("summary JSON: the documented fields, in order, with the run's configu
 TEST_CASE("summary JSON: what was not measured is null; without timing no timing fields",
           "[summary]") {
   Metrics m = some_metrics();
-  m.state_bytes_measured = false;
   const Json j = Json::parse(summary_json(RunConfig{}, "t", m, std::nullopt));
   CHECK(j["config"]["idle_timeout"].is_null());
-  CHECK(j["peak_state_bytes"].is_null());
   CHECK(j["watermark_lag_ms"]["mean"].is_null());  // no samples: the clock was never finite
   CHECK(j["watermark_lag_ms"]["max"].is_null());
   CHECK(j["watermark_lag_ms"]["samples"] == 0);

@@ -41,15 +41,17 @@ TEST_CASE("a profile's partitions default to one past the largest partition id, 
                            std::nullopt) == 1);
 }
 
-TEST_CASE("--partitions is taken when every record's partition is below it", "[profile]") {
+TEST_CASE("profile partitions: --partitions is taken when every record's partition is below it",
+          "[profile]") {
   const Trace t = test::csv("partition,event_time\n0,1\n1,2\n");
   CHECK(profile_partitions(t, TimestampSource::kEvent, 2) == 2);
   CHECK(profile_partitions(t, TimestampSource::kEvent, 7) == 7);
   CHECK(profile_partitions(t, TimestampSource::kEvent, kMaxPartitions) == kMaxPartitions);
 }
 
-TEST_CASE("--partitions out of range or below a record's partition is a config error",
-          "[profile]") {
+TEST_CASE(
+    "profile partitions: --partitions out of range or below a record's partition is a config error",
+    "[profile]") {
   const Trace t = test::csv("partition,event_time\n0,1\n1,2\n5,3\n");
   const std::string range = "--partitions must be in [1, " + std::to_string(kMaxPartitions) + "]";
   CHECK_THROWS_WITH(profile_partitions(t, TimestampSource::kEvent, 0), range + ", got 0");

@@ -17,14 +17,14 @@ namespace tidemark::cli {
 
 namespace {
 
-using ProfileRun = std::function<RunResult(const Trace&, KafkaResultSink&, LateSink&)>;
+using ProfileRun = std::function<RunResult(const Trace&, ProfileResultSink&, LateSink&)>;
 
 // The profiles' rows as JSON Lines, through a buffer written out in blocks of at least 64 KiB.
 // Rows may be long (--aggregate collect lists every value), so the buffer is a string that grows.
-class JsonLinesKafkaSink final : public KafkaResultSink {
+class JsonLinesKafkaSink final : public ProfileResultSink {
  public:
   JsonLinesKafkaSink(std::ostream& out, const KeyTable& keys) : out_(out), keys_(keys) {}
-  void on_result(const KafkaResult& r) override {
+  void on_result(const ProfileResult& r) override {
     append_json(buffer_, r, keys_);
     buffer_ += '\n';
     if (buffer_.size() >= kFlushBytes) flush();
@@ -43,9 +43,9 @@ class JsonLinesKafkaSink final : public KafkaResultSink {
   std::string buffer_;
 };
 
-class DiscardKafkaResults final : public KafkaResultSink {
+class DiscardKafkaResults final : public ProfileResultSink {
  public:
-  void on_result(const KafkaResult&) override {}
+  void on_result(const ProfileResult&) override {}
 };
 
 // The trace is read whole; `run` replays it into the sinks, `title` ends the summary's first line.
@@ -62,8 +62,8 @@ int replay_profile(const ReplayPaths& paths, const RunConfig& config, const std:
   std::optional<JsonLinesKafkaSink> results;
   if (!paths.output.empty()) results.emplace(results_out.stream(), trace.keys);
   DiscardKafkaResults discard_results;
-  KafkaResultSink& result_sink =
-      results ? static_cast<KafkaResultSink&>(*results) : discard_results;
+  ProfileResultSink& result_sink =
+      results ? static_cast<ProfileResultSink&>(*results) : discard_results;
   std::optional<JsonLinesLateSink> late;
   if (!paths.late_output.empty()) late.emplace(late_out.stream(), trace.keys);
   LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
@@ -101,7 +101,7 @@ int replay_kafka_streams(const ReplayPaths& paths, const RunConfig& config,
   const std::string title =
       fmt::format("kafka-streams  stream-time  grace:{}ms  {}", kafka.grace.ms,
                   kafka.emit == KafkaEmit::kOnUpdate ? "on-update" : "on-close");
-  const auto run = [&](const Trace& trace, KafkaResultSink& results, LateSink& late) {
+  const auto run = [&](const Trace& trace, ProfileResultSink& results, LateSink& late) {
     return run_kafka_streams(trace, kafka, results, late);
   };
   const ProfileSummary profile{
@@ -116,7 +116,7 @@ int replay_flink(const ReplayPaths& paths, const RunConfig& config, const FlinkC
                  std::ostream& out, std::ostream& err) {
   const std::string title = fmt::format("flink  {}  allowed-lateness:{}ms",
                                         config.watermark.to_string(), flink.allowed_lateness.ms);
-  const auto run = [&](const Trace& trace, KafkaResultSink& results, LateSink& late) {
+  const auto run = [&](const Trace& trace, ProfileResultSink& results, LateSink& late) {
     return run_flink(trace, flink, results, late);
   };
   const ProfileSummary profile{

@@ -51,8 +51,8 @@ TEST_CASE(
   // Timestamps near Long.MAX_VALUE are outside a trace's years, so the operator is driven here:
   // tumbling 1000 ms, allowed lateness 2000 ms; the cleanup time saturates at Long.MAX_VALUE.
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  tidemark::CollectingKafkaSink sink;
-  tidemark::KafkaForwarder out(sink);
+  tidemark::CollectingProfileSink sink;
+  tidemark::ResultForwarder out(sink);
   tidemark::FlinkTimeWindows<tidemark::EventTimeTrigger> op(1000, 1000, 0, 2000);
   const int64_t ts = kMax - 1750;
   REQUIRE(op.process(0, ts, 1, kMax - 1800, out));

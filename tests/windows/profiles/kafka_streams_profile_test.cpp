@@ -137,7 +137,7 @@ TEST_CASE("kafka-streams drops negative timestamps at the source, as RecordQueue
   }
   tidemark::KafkaStreamsConfig config;
   config.window = tidemark::TumblingSpec(tidemark::Duration{10});
-  tidemark::CollectingKafkaSink results;
+  tidemark::CollectingProfileSink results;
   tidemark::CollectingSink late;
   const auto m = tidemark::run_kafka_streams(trace, config, results, late).metrics;
   CHECK(m.events == 3);
@@ -166,17 +166,17 @@ TEST_CASE("kafka-streams sessions: the store's retention decides what a record c
   tidemark::KafkaStreamsConfig config;
   config.window = tidemark::SessionSpec(tidemark::Duration{300000});
   const auto last = [&] {
-    tidemark::CollectingKafkaSink results;
+    tidemark::CollectingProfileSink results;
     tidemark::NullSink late;
     tidemark::run_kafka_streams(trace, config, results, late);
     return results.results.back();
   };
-  const tidemark::KafkaResult dsl_default = last();
+  const tidemark::ProfileResult dsl_default = last();
   CHECK(dsl_default.start == 150000);
   CHECK(dsl_default.end == 300001);
   CHECK(dsl_default.stats.count == 2);
   config.retention = tidemark::Duration{900000};
-  const tidemark::KafkaResult long_retention = last();
+  const tidemark::ProfileResult long_retention = last();
   CHECK(long_retention.start == 0);
   CHECK(long_retention.stats.count == 3);
 }

@@ -81,7 +81,7 @@ FlinkOperator make_operator(const FlinkConfig& c) {
 
 }  // namespace
 
-RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSink& results,
+RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResultSink& results,
                     LateSink& late) {
   validate(config);
   if (config.watermarks == FlinkWatermarks::kPunctuated && !trace.has(kColKind)) {
@@ -94,7 +94,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSi
   m.keys = trace.keys.size();
   const bool receive = trace.has(kColReceiveTime);
   const bool bounded = config.watermarks == FlinkWatermarks::kBounded;
-  KafkaForwarder out(results);
+  ResultForwarder out(results);
   FlinkOperator any = make_operator(config);
   FlinkWatermarkValve valve(uint32_t(m.partitions));
   FlinkPeriodicWatermarks generators(

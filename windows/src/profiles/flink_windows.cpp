@@ -23,7 +23,7 @@ int64_t FlinkWindowState<Windows, Trigger>::cleanup_time(int64_t end) const {
 
 template <class Windows, class Trigger>
 void FlinkWindowState<Windows, Trigger>::emit(FlinkWindow& w, KeyId key, int64_t start,
-                                              EmissionKind kind, KafkaForwarder& out) {
+                                              EmissionKind kind, ResultForwarder& out) {
   if (w.value.empty) return;  // purged contents: `contents == null`, nothing to emit
   out.forward(key, start, w.end, w.value, kind, w.end - 1);
   if constexpr (Trigger::kPurges) w.value = {};
@@ -31,13 +31,13 @@ void FlinkWindowState<Windows, Trigger>::emit(FlinkWindow& w, KeyId key, int64_t
 
 template <class Windows, class Trigger>
 void FlinkWindowState<Windows, Trigger>::fire_if_due(FlinkWindow& w, KeyId key, int64_t start,
-                                                     int64_t watermark, KafkaForwarder& out) {
+                                                     int64_t watermark, ResultForwarder& out) {
   if (w.end - 1 > watermark) return;
   emit(w, key, start, EmissionKind::kUpdate, out);
 }
 
 template <class Windows, class Trigger>
-void FlinkWindowState<Windows, Trigger>::advance(int64_t watermark, KafkaForwarder& out) {
+void FlinkWindowState<Windows, Trigger>::advance(int64_t watermark, ResultForwarder& out) {
   // EventTimeTrigger#onEventTime fires at time == maxTimestamp; the emitted record carries
   // maxTimestamp (WindowOperator#emitWindowContents).
   while (!to_fire_.empty()) {
@@ -63,7 +63,7 @@ void FlinkWindowState<Windows, Trigger>::advance(int64_t watermark, KafkaForward
 
 template <class Trigger>
 bool FlinkTimeWindows<Trigger>::process(KeyId key, int64_t ts, double value, int64_t watermark,
-                                        KafkaForwarder& out) {
+                                        ResultForwarder& out) {
   // TimeWindow#getWindowStartWithOffset as fixed by FLINK-26334 (floor modulo), then
   // SlidingEventTimeWindows#assignWindows: newest start first, while start > ts - size.
   // In 128 bits: Java's longs would wrap near the int64 limits, into windows that do not hold
@@ -93,7 +93,7 @@ bool FlinkTimeWindows<Trigger>::process(KeyId key, int64_t ts, double value, int
 
 template <class Trigger>
 bool FlinkSessionWindows<Trigger>::process(KeyId key, int64_t ts, double value, int64_t watermark,
-                                           KafkaForwarder& out) {
+                                           ResultForwarder& out) {
   // The key's sessions are disjoint and do not touch, so those [ts, ts + gap) intersects
   // (start <= ts + gap and end >= ts, TimeWindow#intersects) are adjacent in start order.
   const int64_t proto_end = ts > kMaxTime - gap_ ? kMaxTime : ts + gap_;  // saturated

@@ -21,7 +21,7 @@ void KafkaSessionWindows<A>::erase(KeyId key, typename Sessions::iterator it) {
 
 template <Aggregator A>
 bool KafkaSessionWindows<A>::process(KeyId key, int64_t ts, double value, int64_t stream_time,
-                                     KafkaForwarder& out) {
+                                     ResultForwarder& out) {
   const int64_t close_time = stream_time - grace_ - gap_;
   Sessions& sessions = sessions_of(key);
   // findSessions(key, ts - gap, ts + gap): sessions with end >= ts - gap and start <= ts + gap,
@@ -32,7 +32,7 @@ bool KafkaSessionWindows<A>::process(KeyId key, int64_t ts, double value, int64_
        it != sessions.end() && it->first.second <= ts + gap_; ++it) {
     found.push_back(it);
   }
-  KafkaWindowValue<A> merged;
+  ProfileWindowValue<A> merged;
   int64_t start = ts, end = ts;
   for (const auto& it : found) {
     merged.merge(it->second.value);
@@ -64,7 +64,7 @@ bool KafkaSessionWindows<A>::process(KeyId key, int64_t ts, double value, int64_
 }
 
 template <Aggregator A>
-void KafkaSessionWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out) {
+void KafkaSessionWindows<A>::after_record(int64_t stream_time, ResultForwarder& out) {
   const int64_t close_time = stream_time - grace_ - gap_;
   // maybeForwardFinalResult: sessions ending in [max(0, last close time), close time - 1], in
   // the time-ordered store's order: end, start, then the key's bytes.

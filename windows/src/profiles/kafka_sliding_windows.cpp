@@ -19,7 +19,7 @@ void KafkaSlidingWindows<A>::put(KeyId key, int64_t start, Value value) {
 
 template <Aggregator A>
 void KafkaSlidingWindows<A>::update(const Record& r, int64_t start, Value value, int64_t close_time,
-                                    KafkaForwarder& out) {
+                                    ResultForwarder& out) {
   if (start + d_ < close_time) return;  // logSkippedRecordForExpiredWindow
   value.add(r.value, r.ts);
   added_ = true;
@@ -33,7 +33,7 @@ void KafkaSlidingWindows<A>::update(const Record& r, int64_t start, Value value,
 // held, without the record itself, and is put without a close-time check.
 template <Aggregator A>
 void KafkaSlidingWindows<A>::create_right_window(const Record& r, const Value& right,
-                                                 KafkaForwarder& out) {
+                                                 ResultForwarder& out) {
   if (emit_ == KafkaEmit::kOnUpdate) {
     out.forward(r.key, r.ts + 1, r.ts + 1 + d_, right, EmissionKind::kUpdate, right.ts);
   }
@@ -42,15 +42,15 @@ void KafkaSlidingWindows<A>::create_right_window(const Record& r, const Value& r
 
 // A window value Kafka makes with ValueAndTimestamp.make(agg, record.timestamp()).
 template <Aggregator A>
-static KafkaWindowValue<A> made(const KafkaWindowValue<A>* agg, int64_t ts) {
-  KafkaWindowValue<A> v = agg ? *agg : KafkaWindowValue<A>{};
+static ProfileWindowValue<A> made(const ProfileWindowValue<A>* agg, int64_t ts) {
+  ProfileWindowValue<A> v = agg ? *agg : ProfileWindowValue<A>{};
   v.ts = ts;
   return v;
 }
 
 template <Aggregator A>
 void KafkaSlidingWindows<A>::process_reverse(const Record& r, int64_t close_time,
-                                             KafkaForwarder& out) {
+                                             ResultForwarder& out) {
   Windows& windows = windows_of(r.key);
   std::set<int64_t> starts;
   std::optional<Value> left_agg, right_agg;
@@ -103,7 +103,7 @@ void KafkaSlidingWindows<A>::process_reverse(const Record& r, int64_t close_time
 
 template <Aggregator A>
 void KafkaSlidingWindows<A>::process_early(const Record& r, int64_t close_time,
-                                           KafkaForwarder& out) {
+                                           ResultForwarder& out) {
   Windows& windows = windows_of(r.key);
   std::set<int64_t> starts;
   std::optional<Value> combined, right_agg;
@@ -136,7 +136,7 @@ void KafkaSlidingWindows<A>::process_early(const Record& r, int64_t close_time,
 
 template <Aggregator A>
 bool KafkaSlidingWindows<A>::process(KeyId key, int64_t ts, double value, int64_t stream_time,
-                                     KafkaForwarder& out) {
+                                     ResultForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   added_ = false;
   final_check_ = false;
@@ -152,7 +152,7 @@ bool KafkaSlidingWindows<A>::process(KeyId key, int64_t ts, double value, int64_
 }
 
 template <Aggregator A>
-void KafkaSlidingWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out) {
+void KafkaSlidingWindows<A>::after_record(int64_t stream_time, ResultForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   if (emit_ == KafkaEmit::kOnClose && final_check_ &&
       (!emitted_once_ || close_time > last_emit_close_time_)) {

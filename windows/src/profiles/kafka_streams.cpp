@@ -62,41 +62,6 @@ Duration retention_of(const KafkaStreamsConfig& config) {
       [&](const SessionSpec& s) { return s.gap() + config.grace; }});
 }
 
-namespace {
-
-void append_number(std::string& out, double v) {
-  if (std::isfinite(v)) {
-    fmt::format_to(std::back_inserter(out), "{}", v);
-  } else {
-    out += "null";
-  }
-}
-
-}  // namespace
-
-void append_json(std::string& out, const KafkaResult& r, const KeyTable& keys) {
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, "{{\"key\":{},\"start\":{},\"end\":{},\"count\":{},\"sum\":", keys.json(r.key),
-                 r.start, r.end, r.stats.count);
-  append_number(out, r.stats.sum);
-  out += ",\"min\":";
-  append_number(out, r.stats.min);
-  out += ",\"max\":";
-  append_number(out, r.stats.max);
-  out += ",\"mean\":";
-  append_number(out, r.stats.mean);
-  if (r.collect) {
-    out += ",\"values\":[";
-    for (size_t i = 0; i < r.values.size(); ++i) {
-      if (i > 0) out += ',';
-      append_number(out, r.values[i]);
-    }
-    out += ']';
-  }
-  fmt::format_to(it, ",\"kind\":\"{}\",\"ts\":{},\"clock\":{},\"proc_time\":{},\"seq\":{}}}",
-                 to_string(r.kind), r.ts, r.stream_time, r.proc_time.ms, r.seq);
-}
-
 std::vector<uint32_t> kafka_processing_order(const Trace& trace, TimestampSource source) {
   const std::span<const Event> events = trace.records();
   const bool receive = trace.has(kColReceiveTime);
@@ -198,7 +163,7 @@ KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
 }  // namespace
 
 RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config,
-                            KafkaResultSink& results, LateSink& late) {
+                            ProfileResultSink& results, LateSink& late) {
   validate(config);
   Metrics m;
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
@@ -207,7 +172,7 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
   for (const Event& e : events) m.punctuations += e.kind == RecordKind::kWatermark;
   const std::vector<uint32_t> order = kafka_processing_order(trace, config.timestamp);
   const bool receive = trace.has(kColReceiveTime);
-  KafkaForwarder out(results);
+  ResultForwarder out(results);
   KafkaOperator any = make_operator(config, trace.keys);
   int64_t stream_time = -1;  // RecordQueue.UNKNOWN
   Timestamp proc_time = Timestamp::min();

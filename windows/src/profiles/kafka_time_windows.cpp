@@ -7,7 +7,7 @@ namespace tidemark {
 
 template <Aggregator A>
 bool KafkaTimeWindows<A>::process(KeyId key, int64_t ts, double value, int64_t stream_time,
-                                  KafkaForwarder& out) {
+                                  ResultForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   bool accepted = false;
   // TimeWindows#windowsFor: starts aligned to 0, never below 0, ascending.
@@ -15,7 +15,7 @@ bool KafkaTimeWindows<A>::process(KeyId key, int64_t ts, double value, int64_t s
        start <= ts; start += advance_) {
     const int64_t end = start + size_;
     if (end <= close_time) continue;  // logSkippedRecordForExpiredWindow: late for this window
-    KafkaWindowValue<A>& w = windows_[{start, key}];
+    ProfileWindowValue<A>& w = windows_[{start, key}];
     w.add(value, ts);
     accepted = true;
     if (emit_ == KafkaEmit::kOnUpdate) out.forward(key, start, end, w, EmissionKind::kUpdate, w.ts);
@@ -24,7 +24,7 @@ bool KafkaTimeWindows<A>::process(KeyId key, int64_t ts, double value, int64_t s
 }
 
 template <Aggregator A>
-void KafkaTimeWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out) {
+void KafkaTimeWindows<A>::after_record(int64_t stream_time, ResultForwarder& out) {
   const int64_t close_time = stream_time - grace_;
   // A window [s, s + size) takes no record once s + size <= close time.
   const auto closed_end = windows_.lower_bound({close_time - size_ + 1, KeyId{0}});
@@ -38,7 +38,7 @@ void KafkaTimeWindows<A>::after_record(int64_t stream_time, KafkaForwarder& out)
   if (close_time - size_ < 0) return;  // emitRangeUpperBound < 0: nothing, nothing recorded
   emitted_once_ = true;
   last_emit_close_time_ = close_time;
-  std::vector<typename std::map<WindowId, KafkaWindowValue<A>>::iterator> closed;
+  std::vector<typename std::map<WindowId, ProfileWindowValue<A>>::iterator> closed;
   for (auto it = windows_.begin(); it != closed_end; ++it) closed.push_back(it);
   std::stable_sort(closed.begin(), closed.end(), [&](const auto& a, const auto& b) {
     if (a->first.first != b->first.first) return a->first.first < b->first.first;

@@ -2,7 +2,7 @@
 // The flink profile: what a Flink DataStream job, keyBy(key).window(assigner) with the default
 // EventTimeTrigger, allowedLateness(G) and a BoundedOutOfOrderness watermark per partition, would
 // emit for a trace (docs/profiles.md). Each rule names its source in apache/flink where it is
-// implemented. Rows are the profiles' shared row type (KafkaResult; `ts` = window end - 1).
+// implemented. Rows are the profiles' shared row type (ProfileResult; `ts` = window end - 1).
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +13,7 @@
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
 #include "tidemark/core/window.hpp"
-#include "tidemark/windows/profiles/kafka_streams.hpp"
+#include "tidemark/windows/profiles/profile_result.hpp"
 
 namespace tidemark {
 
@@ -52,7 +52,7 @@ void validate(const FlinkConfig& config);
 // Runs the trace in arrival order under Flink's rules. Events added to no window go to `late`
 // (WindowOperator's side output for late data). `clock` in the rows is the operator's current
 // watermark. Throws ConfigError.
-RunResult run_flink(const Trace& trace, const FlinkConfig& config, KafkaResultSink& results,
+RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResultSink& results,
                     LateSink& late);
 
 }  // namespace tidemark

@@ -19,13 +19,13 @@
 #include <unordered_map>
 #include <utility>
 
-#include "tidemark/windows/profiles/kafka_window_state.hpp"
+#include "tidemark/windows/profiles/profile_window_state.hpp"
 
 namespace tidemark {
 
 struct FlinkWindow {
   int64_t end = 0;
-  KafkaWindowValue<StatsAggregator> value;  // flink runs emit statistics only
+  ProfileWindowValue<StatsAggregator> value;  // flink runs emit statistics only
   bool fired = false;
 };
 using FlinkWindowId = std::pair<KeyId, int64_t>;  // (key, start)
@@ -60,7 +60,7 @@ class FlinkWindowState {
 
   // InternalTimerService.advanceWatermark: fires every window whose maxTimestamp <= W and clears
   // every window whose cleanup time <= W.
-  void advance(int64_t watermark, KafkaForwarder& out);
+  void advance(int64_t watermark, ResultForwarder& out);
   uint64_t open_windows() const { return windows_.size(); }
   uint64_t state_bytes() const {
     constexpr size_t node = std::is_same_v<Windows, FlinkTimeWindowMap>
@@ -81,11 +81,11 @@ class FlinkWindowState {
   }
   // The trigger's onElement after the element was added: FIRE at once when maxTimestamp <= W.
   void fire_if_due(FlinkWindow& w, KeyId key, int64_t start, int64_t watermark,
-                   KafkaForwarder& out);
+                   ResultForwarder& out);
 
   // Emits the window's contents (WindowOperator#emitWindowContents, record timestamp
   // maxTimestamp), and clears them if the trigger purges.
-  void emit(FlinkWindow& w, KeyId key, int64_t start, EmissionKind kind, KafkaForwarder& out);
+  void emit(FlinkWindow& w, KeyId key, int64_t start, EmissionKind kind, ResultForwarder& out);
 
   int64_t lateness_;
   Windows windows_;
@@ -102,7 +102,7 @@ class FlinkTimeWindows : public FlinkWindowState<FlinkTimeWindowMap, Trigger> {
   FlinkTimeWindows(int64_t size, int64_t advance, int64_t offset, int64_t allowed_lateness)
       : Base(allowed_lateness), size_(size), advance_(advance), offset_(offset) {}
   // WindowOperator#processElement at watermark W. Returns whether a window took the element.
-  bool process(KeyId key, int64_t ts, double value, int64_t watermark, KafkaForwarder& out);
+  bool process(KeyId key, int64_t ts, double value, int64_t watermark, ResultForwarder& out);
 
  private:
   int64_t size_, advance_, offset_;
@@ -120,7 +120,7 @@ class FlinkSessionWindows : public FlinkWindowState<FlinkSessionMap, Trigger> {
   // WindowOperator#processElement for a merging assigner: [ts, ts + gap) merged with the key's
   // sessions it overlaps or touches (MergingWindowSet#addWindow); a late merged session is
   // dropped, otherwise the element is added. Returns whether a session took it.
-  bool process(KeyId key, int64_t ts, double value, int64_t watermark, KafkaForwarder& out);
+  bool process(KeyId key, int64_t ts, double value, int64_t watermark, ResultForwarder& out);
 
  private:
   int64_t gap_;

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "tidemark/core/trace_io/key_table.hpp"
-#include "tidemark/windows/profiles/kafka_window_state.hpp"
+#include "tidemark/windows/profiles/kafka_streams.hpp"
+#include "tidemark/windows/profiles/profile_window_state.hpp"
 
 namespace tidemark {
 
@@ -23,8 +24,8 @@ class KafkaSessionWindows {
                       const KeyTable& keys)
       : gap_(gap), grace_(grace), retention_(retention), emit_(emit), keys_(keys) {}
 
-  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
-  void after_record(int64_t stream_time, KafkaForwarder& out);
+  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, ResultForwarder& out);
+  void after_record(int64_t stream_time, ResultForwarder& out);
   uint64_t open_windows() const { return by_end_.size(); }
   uint64_t state_bytes() const {
     return by_end_.size() *
@@ -36,7 +37,7 @@ class KafkaSessionWindows {
 
  private:
   struct Session {
-    KafkaWindowValue<A> value;
+    ProfileWindowValue<A> value;
     bool emitted = false;  // on-close: forwarded once, kept while the store still finds it
   };
   using SessionId = std::pair<int64_t, int64_t>;  // (end, start): store order

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "tidemark/core/trace_io/key_table.hpp"
-#include "tidemark/windows/profiles/kafka_window_state.hpp"
+#include "tidemark/windows/profiles/kafka_streams.hpp"
+#include "tidemark/windows/profiles/profile_window_state.hpp"
 
 namespace tidemark {
 
@@ -23,8 +24,8 @@ class KafkaSlidingWindows {
                       const KeyTable& keys)
       : d_(difference), grace_(grace), retention_(retention), emit_(emit), keys_(keys) {}
 
-  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
-  void after_record(int64_t stream_time, KafkaForwarder& out);
+  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, ResultForwarder& out);
+  void after_record(int64_t stream_time, ResultForwarder& out);
   uint64_t open_windows() const { return by_start_.size(); }
   uint64_t state_bytes() const {
     return by_start_.size() *
@@ -34,7 +35,7 @@ class KafkaSlidingWindows {
   }
 
  private:
-  using Value = KafkaWindowValue<A>;
+  using Value = ProfileWindowValue<A>;
   using Windows = std::map<int64_t, Value>;  // by start, per key
   struct Record {
     KeyId key;
@@ -51,10 +52,11 @@ class KafkaSlidingWindows {
   }
   void put(KeyId key, int64_t start, Value value);
   // updateWindowAndForward: adds the record to [start, start + d] unless it closed.
-  void update(const Record& r, int64_t start, Value value, int64_t close_time, KafkaForwarder& out);
-  void create_right_window(const Record& r, const Value& right, KafkaForwarder& out);
-  void process_reverse(const Record& r, int64_t close_time, KafkaForwarder& out);
-  void process_early(const Record& r, int64_t close_time, KafkaForwarder& out);
+  void update(const Record& r, int64_t start, Value value, int64_t close_time,
+              ResultForwarder& out);
+  void create_right_window(const Record& r, const Value& right, ResultForwarder& out);
+  void process_reverse(const Record& r, int64_t close_time, ResultForwarder& out);
+  void process_early(const Record& r, int64_t close_time, ResultForwarder& out);
 
   int64_t d_, grace_, retention_;
   KafkaEmit emit_;

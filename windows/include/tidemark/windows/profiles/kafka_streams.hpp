@@ -14,6 +14,7 @@
 #include "tidemark/core/trace_io/key_table.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
 #include "tidemark/core/window.hpp"
+#include "tidemark/windows/profiles/profile_result.hpp"
 
 namespace tidemark {
 
@@ -47,43 +48,11 @@ void validate(const KafkaStreamsConfig& config);
 // The retention the run uses: config.retention, or the DSL's default.
 Duration retention_of(const KafkaStreamsConfig& config);
 
-// One forwarded record. Window bounds are Kafka's window().start()/end(): `end` is exclusive for
-// time windows and inclusive for sliding and session windows. `ts` is the record timestamp
-// Kafka gives it: the largest input timestamp in the window, a session's end.
-struct KafkaResult {
-  KeyId key = 0;
-  int64_t start = 0, end = 0;
-  WindowStats stats;
-  std::vector<double> values;  // with KafkaValues::kCollect
-  bool collect = false;
-  EmissionKind kind = EmissionKind::kUpdate;  // update, on_time (on-close), retract (tombstone)
-  int64_t ts = 0;
-  int64_t stream_time = 0;
-  Timestamp proc_time;
-  uint64_t seq = 0;
-};
-
-class KafkaResultSink {
- public:
-  virtual ~KafkaResultSink() = default;
-  virtual void on_result(const KafkaResult& r) = 0;
-};
-
-class CollectingKafkaSink final : public KafkaResultSink {
- public:
-  void on_result(const KafkaResult& r) override { results.push_back(r); }
-  std::vector<KafkaResult> results;
-};
-
-// {"key":..,"start":..,"end":..,"count":..,"sum":..,"min":..,"max":..,"mean":..,["values":[..],]
-//  "kind":..,"ts":..,"clock":..,"proc_time":..,"seq":..} without the newline.
-void append_json(std::string& out, const KafkaResult& r, const KeyTable& keys);
-
 // Runs the whole trace under Kafka's rules. Records are taken in PartitionGroup order (see
 // kafka_processing_order); records added to no window, and records with a negative timestamp
 // (which Kafka drops at the source), go to `late`. Throws ConfigError.
 RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config,
-                            KafkaResultSink& results, LateSink& late);
+                            ProfileResultSink& results, LateSink& late);
 
 // The order PartitionGroup.nextRecord takes the trace's records in (indices into records()):
 // within a partition trace order is offset order; a record is in its partition's buffer from

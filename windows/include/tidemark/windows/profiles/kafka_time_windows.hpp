@@ -9,7 +9,8 @@
 #include <utility>
 
 #include "tidemark/core/trace_io/key_table.hpp"
-#include "tidemark/windows/profiles/kafka_window_state.hpp"
+#include "tidemark/windows/profiles/kafka_streams.hpp"
+#include "tidemark/windows/profiles/profile_window_state.hpp"
 
 namespace tidemark {
 
@@ -22,9 +23,9 @@ class KafkaTimeWindows {
       : size_(size), advance_(advance), grace_(grace), emit_(emit), keys_(keys) {}
 
   // One record at stream time `stream_time` (including it). Returns whether a window took it.
-  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, KafkaForwarder& out);
+  bool process(KeyId key, int64_t ts, double value, int64_t stream_time, ResultForwarder& out);
   // After each record: on-close forwards the windows that closed; both forget them.
-  void after_record(int64_t stream_time, KafkaForwarder& out);
+  void after_record(int64_t stream_time, ResultForwarder& out);
   uint64_t open_windows() const { return windows_.size(); }
   uint64_t state_bytes() const {
     return windows_.size() * kTreeNodeBytes<typename decltype(windows_)::value_type>;
@@ -35,7 +36,7 @@ class KafkaTimeWindows {
   int64_t size_, advance_, grace_;
   KafkaEmit emit_;
   const KeyTable& keys_;
-  std::map<WindowId, KafkaWindowValue<A>> windows_;
+  std::map<WindowId, ProfileWindowValue<A>> windows_;
   bool emitted_once_ = false;
   int64_t last_emit_close_time_ = 0;
 };

@@ -1,20 +1,20 @@
 #pragma once
-// What the kafka-streams operators share: a window's aggregate as Kafka stores it (value and
-// timestamp) and the forwarding of results.
+// What the engine profiles' operators share: a window's aggregate as the engines store it (value
+// and record timestamp), the size of their containers' nodes, and the forwarding of results.
 
 #include <algorithm>
 #include <vector>
 
 #include "tidemark/core/output/emission_counts.hpp"
 #include "tidemark/windows/aggregate/aggregators.hpp"
-#include "tidemark/windows/profiles/kafka_streams.hpp"
+#include "tidemark/windows/profiles/profile_result.hpp"
 
 namespace tidemark {
 
 // A stored window value: the aggregator's partial over the values in aggregation order, and
 // Kafka's record timestamp for it (the largest input timestamp; a session's end).
 template <Aggregator A>
-struct KafkaWindowValue {
+struct ProfileWindowValue {
   typename A::Partial agg = A::identity();
   int64_t ts = 0;
   bool empty = true;
@@ -25,9 +25,10 @@ struct KafkaWindowValue {
     agg = A::combine(agg, A::lift(v));
   }
   // Kafka's session merger: this aggregate followed by `other`'s.
-  void merge(const KafkaWindowValue& other) {
+  void merge(const ProfileWindowValue& other) {
+    if (other.empty) return;
     ts = empty ? other.ts : std::max(ts, other.ts);
-    empty = empty && other.empty;
+    empty = false;
     agg = A::combine(agg, other.agg);
   }
 };
@@ -42,28 +43,28 @@ template <class V>
 inline constexpr size_t kHashNodeBytes = sizeof(V) + 24;
 
 // What a result row carries of each aggregator's result.
-inline void put_result(KafkaResult& r, const WindowStats& stats) {
+inline void put_result(ProfileResult& r, const WindowStats& stats) {
   r.stats = stats;
 }
-inline void put_result(KafkaResult& r, const StatsAndValuesAggregator::Result& result) {
+inline void put_result(ProfileResult& r, const StatsAndValuesAggregator::Result& result) {
   r.stats = result.first;
   r.collect = true;
   r.values = result.second;
 }
 
 // Forwards results with the run's sequence numbers, stream time and processing time.
-class KafkaForwarder {
+class ResultForwarder {
  public:
-  explicit KafkaForwarder(KafkaResultSink& sink) : sink_(sink) {}
+  explicit ResultForwarder(ProfileResultSink& sink) : sink_(sink) {}
 
   void set_time(int64_t stream_time, Timestamp proc_time) {
     stream_time_ = stream_time;
     proc_time_ = proc_time;
   }
   template <Aggregator A>
-  void forward(KeyId key, int64_t start, int64_t end, const KafkaWindowValue<A>& v,
+  void forward(KeyId key, int64_t start, int64_t end, const ProfileWindowValue<A>& v,
                EmissionKind kind, int64_t ts) {
-    KafkaResult r;
+    ProfileResult r;
     r.key = key;
     r.start = start;
     r.end = end;
@@ -79,7 +80,7 @@ class KafkaForwarder {
   void add_counts_to(Metrics& m) const { counts_.add_to(m); }
 
  private:
-  KafkaResultSink& sink_;
+  ProfileResultSink& sink_;
   int64_t stream_time_ = -1;
   Timestamp proc_time_ = Timestamp::min();
   uint64_t seq_ = 0;

@@ -1,7 +1,7 @@
-// KafkaWindowValue, put_result and KafkaForwarder: a window's value as kafka-streams stores it
+// ProfileWindowValue, put_result and ResultForwarder: a window's value as kafka-streams stores it
 // (aggregate in aggregation order, record timestamp the largest input timestamp) and the
 // forwarding of results with the run's sequence numbers, clocks and counts (docs/profiles.md).
-#include "tidemark/windows/profiles/kafka_window_state.hpp"
+#include "tidemark/windows/profiles/profile_window_state.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -12,8 +12,8 @@ using namespace tidemark;
 
 namespace {
 
-using StatsValue = KafkaWindowValue<StatsAggregator>;
-using CollectValue = KafkaWindowValue<StatsAndValuesAggregator>;
+using StatsValue = ProfileWindowValue<StatsAggregator>;
+using CollectValue = ProfileWindowValue<StatsAndValuesAggregator>;
 
 }  // namespace
 
@@ -80,15 +80,25 @@ TEST_CASE("merging into an empty kafka value takes the other's timestamp and emp
   CHECK(both_empty.agg.count == 0);
 }
 
+TEST_CASE("merging an empty value changes nothing, a negative timestamp included",
+          "[kafka][window_state]") {
+  StatsValue v;
+  v.add(3.0, -40);
+  v.merge(StatsValue{});
+  CHECK(v.ts == -40);  // an empty value's default ts 0 is not an input timestamp
+  CHECK(v.agg.count == 1);
+  CHECK(v.agg.sum == 3.0);
+}
+
 TEST_CASE("put_result carries values only for the collecting aggregator", "[kafka][window_state]") {
-  KafkaResult stats_only;
+  ProfileResult stats_only;
   const WindowStats s{2, 3.0, 1.0, 2.0, 1.5};
   put_result(stats_only, s);
   CHECK(stats_only.stats == s);
   CHECK_FALSE(stats_only.collect);
   CHECK(stats_only.values.empty());
 
-  KafkaResult collected;
+  ProfileResult collected;
   put_result(collected, StatsAndValuesAggregator::Result{s, {1.0, 2.0}});
   CHECK(collected.stats == s);
   CHECK(collected.collect);
@@ -97,8 +107,8 @@ TEST_CASE("put_result carries values only for the collecting aggregator", "[kafk
 
 TEST_CASE("the kafka forwarder numbers results from 1 and stamps the clocks set before each",
           "[kafka][window_state]") {
-  CollectingKafkaSink sink;
-  KafkaForwarder out(sink);
+  CollectingProfileSink sink;
+  ResultForwarder out(sink);
   StatsValue v;
   v.add(4.0, 12);
 
@@ -111,7 +121,7 @@ TEST_CASE("the kafka forwarder numbers results from 1 and stamps the clocks set 
   out.forward(KeyId(3), 0, 10, v, EmissionKind::kRetract, 10);
 
   REQUIRE(sink.results.size() == 3);
-  const KafkaResult& first = sink.results[0];
+  const ProfileResult& first = sink.results[0];
   CHECK(first.seq == 1);
   CHECK(first.key == 3);
   CHECK(first.start == 0);
@@ -139,8 +149,8 @@ TEST_CASE("the kafka forwarder numbers results from 1 and stamps the clocks set 
 
 TEST_CASE("the kafka forwarder counts its results by kind into the run's metrics",
           "[kafka][window_state]") {
-  CollectingKafkaSink sink;
-  KafkaForwarder out(sink);
+  CollectingProfileSink sink;
+  ResultForwarder out(sink);
   Metrics none;
   out.add_counts_to(none);
   CHECK(none.windows_fired == 0);

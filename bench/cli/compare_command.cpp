@@ -110,9 +110,13 @@ std::string csv_cell(const Value& v) {
       v);
 }
 
-std::string to_csv(const std::vector<ConfigurationResult>& rows) {
+// Under an engine profile, rows begin with a `profile` column; generic's CSV is unchanged.
+std::string to_csv(Profile profile, const std::vector<ConfigurationResult>& rows) {
   std::string out;
+  const std::string lead =
+      profile == Profile::kGeneric ? std::string() : std::string(to_string(profile)) + ',';
   const Fields names = row_fields(ConfigurationResult{});
+  if (!lead.empty()) out += "profile,";
   for (size_t i = 0; i < names.size(); ++i) {
     if (i) out += ',';
     out += names[i].first;
@@ -120,6 +124,7 @@ std::string to_csv(const std::vector<ConfigurationResult>& rows) {
   out += '\n';
   for (const ConfigurationResult& r : rows) {
     const Fields f = row_fields(r);
+    out += lead;
     for (size_t i = 0; i < f.size(); ++i) {
       if (i) out += ',';
       out += csv_cell(f[i].second);
@@ -129,10 +134,12 @@ std::string to_csv(const std::vector<ConfigurationResult>& rows) {
   return out;
 }
 
-std::string to_json(const std::string& trace_path, const Trace& trace, PartitionId partitions,
-                    unsigned threads, double wall, const std::vector<ConfigurationResult>& rows) {
+std::string to_json(const std::string& trace_path, const Trace& trace, Profile profile,
+                    PartitionId partitions, unsigned threads, double wall,
+                    const std::vector<ConfigurationResult>& rows) {
   nlohmann::ordered_json j;
   j["trace"] = trace_path;
+  if (profile != Profile::kGeneric) j["profile"] = to_string(profile);
   j["events"] = rows.empty() ? 0 : rows.front().metrics.events;
   j["keys"] = trace.keys.size();
   j["partitions"] = partitions;
@@ -270,6 +277,66 @@ std::string table(const CompareGrid& grid, const std::vector<ConfigurationResult
   return out;
 }
 
+// The rules the grid runs under. Each swept value an engine has no counterpart for is refused in
+// one line naming the option; under kafka-streams the clock is stream time.
+Rules compare_rules(const CLI::App& app, Profile chosen, const ProfileOptions& p,
+                    CompareGrid& grid) {
+  if (chosen == Profile::kGeneric) return GenericRules{};
+  const std::string_view name = to_string(chosen);
+  auto refuse = [&](std::string_view what, std::string_view why) {
+    throw ConfigError(fmt::format("{} under --profile {}: {}", what, name, why));
+  };
+  if (app.count("--schedule") > 0) {
+    refuse("--schedule", chosen == Profile::kFlink
+                             ? "Flink takes each partition's records as they arrive"
+                             : "records are taken in PartitionGroup order (docs/profiles.md)");
+  }
+  if (app.count("--aggregate") > 0) {
+    refuse("--aggregate", "compare measures each window's count and sum; use replay for collect");
+  }
+  for (const LatenessPolicy& policy : grid.policies) {
+    if (policy.kind() == LatenessPolicy::Kind::kWait) {
+      refuse("--policies " + policy.to_string(),
+             "the engine has no wait; use grace:G (drop is grace:0)");
+    }
+  }
+  if (chosen == Profile::kFlink) {
+    for (const ClockMode c : grid.clocks) {
+      if (c != ClockMode::kWatermark) {
+        refuse(fmt::format("--clocks {}", to_string(c)), "Flink's clock is the watermark");
+      }
+    }
+    FlinkRules rules;
+    if (app.count("--watermark-interval") > 0) {
+      rules.options.watermark_interval =
+          parse_duration(p.watermark_interval, "--watermark-interval");
+    }
+    if (app.count("--trigger") > 0 && parse_flink_trigger(p.trigger) == FlinkTrigger::kPurging) {
+      refuse("--trigger purging",
+             "each firing emits part of its window, and compare measures whole windows");
+    }
+    return rules;
+  }
+  if (app.count("--watermarks") > 0) {
+    refuse("--watermarks", "Kafka Streams has no watermarks; its clock is stream time");
+  }
+  if (app.count("--idle-timeout") > 0) {
+    refuse("--idle-timeout", "Kafka Streams has no idle partitions (max.task.idle.ms only waits)");
+  }
+  for (const ClockMode c : grid.clocks) {
+    if (c != ClockMode::kStreamTime && app.count("--clocks") > 0) {
+      refuse(fmt::format("--clocks {}", to_string(c)), "Kafka Streams' clock is stream time");
+    }
+  }
+  grid.clocks = {ClockMode::kStreamTime};
+  KafkaStreamsRules rules;
+  if (app.count("--emit") > 0) rules.options.emit = parse_kafka_emit(p.emit);
+  if (app.count("--retention") > 0) {
+    rules.options.retention = parse_duration(p.retention, "retention");
+  }
+  return rules;
+}
+
 }  // namespace
 
 int compare(const Args& args, std::ostream& out, std::ostream& err) {
@@ -324,7 +391,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       "are tasks; the report says how many were started); the output is the same for any "
       "count. Default: the number of cores. Example: --threads 2");
   ProfileOptions profile;
-  add_profile_options(app, profile, false);
+  add_profile_options(app, profile);
   std::string max_state;
   add_max_state_option(app, max_state,
                        " The runs held at once (oracles and configurations, up to --threads) "
@@ -339,17 +406,18 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
       "\nExamples:\n"
       "  tidemark compare data/demo.csv --window tumbling:10s --policies drop,wait:30s,grace:5m\n"
       "  tidemark compare trace.csv --window tumbling:1m --policies drop,grace:1m "
-      "--watermarks bounded:0,bounded:10s --timestamps event,corrected --csv out.csv\n\n"
-      "Rows run in the order listed: timestamps, then watermarks, clocks, policies (fastest).");
+      "--watermarks bounded:0,bounded:10s --timestamps event,corrected --csv out.csv\n"
+      "  tidemark compare trace.csv --window tumbling:1m --policies drop,grace:1m,grace:5m "
+      "--profile kafka-streams --emit on-close\n\n"
+      "Rows run in the order listed: timestamps, then watermarks, clocks, policies (fastest).\n"
+      "Under --profile flink|kafka-streams every row runs under the engine's rules and is "
+      "measured against the same oracle (tidemark's complete answer): policies are drop and "
+      "grace:G (allowed lateness, grace); kafka-streams' clock is stream time, with no "
+      "watermarks; docs/profiles.md.");
 
   return run_app(app, args, out, err, [&] {
     if (threads == 0) throw ConfigError("--threads: must be >= 1, got 0");
-    if (chosen_profile(app, profile) != Profile::kGeneric) {
-      throw ConfigError(
-          fmt::format("--profile {}: compare runs generic only so far; use replay "
-                      "--profile {}",
-                      profile.profile, profile.profile));
-    }
+    const Profile chosen = chosen_profile(app, profile);
     RunOptions o;
     o.window = window;
     o.idle_timeout = idle_timeout;
@@ -361,6 +429,7 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     grid.watermarks = parse_list("--watermarks", watermarks, WatermarkSpec::parse);
     grid.timestamps = parse_list("--timestamps", timestamps, parse_timestamp_source);
     grid.clocks = parse_list("--clocks", clocks, parse_clock_mode);
+    const Rules rules = compare_rules(app, chosen, profile, grid);
     std::vector<RunConfig> configs = grid.configurations();
     const uint64_t max_state_total = max_state_bytes(max_state);
 
@@ -397,13 +466,18 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
     const double start = now();
     unsigned threads_started = 0;
     const std::vector<ConfigurationResult> rows =
-        tidemark::compare(trace, partitions, configs, threads, now, &threads_started);
+        tidemark::compare(trace, partitions, configs, rules, threads, now, &threads_started);
     const double wall = now() - start;
 
     std::string title = fmt::format("tidemark compare {}  window {}", trace_path, window);
+    if (chosen != Profile::kGeneric) title += fmt::format("  profile {}", to_string(chosen));
     if (grid.timestamps.size() == 1) title += fmt::format("  timestamp {}", timestamps);
-    if (grid.watermarks.size() == 1) title += fmt::format("  watermark {}", watermarks);
-    if (grid.clocks.size() == 1) title += fmt::format("  clock {}", clocks);
+    if (grid.watermarks.size() == 1 && chosen != Profile::kKafkaStreams) {
+      title += fmt::format("  watermark {}", watermarks);
+    }
+    if (grid.clocks.size() == 1) {
+      title += fmt::format("  clock {}", chosen == Profile::kKafkaStreams ? "stream-time" : clocks);
+    }
     std::ostream& table_out =
         table_stream(out, err, {csv_out ? &*csv_out : nullptr, json_out ? &*json_out : nullptr});
     table_out << title << '\n';
@@ -423,9 +497,10 @@ int compare(const Args& args, std::ostream& out, std::ostream& err) {
         events, trace.keys.size(), run_partitions, oracle, rows.size(), rows.size() == 1 ? "" : "s",
         threads_started, threads_started == 1 ? "" : "s", wall);
     table_out << table(grid, rows);
-    if (csv_out) csv_out->stream() << to_csv(rows);
+    if (csv_out) csv_out->stream() << to_csv(chosen, rows);
     if (json_out) {
-      json_out->stream() << to_json(trace_path, trace, run_partitions, threads_started, wall, rows);
+      json_out->stream() << to_json(trace_path, trace, chosen, run_partitions, threads_started,
+                                    wall, rows);
     }
     commit_outputs(out, {csv_out ? &*csv_out : nullptr, json_out ? &*json_out : nullptr});
     return 0;

@@ -7,7 +7,9 @@
 #include <system_error>
 #include <thread>
 
+#include "tidemark/core/error.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/runner/profile_runs.hpp"
 #include "tidemark/runner/run.hpp"
 
 namespace tidemark {
@@ -73,10 +75,14 @@ struct RunOutput {
   std::promise<void> done;
   std::shared_future<void> ready = done.get_future().share();
   std::vector<Emission> emissions;
+  std::vector<uint32_t> order;  // the records as an engine profile took them; empty: trace order
   std::atomic<int> readers{2};  // the last of the two tasks to finish frees the emissions
 
   void release() {
-    if (--readers == 0) std::vector<Emission>().swap(emissions);
+    if (--readers == 0) {
+      std::vector<Emission>().swap(emissions);
+      std::vector<uint32_t>().swap(order);
+    }
   }
 };
 
@@ -85,9 +91,10 @@ struct RunOutput {
 class Comparison {
  public:
   Comparison(const Trace& trace, PartitionId present, std::span<const RunConfig> configs,
-             const Stopwatch& now)
+             const Rules& rules, const Stopwatch& now)
       : trace_(trace),
         configs_(configs),
+        rules_(rules),
         now_(now),
         runs_(configs.size()),
         rows_(configs.size()),
@@ -95,6 +102,7 @@ class Comparison {
     // Distinct oracle timestamps, in order of first use.
     for (const RunConfig& c : configs) {
       partitions_.push_back(validate(trace, present, c));
+      check_profile(c);
       const TimestampSource s = oracle_time_source(trace, c.timestamp);
       const auto it = std::find(sources_.begin(), sources_.end(), s);
       source_of_.push_back(size_t(it - sources_.begin()));
@@ -171,23 +179,63 @@ class Comparison {
     oracle_done_[s].set_value(Oracle::from_emissions(sink.emissions));
   }
 
+  // An engine profile's configuration is checked before anything runs, as run() checks its own.
+  void check_profile(const RunConfig& c) const {
+    std::visit(Overloaded{[](const GenericRules&) {},
+                          [&](const FlinkRules& r) { flink_config(c, r.options); },
+                          [&](const KafkaStreamsRules& r) {
+                            const KafkaStreamsConfig k = kafka_streams_config(c, r.options);
+                            if (k.emit == KafkaEmit::kOnClose &&
+                                std::holds_alternative<SlidingSpec>(k.window.kinds())) {
+                              throw ConfigError(
+                                  "--window sliding with --emit on-close under --profile "
+                                  "kafka-streams: compare cannot tell which events the closed "
+                                  "windows hold; use --emit on-update, or replay");
+                            }
+                          }},
+               rules_);
+  }
+
   void run_configuration(size_t i) {
-    EmissionSink sink;
     ConfigurationResult& row = rows_[i];
     const double start = now_();
-    row.metrics = run(trace_, configs_[i], partitions_[i], sink, sink).metrics;
+    std::visit(Overloaded{[&](const GenericRules&) {
+                            EmissionSink sink;
+                            row.metrics =
+                                run(trace_, configs_[i], partitions_[i], sink, sink).metrics;
+                            runs_[i].emissions = std::move(sink.emissions);
+                          },
+                          [&](const auto& engine) {
+                            ProfileRunOutput out = run_profile(trace_, configs_[i], engine);
+                            row.metrics = out.metrics;
+                            runs_[i].emissions = std::move(out.emissions);
+                            runs_[i].order = std::move(out.order);
+                          }},
+               rules_);
     row.wall_seconds = now_() - start;
     row.config = configs_[i];
     row.oracle_source = sources_[source_of_[i]];
-    runs_[i].emissions = std::move(sink.emissions);
     runs_[i].done.set_value();
   }
 
   // Written to complete_[i], not rows_[i], which evaluate_run may be assigning at the same time.
   void measure_completeness(size_t i) {
     runs_[i].ready.get();
-    complete_[i] = completeness(trace_, configs_[i], rows_[i].oracle_source, runs_[i].emissions,
-                                rows_[i].metrics);
+    const RunConfig& c = configs_[i];
+    const TimestampSource oracle = rows_[i].oracle_source;
+    const std::span<const Emission> emissions = runs_[i].emissions;
+    const Metrics& m = rows_[i].metrics;
+    // Time windows: the accepted prefix of each window, in the order the run took the records.
+    // Sliding and session windows: every accepted event is in a final emission (the flush, or
+    // Flink's MAX_WATERMARK, fires them all), except under kafka-streams, which flushes nothing
+    // and retracts merged-away sessions.
+    const bool kafka_sessions = std::holds_alternative<KafkaStreamsRules>(rules_) &&
+                                std::holds_alternative<SessionSpec>(c.window.kinds());
+    complete_[i] =
+        std::holds_alternative<GenericRules>(rules_) ? completeness(trace_, c, oracle, emissions, m)
+        : kafka_sessions
+            ? completeness_of_disjoint_windows(emissions, m)
+            : completeness(trace_, c.window, c.timestamp, runs_[i].order, oracle, emissions, m);
     runs_[i].release();
   }
 
@@ -199,6 +247,7 @@ class Comparison {
 
   const Trace& trace_;
   std::span<const RunConfig> configs_;
+  const Rules& rules_;
   const Stopwatch& now_;
   std::vector<PartitionId> partitions_;   // by configuration, as validate() resolved them
   std::vector<size_t> source_of_;         // by configuration: its oracle
@@ -217,13 +266,14 @@ class Comparison {
 
 std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const RunConfig> configs,
                                          unsigned threads, const Stopwatch& now) {
-  return compare(trace, trace.partition_count(), configs, threads, now, nullptr);
+  return compare(trace, trace.partition_count(), configs, GenericRules{}, threads, now, nullptr);
 }
 
 std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
-                                         std::span<const RunConfig> configs, unsigned threads,
-                                         const Stopwatch& now, unsigned* threads_started) {
-  return Comparison(trace, present, configs, now).results(threads, threads_started);
+                                         std::span<const RunConfig> configs, const Rules& rules,
+                                         unsigned threads, const Stopwatch& now,
+                                         unsigned* threads_started) {
+  return Comparison(trace, present, configs, rules, now).results(threads, threads_started);
 }
 
 }  // namespace tidemark

@@ -155,8 +155,9 @@ double percentile(std::vector<double>& values, double p) {
 // Counts the contributions of each event to the tumbling or hopping windows of `spec`, and
 // those that the run's final emission of the window holds.
 template <class Spec>
-void count_fixed_window_contributions(const Trace& trace, const RunConfig& config,
+void count_fixed_window_contributions(const Trace& trace, TimestampSource run_time,
                                       TimestampSource oracle_source,
+                                      std::span<const uint32_t> order,
                                       std::span<const Emission> emissions, const Spec& spec,
                                       Completeness& c) {
   // Per run window: the count of its last emission, and how many of its events were seen. The
@@ -189,7 +190,7 @@ void count_fixed_window_contributions(const Trace& trace, const RunConfig& confi
   std::vector<bool> in_final;
   auto visit_tumbling = [&](const Event& e) {  // one window per time: no lists
     if (e.kind != RecordKind::kEvent) return;
-    const Timestamp start = run_windows.latest(extract(e, config.timestamp));
+    const Timestamp start = run_windows.latest(extract(e, run_time));
     Tally* t = tally_of(e.key, start);
     ++c.contributions;
     if (t != nullptr && t->seen++ < t->final_count &&
@@ -199,7 +200,7 @@ void count_fixed_window_contributions(const Trace& trace, const RunConfig& confi
   };
   auto visit_hopping = [&](const Event& e) {
     if (e.kind != RecordKind::kEvent) return;
-    run_windows.all(extract(e, config.timestamp), run_starts);
+    run_windows.all(extract(e, run_time), run_starts);
     in_final.assign(run_starts.size(), false);
     for (size_t i = 0; i < run_starts.size(); ++i) {
       Tally* t = tally_of(e.key, run_starts[i]);
@@ -217,12 +218,10 @@ void count_fixed_window_contributions(const Trace& trace, const RunConfig& confi
   };
   auto visit_all = [&](auto&& visit) {
     const std::span<const Event> events = trace.records();
-    if (config.schedule == Schedule::kArrival) {
+    if (order.empty()) {
       for (const Event& e : events) visit(e);
     } else {
-      for (uint32_t i : processing_order(trace, config.schedule, config.timestamp)) {
-        visit(events[i]);
-      }
+      for (const uint32_t i : order) visit(events[i]);
     }
   };
   if constexpr (std::is_same_v<Spec, TumblingSpec>) {
@@ -235,19 +234,41 @@ void count_fixed_window_contributions(const Trace& trace, const RunConfig& confi
 Completeness completeness(const Trace& trace, const RunConfig& config,
                           TimestampSource oracle_source, std::span<const Emission> emissions,
                           const Metrics& metrics) {
+  const std::vector<uint32_t> order =
+      config.schedule == Schedule::kArrival
+          ? std::vector<uint32_t>{}
+          : processing_order(trace, config.schedule, config.timestamp);
+  return completeness(trace, config.window, config.timestamp, order, oracle_source, emissions,
+                      metrics);
+}
+
+Completeness completeness(const Trace& trace, const WindowSpec& window, TimestampSource run_time,
+                          std::span<const uint32_t> order, TimestampSource oracle_source,
+                          std::span<const Emission> emissions, const Metrics& metrics) {
   Completeness c;
-  config.window.visit(Overloaded{
+  window.visit(Overloaded{
       [&](const TumblingSpec& s) {
-        count_fixed_window_contributions(trace, config, oracle_source, emissions, s, c);
+        count_fixed_window_contributions(trace, run_time, oracle_source, order, emissions, s, c);
       },
       [&](const HoppingSpec& s) {
-        count_fixed_window_contributions(trace, config, oracle_source, emissions, s, c);
+        count_fixed_window_contributions(trace, run_time, oracle_source, order, emissions, s, c);
       },
       [&](const auto&) {  // sliding, session: an event contributes to its run's windows only
         c.contributions = metrics.events;
         c.delivered = metrics.accepted;
       },
   });
+  c.ratio = c.contributions ? double(c.delivered) / double(c.contributions) : 1.0;
+  return c;
+}
+
+Completeness completeness_of_disjoint_windows(std::span<const Emission> emissions,
+                                              const Metrics& metrics) {
+  Completeness c;
+  c.contributions = metrics.events;
+  for (const WindowHistory& h : window_histories(emissions)) {
+    if (h.emissions > 0 && !h.retracted) c.delivered += h.last.count;
+  }
   c.ratio = c.contributions ? double(c.delivered) / double(c.contributions) : 1.0;
   return c;
 }

@@ -11,6 +11,7 @@
 #include "tidemark/core/runtime/run_config.hpp"
 #include "tidemark/core/trace_io/trace.hpp"
 #include "tidemark/runner/evaluation.hpp"
+#include "tidemark/runner/profile_runs.hpp"
 
 namespace tidemark {
 
@@ -44,12 +45,14 @@ using Stopwatch = std::function<double()>;
 // configuration the trace cannot run, before running anything.
 std::vector<ConfigurationResult> compare(const Trace& trace, std::span<const RunConfig> configs,
                                          unsigned threads, const Stopwatch& now);
-// Same, with the trace's partition_count() already at hand (it scans every record), and, where
-// `threads_started` is given, how many threads it started: fewer than `threads` when there are
-// fewer tasks (an oracle, and a run, completeness and evaluation per configuration) or the system
-// would start no more.
+// Same, with the trace's partition_count() already at hand (it scans every record), each
+// configuration run under `rules` (an engine profile's; the oracle is tidemark's whatever the
+// rules), and, where `threads_started` is given, how many threads it started: fewer than
+// `threads` when there are fewer tasks (an oracle, and a run, completeness and evaluation per
+// configuration) or the system would start no more.
 std::vector<ConfigurationResult> compare(const Trace& trace, PartitionId present,
-                                         std::span<const RunConfig> configs, unsigned threads,
-                                         const Stopwatch& now, unsigned* threads_started);
+                                         std::span<const RunConfig> configs, const Rules& rules,
+                                         unsigned threads, const Stopwatch& now,
+                                         unsigned* threads_started);
 
 }  // namespace tidemark

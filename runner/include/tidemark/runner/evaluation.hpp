@@ -79,6 +79,19 @@ struct Completeness {
 Completeness completeness(const Trace& trace, const RunConfig& config,
                           TimestampSource oracle_source, std::span<const Emission> emissions,
                           const Metrics& metrics);
+// The same for a run that windowed the records by `run_time` into `window`, taking them in
+// `order` (indices into trace.records(); empty: the trace's own order). The accepted-prefix
+// argument holds for every run whose clock never decreases: the engine profiles' too, with
+// PartitionGroup's order under kafka-streams.
+Completeness completeness(const Trace& trace, const WindowSpec& window, TimestampSource run_time,
+                          std::span<const uint32_t> order, TimestampSource oracle_source,
+                          std::span<const Emission> emissions, const Metrics& metrics);
+// For windows that share no event, where a window merged into another is retracted (Kafka
+// Streams' sessions, whose last windows may never be emitted): each event counts once, and is
+// delivered iff a final, non-retracted emission holds it; so delivered is the sum of the final
+// emissions' counts.
+Completeness completeness_of_disjoint_windows(std::span<const Emission> emissions,
+                                              const Metrics& metrics);
 
 // p50, p99, max of a sample of latencies in ms (signed; processing and event clocks may differ);
 // no value without a sample (every window emitted by the end-of-trace flush): 0 would read as

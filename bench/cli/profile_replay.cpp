@@ -21,9 +21,9 @@ using ProfileRun = std::function<RunResult(const Trace&, ProfileResultSink&, Lat
 
 // The profiles' rows as JSON Lines, through a buffer written out in blocks of at least 64 KiB.
 // Rows may be long (--aggregate collect lists every value), so the buffer is a string that grows.
-class JsonLinesKafkaSink final : public ProfileResultSink {
+class JsonLinesProfileSink final : public ProfileResultSink {
  public:
-  JsonLinesKafkaSink(std::ostream& out, const KeyTable& keys) : out_(out), keys_(keys) {}
+  JsonLinesProfileSink(std::ostream& out, const KeyTable& keys) : out_(out), keys_(keys) {}
   void on_result(const ProfileResult& r) override {
     append_json(buffer_, r, keys_);
     buffer_ += '\n';
@@ -43,7 +43,7 @@ class JsonLinesKafkaSink final : public ProfileResultSink {
   std::string buffer_;
 };
 
-class DiscardKafkaResults final : public ProfileResultSink {
+class DiscardProfileResults final : public ProfileResultSink {
  public:
   void on_result(const ProfileResult&) override {}
 };
@@ -59,9 +59,9 @@ int replay_profile(const ReplayPaths& paths, const RunConfig& config, const std:
   Output late_out(paths.late_output, out);
   NullSink discard;
   // An empty output path is -o none: results are computed (the summary counts them) and dropped.
-  std::optional<JsonLinesKafkaSink> results;
+  std::optional<JsonLinesProfileSink> results;
   if (!paths.output.empty()) results.emplace(results_out.stream(), trace.keys);
-  DiscardKafkaResults discard_results;
+  DiscardProfileResults discard_results;
   ProfileResultSink& result_sink =
       results ? static_cast<ProfileResultSink&>(*results) : discard_results;
   std::optional<JsonLinesLateSink> late;

@@ -3,7 +3,7 @@
 # test.sh; safe to run again.
 set -euo pipefail
 packages=(g++ cmake ninja-build libbenchmark-dev libhowardhinnant-date-dev catch2
-          libcli11-dev nlohmann-json3-dev libfmt-dev python3 tzdata
+          libcli11-dev nlohmann-json3-dev libfmt-dev python3 python3-jsonschema tzdata
           clang-14 libclang-rt-14-dev)  # clang's build, sanitizers and libFuzzer (test.sh, fuzz.sh)
 missing=()
 for p in "${packages[@]}" "$@"; do

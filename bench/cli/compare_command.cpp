@@ -12,6 +12,7 @@
 #include "options.hpp"
 #include "profile_options.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/schema_version.hpp"
 #include "tidemark/runner/compare.hpp"
 
 namespace tidemark::cli {
@@ -138,6 +139,7 @@ std::string to_json(const std::string& trace_path, const Trace& trace, Profile p
                     PartitionId partitions, unsigned threads, double wall,
                     const std::vector<ConfigurationResult>& rows) {
   nlohmann::ordered_json j;
+  j["schema_version"] = kSchemaVersion;
   j["trace"] = trace_path;
   if (profile != Profile::kGeneric) j["profile"] = to_string(profile);
   j["events"] = rows.empty() ? 0 : rows.front().metrics.events;

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/output/schema_version.hpp"
 #include "tidemark/runner/trace_stats.hpp"
 
 namespace tidemark::cli {
@@ -41,6 +42,7 @@ std::string row(const Quantiles& q) {
 
 std::string json(const Trace& trace, const TraceStats& s) {
   nlohmann::ordered_json j;
+  j["schema_version"] = kSchemaVersion;
   j["trace"] = trace.source;
   j["header"] = trace.header_comment;
   j["records"] = s.records;

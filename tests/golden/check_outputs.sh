@@ -47,7 +47,7 @@ run() {  # name, then replay's options
   fi
   local sum
   sum=$({ cat results.jsonl late.jsonl
-          grep -v -E '"(wall_seconds|events_per_second|trace)"' summary.json; } | sha256sum)
+          grep -v -E '"(wall_seconds|events_per_second|trace|schema_version)"' summary.json; } | sha256sum)
   echo "${sum%% *} $name"
 }
 

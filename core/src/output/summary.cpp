@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tidemark/core/output/schema_version.hpp"
+
 namespace tidemark {
 
 namespace {
@@ -47,6 +49,7 @@ std::string summary_json(const RunConfig& c, const std::string& trace, const Met
                          const std::optional<Timing>& t,
                          const std::optional<ProfileSummary>& profile) {
   nlohmann::ordered_json j;
+  j["schema_version"] = kSchemaVersion;
   j["trace"] = trace;
   j["config"] = {
       {"window", c.window.to_string()},

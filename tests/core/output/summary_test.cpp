@@ -101,14 +101,16 @@ TEST_CASE("summary JSON: the documented fields, in order, with the run's configu
   const Json j = Json::parse(text);
 
   // docs/metrics.md lists the fields in this order.
-  CHECK(keys_of(j) == std::vector<std::string>{
-                          "trace", "config", "events", "accepted", "late", "punctuations",
-                          "windows_fired", "updates", "retractions", "peak_open_windows",
-                          "peak_state_bytes", "open_windows_at_end", "keys", "watermark_lag_ms",
-                          "events_at_unbounded_clock", "wall_seconds", "events_per_second"});
+  CHECK(keys_of(j) == std::vector<std::string>{"schema_version", "trace", "config", "events",
+                                               "accepted", "late", "punctuations", "windows_fired",
+                                               "updates", "retractions", "peak_open_windows",
+                                               "peak_state_bytes", "open_windows_at_end", "keys",
+                                               "watermark_lag_ms", "events_at_unbounded_clock",
+                                               "wall_seconds", "events_per_second"});
   CHECK(keys_of(j["config"]) == std::vector<std::string>{"window", "timestamp", "watermark",
                                                          "clock", "idle_timeout", "partitions",
                                                          "schedule", "lateness", "end"});
+  CHECK(j["schema_version"] == 1);
   CHECK(j["trace"] == "demo.csv");
   CHECK(j["config"]["window"] == config.window.to_string());
   CHECK(j["config"]["timestamp"] == "event");

@@ -20,11 +20,13 @@ scripts/format.sh --check
 echo "== Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
+scripts/check_test_names.py build  # a test case ctest cannot name would never run
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== ASan + UBSan build and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTIDEMARK_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
+scripts/check_test_names.py build-asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE benchmark
 
@@ -34,6 +36,7 @@ echo "== clang 14 build (ASan + UBSan, libFuzzer coverage), tests and fuzzing"
 cmake -S . -B build-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug \
   -DTIDEMARK_SANITIZE=ON -DTIDEMARK_FUZZ=ON >/dev/null
 cmake --build build-clang -j "$jobs"
+scripts/check_test_names.py build-clang
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-clang --output-on-failure -j "$jobs" -LE benchmark
 fuzz_seconds=${TIDEMARK_FUZZ_SECONDS:-30}

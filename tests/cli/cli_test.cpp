@@ -33,7 +33,7 @@ size_t line_count(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("tidemark --help lists the commands; replay --help teaches with examples", "[cli]") {
+TEST_CASE("tidemark --help lists the commands, replay --help teaches with examples", "[cli]") {
   const Result top = tidemark_cmd({"--help"});
   CHECK(top.code == 0);
   CHECK_THAT(top.out, Catch::Contains("replay"));
@@ -708,7 +708,7 @@ TEST_CASE("inspect --partitions 0 is an error, as in replay and compare", "[cli]
   CHECK(tidemark_cmd({"inspect", csv, "--partitions", "2"}).code == 0);
 }
 
-TEST_CASE("CSV errors write control bytes as \\xHH; a binary trace named otherwise is named so",
+TEST_CASE("CSV errors write control bytes as \\xHH, a binary trace named otherwise is named so",
           "[cli]") {
   TempDir dir;
   const std::string nul = dir.file("n.csv", std::string("event_time\n10\x00"
@@ -792,7 +792,7 @@ Result replay_from_pipe(const TempDir& dir, const std::string& text, Args option
 
 }  // namespace
 
-TEST_CASE("replay reads a CSV trace from a pipe; without --partitions, up to 2^20 records",
+TEST_CASE("replay reads a CSV trace from a pipe, without --partitions, up to 2^20 records",
           "[cli]") {
   TempDir dir;
   const std::string text =

@@ -16,7 +16,7 @@ RunConfig config(const char* window, const char* lateness, const char* watermark
 }
 }  // namespace
 
-TEST_CASE("Kafka's SessionWindows table: gap 5; 10, 12, 20, then 16", "[examples][session]") {
+TEST_CASE("Kafka's SessionWindows table: gap 5, 10, 12, 20, then 16", "[examples][session]") {
   SECTION("without lateness the four events end in one session [10,25)") {
     const auto o = test::run_csv("key,event_time\nA,10\nA,12\nA,20\nA,16\n",
                                  config("session:5ms", "drop", "bounded:1m"));
@@ -67,7 +67,7 @@ const Lines kKafkaSlidingWindows = {
     "k [8001,13002) 2 2 on_time", "k [9201,14202) 1 1 on_time",
 };
 
-TEST_CASE("Kafka's SlidingWindows example: difference 5000; 8000, 9200, 12400",
+TEST_CASE("Kafka's SlidingWindows example: difference 5000, 8000, 9200, 12400",
           "[examples][sliding]") {
   const auto o = test::run_csv("key,event_time\nk,8000\nk,9200\nk,12400\n",
                                config("sliding:5000ms", "drop", "bounded:1m"));

@@ -99,7 +99,7 @@ TEST_CASE("a directory or a missing folder is refused when the output is opened"
   CHECK(dir.entries() == 0);
 }
 
-TEST_CASE("devices are written directly; - is the fallback stream", "[output]") {
+TEST_CASE("devices are written directly, - is the fallback stream", "[output]") {
   std::ostringstream fallback;
   Output null("/dev/null", fallback);
   CHECK_FALSE(null.is_fallback());

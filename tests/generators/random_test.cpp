@@ -23,7 +23,7 @@ TEST_CASE("the engine's first outputs are xoshiro256** seeded by splitmix64", "[
   CHECK(answer.next() == 0xae17533239e499a1ull);
 }
 
-TEST_CASE("one seed gives one sequence; another seed another", "[random]") {
+TEST_CASE("one seed gives one sequence, another seed another", "[random]") {
   Rng a(7), b(7), c(8);
   int differ = 0;
   for (int i = 0; i < 1000; ++i) {

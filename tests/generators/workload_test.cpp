@@ -10,7 +10,7 @@ using namespace tidemark;
 using namespace tidemark::gen;
 using namespace tidemark::test;
 
-TEST_CASE("same spec and seed give the same bytes; another seed does not", "[generators]") {
+TEST_CASE("same spec and seed give the same bytes, another seed does not", "[generators]") {
   for (const auto& preset : workload_presets()) {
     INFO(preset.name);
     const Overrides o = {{"seed", "11"}, {"events", "2000"}, {"outage-start", "0"}};

@@ -332,7 +332,7 @@ TEST_CASE("a delay bound at least the largest disorder: every policy complete an
   }
 }
 
-TEST_CASE("grace never less complete than drop; wait emits each window once", "[compare]") {
+TEST_CASE("grace never less complete than drop, wait emits each window once", "[compare]") {
   const Trace trace = demo_prefix(3000);
   CompareGrid grid;
   grid.watermarks = {WatermarkSpec::bounded(0_ms), WatermarkSpec::bounded(Duration{300})};
@@ -410,7 +410,7 @@ TEST_CASE("compare validates every configuration before running", "[compare]") {
   CHECK_THROWS_AS(compare(trace, configs, 2, no_clock), ConfigError);
 }
 
-TEST_CASE("compare: a task's exception reaches the caller; tasks waiting for it do not hang",
+TEST_CASE("compare: a task's exception reaches the caller, tasks waiting for it do not hang",
           "[compare]") {
   const Trace trace = test::csv(kSmall);
   const std::vector<RunConfig> configs{config("tumbling:10ms", "drop"),
@@ -456,7 +456,7 @@ std::string without_timing(const std::string& csv) {
 
 }  // namespace
 
-TEST_CASE("tidemark compare: table, CSV and JSON; same output for 1 and 2 threads", "[compare]") {
+TEST_CASE("tidemark compare: table, CSV and JSON, same output for 1 and 2 threads", "[compare]") {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("tidemark-compare-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -486,7 +486,7 @@ TEST_CASE("tidemark compare: table, CSV and JSON; same output for 1 and 2 thread
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("tidemark compare: help with examples; bad options are one line and exit 2",
+TEST_CASE("tidemark compare: help with examples, bad options are one line and exit 2",
           "[compare]") {
   const CliResult help = cmd({"compare", "--help"});
   CHECK(help.code == 0);

@@ -133,7 +133,7 @@ TEST_CASE("summary JSON: the documented fields, in order, with the run's configu
   CHECK(j["events_per_second"] == 2.0);
 }
 
-TEST_CASE("summary JSON: what was not measured is null; without timing no timing fields",
+TEST_CASE("summary JSON: what was not measured is null, without timing no timing fields",
           "[summary]") {
   Metrics m = some_metrics();
   const Json j = Json::parse(summary_json(RunConfig{}, "t", m, std::nullopt));

@@ -31,7 +31,7 @@ TEST_CASE("min of inputs reports only progress and never decreases", "[clock]") 
   CHECK(m.update(0, T(40)) == T(25));
 }
 
-TEST_CASE("idle partitions leave the minimum; all idle means the max", "[clock]") {
+TEST_CASE("idle partitions leave the minimum, all idle means the max", "[clock]") {
   MinOfInputs m(3);
   m.update(0, T(100));
   m.update(1, T(200));
@@ -151,7 +151,7 @@ TEST_CASE("a W row under a bounded watermark loses no event", "[clock][runtime]"
   }
 }
 
-TEST_CASE("a returning partition's old events are late; the stall is reproducible",
+TEST_CASE("a returning partition's old events are late, the stall is reproducible",
           "[clock][runtime]") {
   // Partition 1 sends once, then goes silent while partition 0 moves on.
   const std::string trace =

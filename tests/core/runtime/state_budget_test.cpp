@@ -138,7 +138,7 @@ TEST_CASE("a clock beyond the budget is refused before it is allocated", "[state
   CHECK(StateBudget(config, 4).window_limit() == 16 * kMiB - EventClock::bytes_for(config, 4));
 }
 
-TEST_CASE("under the budget a run emits what an unlimited run emits; over it, it stops",
+TEST_CASE("under the budget a run emits what an unlimited run emits, over it, it stops",
           "[state_budget]") {
   const Trace ints = make_trace(20'000, 200, 2, 300, false, 7);
   const Trace fractions = make_trace(20'000, 200, 2, 300, true, 7);
@@ -395,7 +395,7 @@ TEST_CASE("compare shares --max-state among the runs it holds at once", "[state_
   CHECK(r.code == 0);
 }
 
-TEST_CASE("max-state: bad sizes are one line and exit 2; help names the option",
+TEST_CASE("max-state: bad sizes are one line and exit 2, help names the option",
           "[state_budget][cli]") {
   TempDir dir;
   const std::string trace = generate(dir, "t.csv", "10");

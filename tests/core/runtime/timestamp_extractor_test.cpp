@@ -20,7 +20,7 @@ constexpr TimestampSource kAll[] = {TimestampSource::kEvent, TimestampSource::kR
                                     TimestampSource::kCorrected, TimestampSource::kTrue};
 }  // namespace
 
-TEST_CASE("timestamp sources: each reads its own column; corrected adds the send offset",
+TEST_CASE("timestamp sources: each reads its own column, corrected adds the send offset",
           "[timestamp]") {
   constexpr Event e = event(1000, 1100, 1130, 990);
   STATIC_REQUIRE(extract(e, TimestampSource::kEvent) == Timestamp{1000});
@@ -40,7 +40,7 @@ TEST_CASE("timestamp sources: corrected time saturates at the ends of int64", "[
   CHECK(extract(event(hi - 10, 0, 9, 0), TimestampSource::kCorrected) == Timestamp{hi - 1});
 }
 
-TEST_CASE("timestamp sources: names parse and print back; unknown ones list the valid",
+TEST_CASE("timestamp sources: names parse and print back, unknown ones list the valid",
           "[timestamp]") {
   for (const TimestampSource s : kAll) CHECK(parse_timestamp_source(to_string(s)) == s);
   CHECK(to_string(TimestampSource::kCorrected) == "corrected");

@@ -29,7 +29,7 @@ TEST_CASE("keys get dense ids in order of first appearance", "[key_table]") {
   CHECK(keys.name(2).empty());
 }
 
-TEST_CASE("a key's JSON spelling is nlohmann::json's; keys that are not UTF-8 are refused",
+TEST_CASE("a key's JSON spelling is nlohmann::json's, keys that are not UTF-8 are refused",
           "[key_table]") {
   std::vector<std::string> cases = {"",
                                     "dev-044",

@@ -55,7 +55,7 @@ TEST_CASE("malformed UTF-8 starts no sequence", "[utf8]") {
   }
 }
 
-TEST_CASE("a sequence may end the text; one cut by the end is not well formed", "[utf8]") {
+TEST_CASE("a sequence may end the text, one cut by the end is not well formed", "[utf8]") {
   const std::string euro = "\xE2\x82\xAC";
   CHECK(utf8_sequence_length(euro, 0) == 3);
   CHECK(utf8_sequence_length(std::string("a") + euro, 1) == 3);

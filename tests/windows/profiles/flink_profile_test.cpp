@@ -93,7 +93,7 @@ TEST_CASE("flink refuses what it does not model, in one line", "[flink][cli]") {
   }
 }
 
-TEST_CASE("flink judges a record against the watermark before it; W = max - D - 1",
+TEST_CASE("flink judges a record against the watermark before it, W = max - D - 1",
           "[flink][cli]") {
   // bounded:0, --watermark-interval 0: W = max - 1 after each record. a@9 leaves W = 8 < 9 = end -
   // 1 of [0,10); a@10 is added to [10,20) first, then W = 9 fires [0,10) with record timestamp 9;

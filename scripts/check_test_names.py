@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 build = Path(sys.argv[1])
-names = set()
+names, raw = set(), []
 # The Catch programs and the prefix their tests get in ctest (tests/CMakeLists.txt).
 for program, prefix in (("tidemark_tests", ""), ("tidemark_conformance", "conformance:")):
     if not (build / "tests" / program).exists():
@@ -23,11 +23,18 @@ for program, prefix in (("tidemark_tests", ""), ("tidemark_conformance", "confor
     # Catch v2 exits with the number of test cases listed: not an error.
     listed = subprocess.run([str(build / "tests" / program), "--list-test-names-only"],
                             stdout=subprocess.PIPE, text=True).stdout
+    raw += [line for line in listed.splitlines() if line.strip()]
     names |= {prefix + line for line in listed.splitlines() if line.strip()}
 shown = subprocess.run(["ctest", "--test-dir", str(build), "--show-only=json-v1"], check=True,
                        stdout=subprocess.PIPE, text=True).stdout
 registered = {t["name"] for t in json.loads(shown)["tests"]}
 missing = sorted(names - registered)
+# Registered, but ctest passes the name to Catch as an argument, which reads it as an option.
+options = sorted(n for n in raw if n.startswith("-"))
+if options:
+    print(f"check_test_names: test cases named like options never run: {options[:3]}",
+          file=sys.stderr)
+    sys.exit(1)
 if missing:
     print(f"check_test_names: {len(missing)} of {len(names)} Catch test cases are not in ctest; "
           f"rename them (no unbalanced '[', no ';', no leading '-'), starting with: {missing[:3]}",

@@ -162,6 +162,8 @@ def test_schemas(args):
             ("generic wait", demo, ["-w", "tumbling:5s", "--lateness", "wait:1s",
                                     "--idle-timeout", "2s"]),
             ("generic overflow", str(overflow), ["-w", "tumbling:10ms"]),
+            ("generic iso times", demo, ["-w", "hopping:10s/5s", "--lateness", "grace:30s",
+                                         "--time-format", "iso"]),
             ("flink", demo, ["-w", "tumbling:5s", "--profile", "flink", "--lateness",
                              "grace:5s"]),
             # Each on-update row of a session lists all its values so far: a short trace.
@@ -208,6 +210,8 @@ def test_schemas(args):
     del row["key"]
     check(not validators["results"].is_valid(row), "a result without a key passed")
     check(not validators["results"].is_valid({**rows[0], "kind": "late"}), "kind late passed")
+    check(not validators["results"].is_valid({**rows[0], "start": "2026-01-01 00:00"}),
+          "a time that is not ISO 8601 passed")
     check(not validators["summary"].is_valid({**summary, "schema_version": 2}),
           "schema_version 2 passed")
     check(not validators["compare"].is_valid({**document, "extra": 1}), "an unknown field passed")

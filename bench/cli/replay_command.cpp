@@ -26,6 +26,12 @@ RowFormat parse_row_format(const std::string& text) {
   throw ConfigError(fmt::format("--output-format {}: unknown format (jsonl or csv)", text));
 }
 
+TimeFormat parse_time_format(const std::string& text) {
+  if (text == "ms") return TimeFormat::kEpochMs;
+  if (text == "iso") return TimeFormat::kIso;
+  throw ConfigError(fmt::format("--time-format {}: unknown format (ms or iso)", text));
+}
+
 }  // namespace
 
 int replay(const Args& args, std::ostream& out, std::ostream& err) {
@@ -34,7 +40,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "policy. Results go out as JSON Lines or CSV (key, start, end, count, sum, min, "
       "max, mean, kind, clock, proc_time, seq), one row per emission, in emission order.",
       "replay");
-  std::string trace_path, output = "-", late_output, summary_path, output_format = "jsonl";
+  std::string trace_path, output = "-", late_output, summary_path, output_format = "jsonl",
+                          time_format = "ms";
   app.add_option("trace", trace_path,
                  "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); - reads "
                  "CSV from stdin (with generate ... -o - | tidemark replay - ...)")
@@ -53,6 +60,13 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
                  "csv (a header line, then one row a line; RFC 4180, for pandas, DuckDB, "
                  "spreadsheets)")
       ->capture_default_str();
+  app.add_option("--time-format", time_format,
+                 "Times in results and late events (start, end, clock, proc_time, event_time, "
+                 "extracted_time): ms (epoch milliseconds; the clock's infinities are the int64 "
+                 "limits) or iso (2026-01-01T00:00:00.123Z, UTC; the infinities are null in JSON "
+                 "and an empty CSV field, NaT in pandas, NULL in DuckDB). Example: --time-format "
+                 "iso")
+      ->capture_default_str();
   app.add_option("--summary", summary_path, "Also write the summary as JSON to this file");
   std::string max_state;
   add_max_state_option(app, max_state);
@@ -66,7 +80,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "  tidemark replay trace.csv --window hopping:1m/10s --clock stream-time --lateness wait:30s "
       "-o results.jsonl --summary summary.json\n"
       "  tidemark replay trace.tmt --window tumbling:1m --output-format csv -o results.csv\n"
-      "  tidemark replay trace.tmt --window tumbling:1m -o none --late-output late.jsonl\n\n"
+      "  tidemark replay trace.tmt --window tumbling:1m -o none --late-output late.jsonl\n"
+      "  tidemark replay trace.csv --window tumbling:1m --time-format iso -o results.jsonl\n\n"
       "Output formats: the same columns either way. JSON writes a number that is not finite "
       "(an overflowed sum) as null, CSV as an empty field (NaN in pandas, NULL in DuckDB); CSV "
       "quotes a key holding a comma, a quote or a line break. Keys that look like numbers are "
@@ -80,6 +95,7 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
 
   return run_app(app, args, out, err, [&] {
     const RowFormat format = parse_row_format(output_format);
+    const TimeFormat times = parse_time_format(time_format);
     const bool results_on = output != kNoOutput;
     require_distinct_files({"trace", trace_path}, {{"--output", results_on ? output : ""},
                                                    {"--late-output", late_output},
@@ -94,6 +110,11 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
           to_string(chosen),
           chosen == Profile::kKafkaStreams ? " and, with --aggregate collect, a list of values"
                                            : ""));
+    }
+    if (chosen != Profile::kGeneric && times != TimeFormat::kEpochMs) {
+      throw ConfigError(fmt::format(
+          "--time-format iso: --profile {} writes epoch milliseconds only for now; use ms",
+          to_string(chosen)));
     }
     if (chosen == Profile::kFlink) {
       const FlinkConfig flink = flink_config(app, profile, config);
@@ -122,9 +143,9 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     Output late_out(late_output, out);
     NullSink discard;
     std::unique_ptr<ResultWriter> results;
-    if (results_on) results = make_result_writer(format, results_out.stream(), keys);
+    if (results_on) results = make_result_writer(format, times, results_out.stream(), keys);
     std::unique_ptr<LateWriter> late;
-    if (!late_output.empty()) late = make_late_writer(format, late_out.stream(), keys);
+    if (!late_output.empty()) late = make_late_writer(format, times, late_out.stream(), keys);
     ResultSink& result_sink = results ? static_cast<ResultSink&>(*results) : discard;
     LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
 

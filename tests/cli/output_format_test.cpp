@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -214,4 +215,71 @@ TEST_CASE("output format errors and failed writes are one line, exit 2", "[cli][
   const Result help = tidemark_cmd({"replay", "--help"});
   CHECK_THAT(help.out, Catch::Contains("--output-format") && Catch::Contains("none") &&
                            Catch::Contains("csv"));
+}
+
+TEST_CASE("replay --time-format iso spells every time as UTC text, the infinities as null or empty",
+          "[cli][iso_time]") {
+  TempDir dir;
+  // tumbling:10ms, bounded:0, drop: 12 fires [0,10) with 1 and 5, 3 is late at clock 12; the
+  // end-of-trace flush fires [10,20) at the clock +inf.
+  const std::string trace = dir.file("t.csv", "event_time,value\n1,1\n5,2\n12,3\n3,4\n");
+  for (const std::string format : {"jsonl", "csv"}) {
+    CAPTURE(format);
+    const Result ms = tidemark_cmd({"replay", trace, "-w", "tumbling:10ms", "--output-format",
+                                    format, "-o", dir / "ms", "--late-output", dir / "ms-late"});
+    REQUIRE(ms.code == 0);
+    const Result iso = tidemark_cmd({"replay", trace, "-w", "tumbling:10ms", "--output-format",
+                                     format, "--time-format", "iso", "-o", dir / "iso",
+                                     "--late-output", dir / "iso-late"});
+    REQUIRE(iso.code == 0);
+    if (format == "jsonl") {
+      // Row by row, the ms document with each time field spelled (write_iso_time is checked on
+      // its own); every other field unchanged.
+      const std::set<std::string> times{"start",     "end",        "clock",
+                                        "proc_time", "event_time", "extracted_time"};
+      for (const auto& [ms_file, iso_file] :
+           {std::pair{dir / "ms", dir / "iso"}, std::pair{dir / "ms-late", dir / "iso-late"}}) {
+        std::istringstream ms_rows(read(ms_file)), iso_rows(read(iso_file));
+        std::string ms_line, iso_line;
+        size_t rows = 0;
+        while (std::getline(ms_rows, ms_line)) {
+          REQUIRE(std::getline(iso_rows, iso_line));
+          nlohmann::json want = nlohmann::json::parse(ms_line);
+          for (auto& [field, value] : want.items()) {
+            if (!times.count(field)) continue;
+            const int64_t v = value.get<int64_t>();
+            char text[64];
+            value = v == INT64_MAX || v == INT64_MIN
+                        ? nlohmann::json()
+                        : nlohmann::json(std::string(text, tidemark::write_iso_time(text, v)));
+          }
+          CHECK(nlohmann::json::parse(iso_line) == want);
+          ++rows;
+        }
+        CHECK_FALSE(std::getline(iso_rows, iso_line));
+        CHECK(rows > 0);
+      }
+      const std::string first_row = read(dir / "iso").substr(0, read(dir / "iso").find('\n'));
+      const auto first = nlohmann::json::parse(first_row);
+      CHECK(first["end"] == "1970-01-01T00:00:00.010Z");
+      CHECK(first["count"] == 2);
+      CHECK(read(dir / "iso").find("\"clock\":null") != std::string::npos);  // the flush
+    } else {
+      const std::string rows = read(dir / "iso");
+      CHECK(rows.starts_with(std::string(tidemark::kResultsCsvHeader)));
+      CHECK(rows.find("1970-01-01T00:00:00.000Z,1970-01-01T00:00:00.010Z,2,3,") !=
+            std::string::npos);
+      CHECK(rows.find(",on_time,,") != std::string::npos);  // the flush's +inf clock: empty
+      CHECK(read(dir / "iso-late")
+                .find("1970-01-01T00:00:00.003Z,1970-01-01T00:00:00.003Z,"
+                      "1970-01-01T00:00:00.012Z,window_closed") != std::string::npos);
+    }
+  }
+  const Result bad = tidemark_cmd({"replay", trace, "-w", "tumbling:10ms", "--time-format", "s"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err == "tidemark replay: --time-format s: unknown format (ms or iso)\n");
+  const Result profile = tidemark_cmd(
+      {"replay", trace, "-w", "tumbling:10ms", "--profile", "flink", "--time-format", "iso"});
+  CHECK(profile.code == 2);
+  CHECK_THAT(profile.err, Catch::Contains("--time-format iso: --profile flink"));
 }

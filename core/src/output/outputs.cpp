@@ -225,7 +225,8 @@ char* IntegerSpelling::put(char* out, int64_t v) {
   return out + size_;
 }
 
-char* write_json(char* out, const Emission& e, std::string_view key_json, RowMemo& memo) {
+template <class Memo>
+char* write_json(char* out, const Emission& e, std::string_view key_json, Memo& memo) {
   out = put(out, "{\"key\":");
   out = put(out, key_json);
   out = put(out, ",\"start\":");
@@ -261,7 +262,8 @@ char* write_json(char* out, const Emission& e, std::string_view key_json, RowMem
   return put(out, "}");
 }
 
-char* write_json(char* out, const LateEvent& e, std::string_view key_json, RowMemo& memo) {
+template <class Memo>
+char* write_json(char* out, const LateEvent& e, std::string_view key_json, Memo& memo) {
   out = put(out, "{\"row\":");
   out = put_integer(out, e.row);
   out = put(out, ",\"partition\":");
@@ -308,7 +310,8 @@ char* write_csv_field(char* out, std::string_view text) {
 
 }  // namespace
 
-char* write_csv(char* out, const Emission& e, std::string_view key, RowMemo& memo) {
+template <class Memo>
+char* write_csv(char* out, const Emission& e, std::string_view key, Memo& memo) {
   out = write_csv_field(out, key);
   *out++ = ',';
   out = memo.start.put(out, e.window.start.ms);
@@ -342,7 +345,8 @@ char* write_csv(char* out, const Emission& e, std::string_view key, RowMemo& mem
   return put_integer(out, e.seq);
 }
 
-char* write_csv(char* out, const LateEvent& e, std::string_view key, RowMemo& memo) {
+template <class Memo>
+char* write_csv(char* out, const LateEvent& e, std::string_view key, Memo& memo) {
   out = put_integer(out, e.row);
   *out++ = ',';
   out = put_integer(out, e.partition);
@@ -378,15 +382,34 @@ char* write_csv(char* out, const LateEvent& e, std::string_view key) {
   return write_csv(out, e, key, memo);
 }
 
-std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, std::ostream& out,
-                                                 const KeyTable& keys) {
-  if (format == RowFormat::kCsv) return std::make_unique<CsvResultSink>(out, keys);
+template char* write_json(char*, const Emission&, std::string_view, RowMemo&);
+template char* write_json(char*, const LateEvent&, std::string_view, RowMemo&);
+template char* write_json(char*, const Emission&, std::string_view, IsoJsonRowMemo&);
+template char* write_json(char*, const LateEvent&, std::string_view, IsoJsonRowMemo&);
+template char* write_csv(char*, const Emission&, std::string_view, RowMemo&);
+template char* write_csv(char*, const LateEvent&, std::string_view, RowMemo&);
+template char* write_csv(char*, const Emission&, std::string_view, IsoCsvRowMemo&);
+template char* write_csv(char*, const LateEvent&, std::string_view, IsoCsvRowMemo&);
+
+std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, TimeFormat times,
+                                                 std::ostream& out, const KeyTable& keys) {
+  constexpr auto kIso = TimeFormat::kIso;
+  if (format == RowFormat::kCsv) {
+    if (times == kIso) return std::make_unique<RowResultSink<RowFormat::kCsv, kIso>>(out, keys);
+    return std::make_unique<CsvResultSink>(out, keys);
+  }
+  if (times == kIso) return std::make_unique<RowResultSink<RowFormat::kJsonLines, kIso>>(out, keys);
   return std::make_unique<JsonLinesResultSink>(out, keys);
 }
 
-std::unique_ptr<LateWriter> make_late_writer(RowFormat format, std::ostream& out,
+std::unique_ptr<LateWriter> make_late_writer(RowFormat format, TimeFormat times, std::ostream& out,
                                              const KeyTable& keys) {
-  if (format == RowFormat::kCsv) return std::make_unique<CsvLateSink>(out, keys);
+  constexpr auto kIso = TimeFormat::kIso;
+  if (format == RowFormat::kCsv) {
+    if (times == kIso) return std::make_unique<RowLateSink<RowFormat::kCsv, kIso>>(out, keys);
+    return std::make_unique<CsvLateSink>(out, keys);
+  }
+  if (times == kIso) return std::make_unique<RowLateSink<RowFormat::kJsonLines, kIso>>(out, keys);
   return std::make_unique<JsonLinesLateSink>(out, keys);
 }
 

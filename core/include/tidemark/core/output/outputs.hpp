@@ -12,13 +12,14 @@
 
 #include "tidemark/core/error.hpp"
 #include "tidemark/core/output/emission.hpp"
+#include "tidemark/core/output/iso_time_spelling.hpp"
 #include "tidemark/core/trace_io/key_table.hpp"
 
 namespace tidemark {
 
 // The most bytes that one row takes besides its key's spelling (and the most that
 // write_json_number() takes is 24).
-inline constexpr size_t kMaxJsonRowBytes = 512;
+inline constexpr size_t kMaxJsonRowBytes = 640;
 
 // Writes `v` as fmt's "{}" spells a double (the shortest spelling that reads back as `v`), or
 // null where it is not finite: JSON has no infinities. Returns the end of what it wrote.
@@ -37,17 +38,26 @@ class IntegerSpelling {
   char text_[24] = {'0'};
 };
 
-struct RowMemo {
-  IntegerSpelling start, end, clock, proc_time, event_time;
+// The spellings of a row's times: epoch milliseconds (IntegerSpelling) or ISO-8601 text
+// (IsoTimeSpelling, --time-format iso).
+template <class Spelling>
+struct BasicRowMemo {
+  Spelling start, end, clock, proc_time, event_time;
 };
+using RowMemo = BasicRowMemo<IntegerSpelling>;
+using IsoJsonRowMemo = BasicRowMemo<IsoTimeSpelling<true>>;
+using IsoCsvRowMemo = BasicRowMemo<IsoTimeSpelling<false>>;
 
 // Write one result object, without the newline, to `out`, which has room for key_json.size() +
 // kMaxJsonRowBytes bytes, and return its end, e.g.
 // {"key":"a","start":0,"end":10,"count":2,"sum":3,"min":1,"max":2,"mean":1.5,"kind":"on_time",...}
 // `key_json` is the key's JSON spelling (KeyTable::json()), copied as it is.
-// `memo` holds the times of the row before (the one-row overloads start afresh).
-char* write_json(char* out, const Emission& e, std::string_view key_json, RowMemo& memo);
-char* write_json(char* out, const LateEvent& e, std::string_view key_json, RowMemo& memo);
+// `memo` holds the times of the row before (the one-row overloads start afresh); its type spells
+// them (RowMemo or IsoJsonRowMemo).
+template <class Memo>
+char* write_json(char* out, const Emission& e, std::string_view key_json, Memo& memo);
+template <class Memo>
+char* write_json(char* out, const LateEvent& e, std::string_view key_json, Memo& memo);
 char* write_json(char* out, const Emission& e, std::string_view key_json);
 char* write_json(char* out, const LateEvent& e, std::string_view key_json);
 
@@ -60,8 +70,11 @@ void append_json(std::string& out, const LateEvent& e, const KeyTable& keys);
 // field (NaN, NULL), and the key in quotes, its quotes doubled, where it holds a comma, a quote or
 // a line break, or is empty. `key` is the key's own text (KeyTable::name()); `out` has room for
 // 2 * key.size() + 2 + kMaxJsonRowBytes bytes.
-char* write_csv(char* out, const Emission& e, std::string_view key, RowMemo& memo);
-char* write_csv(char* out, const LateEvent& e, std::string_view key, RowMemo& memo);
+// `memo`: RowMemo or IsoCsvRowMemo.
+template <class Memo>
+char* write_csv(char* out, const Emission& e, std::string_view key, Memo& memo);
+template <class Memo>
+char* write_csv(char* out, const LateEvent& e, std::string_view key, Memo& memo);
 char* write_csv(char* out, const Emission& e, std::string_view key);
 char* write_csv(char* out, const LateEvent& e, std::string_view key);
 inline constexpr std::string_view kResultsCsvHeader =
@@ -71,12 +84,14 @@ inline constexpr std::string_view kLateCsvHeader =
 
 // How results and late events are written: --output-format.
 enum class RowFormat { kJsonLines, kCsv };
+// How their times are written: --time-format ms (epoch milliseconds) | iso.
+enum class TimeFormat { kEpochMs, kIso };
 
 // Writes one row per line to a stream (a CSV header first). Rows are written straight into a
 // buffer that goes to the stream in one write of at least 64 KiB, so that a row costs little more
 // than its bytes. A failed write (a full disk) throws WriteError at once, so that a run does not
 // go on to its end writing nothing.
-template <class Record, RowFormat Format>
+template <class Record, RowFormat Format, TimeFormat Times = TimeFormat::kEpochMs>
 class RowWriter {
  public:
   RowWriter(std::ostream& out, const KeyTable& keys)
@@ -136,7 +151,10 @@ class RowWriter {
   size_t capacity_ = kFlushBytes + 4096;
   size_t size_ = 0;
   std::unique_ptr<char[]> buffer_;
-  RowMemo memo_;
+  std::conditional_t<
+      Times == TimeFormat::kEpochMs, RowMemo,
+      std::conditional_t<Format == RowFormat::kJsonLines, IsoJsonRowMemo, IsoCsvRowMemo>>
+      memo_;
 };
 
 template <class Record>
@@ -153,7 +171,7 @@ class LateWriter : public LateSink {
   virtual void flush() = 0;
 };
 
-template <RowFormat Format>
+template <RowFormat Format, TimeFormat Times = TimeFormat::kEpochMs>
 class RowResultSink final : public ResultWriter {
  public:
   RowResultSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
@@ -161,10 +179,10 @@ class RowResultSink final : public ResultWriter {
   void flush() override { writer_.flush(); }
 
  private:
-  RowWriter<Emission, Format> writer_;
+  RowWriter<Emission, Format, Times> writer_;
 };
 
-template <RowFormat Format>
+template <RowFormat Format, TimeFormat Times = TimeFormat::kEpochMs>
 class RowLateSink final : public LateWriter {
  public:
   RowLateSink(std::ostream& out, const KeyTable& keys) : writer_(out, keys) {}
@@ -172,7 +190,7 @@ class RowLateSink final : public LateWriter {
   void flush() override { writer_.flush(); }
 
  private:
-  RowWriter<LateEvent, Format> writer_;
+  RowWriter<LateEvent, Format, Times> writer_;
 };
 
 using JsonLinesResultSink = RowResultSink<RowFormat::kJsonLines>;
@@ -180,9 +198,9 @@ using JsonLinesLateSink = RowLateSink<RowFormat::kJsonLines>;
 using CsvResultSink = RowResultSink<RowFormat::kCsv>;
 using CsvLateSink = RowLateSink<RowFormat::kCsv>;
 
-std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, std::ostream& out,
-                                                 const KeyTable& keys);
-std::unique_ptr<LateWriter> make_late_writer(RowFormat format, std::ostream& out,
+std::unique_ptr<ResultWriter> make_result_writer(RowFormat format, TimeFormat times,
+                                                 std::ostream& out, const KeyTable& keys);
+std::unique_ptr<LateWriter> make_late_writer(RowFormat format, TimeFormat times, std::ostream& out,
                                              const KeyTable& keys);
 
 }  // namespace tidemark

@@ -5,8 +5,9 @@
 // Covered: PartitionGroup order, stream time, negative timestamps, TimeWindows (tumbling,
 // hopping) and SessionWindows with grace, EmitStrategy onWindowUpdate (no cache) and
 // onWindowClose (emit interval 0), the stores' retention as seen by fetches (default or longer).
-// Not modelled: SlidingWindows, suppress(), the record cache, segment expiry (segments are at
-// least 60 s wide: the tests' traces keep stream-time jumps below that).
+// SlidingWindows are in reference_kafka_sliding.hpp. Not modelled: suppress(), the record cache,
+// segment expiry (segments are at least 60 s wide: the tests' traces keep stream-time jumps
+// below that).
 // S/ = streams/src/main/java/org/apache/kafka/streams/
 
 #include <algorithm>
@@ -18,13 +19,15 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "reference_kafka_sliding.hpp"
 
 namespace tidemark::ref::kafka {
 
 struct Config {
-  bool session = false;  // else TimeWindows
-  int64_t size = 1;      // time: size; session: inactivity gap
-  int64_t advance = 1;   // time windows only
+  bool session = false;  // else TimeWindows (or SlidingWindows)
+  bool sliding = false;
+  int64_t size = 1;     // time: size; session: inactivity gap; sliding: time difference
+  int64_t advance = 1;  // time windows only
   int64_t grace = 0;
   bool on_close = false;  // else on-update
   int64_t retention =
@@ -111,7 +114,7 @@ inline std::vector<Step> processing_order(const std::vector<Rec>& recs) {
 class Model {
  public:
   Model(const Config& c, std::vector<std::string> key_names)
-      : c_(c), names_(std::move(key_names)) {}
+      : c_(c), names_(std::move(key_names)), sliding_(c.size, c.grace, c.retention, c.on_close) {}
 
   Output run(const std::vector<Rec>& recs) {
     for (const Step& s : processing_order(recs)) {
@@ -123,7 +126,9 @@ class Model {
       // Stream time including this record (AbstractKStreamTimeWindowAggregateProcessor#
       // updateObservedStreamTime; KStreamSessionWindowAggregate#process inline); -1 at first.
       stream_time_ = std::max(stream_time_, r.t);
-      const bool added = c_.session ? process_session(r) : process_time(r);
+      const bool added = c_.session   ? process_session(r)
+                         : c_.sliding ? process_sliding(r)
+                                      : process_time(r);
       if (!added) out_.late.push_back({r.row, stream_time_});
     }
     return std::move(out_);
@@ -187,6 +192,21 @@ class Model {
       const Agg& a = windows_.at({s, key});
       out_.rows.push_back({key, s, s + c_.size, a.values, RowKind::kOnClose, a.ts, stream_time_});
     }
+  }
+
+  bool process_sliding(const Rec& r) {
+    std::vector<SlidingModel::Forward> updates, closed;
+    const bool added = sliding_.process(r.key, r.t, r.value, stream_time_, updates, closed);
+    for (const auto& f : updates)
+      out_.rows.push_back(
+          {f.key, f.start, f.end, f.agg.values, RowKind::kUpdate, f.agg.ts, stream_time_});
+    std::stable_sort(closed.begin(), closed.end(), [&](const auto& a, const auto& b) {
+      return std::pair(a.start, names_.at(a.key)) < std::pair(b.start, names_.at(b.key));
+    });
+    for (const auto& f : closed)
+      out_.rows.push_back(
+          {f.key, f.start, f.end, f.agg.values, RowKind::kOnClose, f.agg.ts, stream_time_});
+    return added;
   }
 
   struct Session {
@@ -275,6 +295,7 @@ class Model {
   int64_t store_time_ = -1;   // the stores' observedStreamTime: NO_TIMESTAMP at first
   std::map<std::pair<int64_t, uint32_t>, Agg> windows_;  // (start, key)
   std::vector<Session> sessions_;
+  SlidingModel sliding_;
   Output out_;
 };
 

@@ -300,7 +300,12 @@ KafkaCase random_kafka_case(Rng& rng, const Generated& g) {
   KafkaCase c;
   ref::kafka::Config& r = c.ref;
   const int64_t unit = rng.chance(60) ? g.grain : 1;
-  switch (rng.uniform(0, 2)) {
+  switch (rng.uniform(0, 3)) {
+    case 3:
+      r.sliding = true;
+      r.size = rng.uniform(1, 12) * unit;
+      c.config.window = SlidingSpec(Duration{r.size});
+      break;
     case 0:
       r.size = r.advance = rng.uniform(1, 12) * unit;
       c.config.window = TumblingSpec(Duration{r.size});
@@ -319,7 +324,7 @@ KafkaCase random_kafka_case(Rng& rng, const Generated& g) {
   }
   r.grace = rng.chance(40) ? 0 : rng.uniform(1, 6) * unit;
   r.on_close = rng.chance(40);
-  r.retention = r.size + r.grace;  // the DSL's default for both
+  r.retention = (r.sliding ? 2 * r.size : r.size) + r.grace;  // the DSL's defaults
   if (rng.chance(20)) {
     r.retention += rng.uniform(1, 10) * unit;
     c.config.retention = Duration{r.retention};

@@ -3,15 +3,19 @@
 // written from Flink's sources as cited per rule (notes: F1-F5), not from tidemark's operators.
 // `keyBy(key).window(assigner)` with EventTimeTrigger (or PurgingTrigger.of it),
 // allowedLateness(G), a late-data side output, and per partition either
-// forBoundedOutOfOrderness(D) emitted after every record (tidemark's `--watermark-interval 0`) or
-// punctuated watermarks (`kind=W` rows). Not modelled: periodic emission with an interval > 0,
-// idleness, timestamps near Long.MIN/MAX_VALUE (no saturation).
+// forBoundedOutOfOrderness(D) or punctuated watermarks (`kind=W` rows). The bounded watermark is
+// emitted every `interval` of processing time, as docs/profiles.md defines processing time and
+// the ticks for a trace (receive_time, else the largest event time so far; ticks at first row +
+// k x interval, due ticks before the row), or after every record for interval 0 (tidemark's).
+// Not modelled: idleness (withIdleness), W rows mixed with a bounded watermark and interval > 0,
+// timestamps near Long.MIN/MAX_VALUE (no saturation).
 // F/ = apache/flink:flink-streaming-java/src/main/java/org/apache/flink/streaming/
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -33,6 +37,7 @@ struct Config {
   int64_t lateness = 0;
   bool punctuated = false;  // else bounded(D), emitted after every record
   int64_t delay = 0;        // D
+  int64_t interval = 0;     // pipeline.auto-watermark-interval; 0: after every record
   bool purging = false;
   bool end_of_input = true;  // MAX_WATERMARK at the end
   uint32_t partitions = 1;
@@ -45,6 +50,7 @@ struct Rec {
   int64_t t = 0;
   double value = 0;
   bool watermark = false;
+  std::optional<int64_t> receive;  // receive_time, when the trace has it
 };
 
 // One emitted window: record timestamp end - 1 (F/runtime/operators/windowing/
@@ -95,12 +101,26 @@ inline std::vector<Win> assign(const Config& c, int64_t ts) {
 
 class Model {
  public:
-  explicit Model(const Config& c) : c_(c), channel_(c.partitions, kMinWatermark) {}
+  explicit Model(const Config& c)
+      : c_(c),
+        max_ts_(c.partitions, kMinWatermark),
+        emitted_(c.partitions, kMinWatermark),
+        channel_(c.partitions, kMinWatermark) {}
 
   Output run(const std::vector<Rec>& recs) {
-    std::vector<int64_t> max_ts(c_.partitions, kMinWatermark);
-    std::vector<int64_t> emitted(c_.partitions, kMinWatermark);
+    const bool periodic = !c_.punctuated && c_.interval > 0;
+    int64_t now = kMinWatermark;  // processing time
+    std::optional<int64_t> next_tick;
     for (const Rec& r : recs) {
+      now = std::max(now, r.receive.value_or(r.t));
+      // TimestampsAndWatermarksOperator#open registers the first timer at open + interval;
+      // #onProcessingTime emits and re-registers. Ticks with no record between them emit the
+      // same watermarks, which the emitter drops, so one emit stands for all that are due.
+      if (periodic && !next_tick) next_tick = now + c_.interval;
+      if (periodic && *next_tick <= now) {
+        periodic_emit();
+        *next_tick += ((now - *next_tick) / c_.interval + 1) * c_.interval;
+      }
       if (r.watermark) {
         // A punctuated source's watermark goes to the valve as it is; under bounded,
         // TimestampsAndWatermarksOperator#processWatermark ignores upstream watermarks.
@@ -110,16 +130,15 @@ class Model {
       // TimestampsAndWatermarksOperator#processElement: the element goes on first ...
       process_element(r);
       if (c_.punctuated) continue;
-      // ... then the generator sees it: BoundedOutOfOrdernessWatermarks#onEvent, #onPeriodicEmit
-      // (max - D - 1); WatermarkEmitter#emitWatermark passes only a rising watermark.
-      max_ts[r.partition] = std::max(max_ts[r.partition], r.t);
-      const int64_t w = max_ts[r.partition] - c_.delay - 1;
-      if (w > emitted[r.partition]) {
-        emitted[r.partition] = w;
-        valve_input(r.partition, w);
-      }
+      // ... then the generator sees it (BoundedOutOfOrdernessWatermarks#onEvent).
+      max_ts_[r.partition] = std::max(max_ts_[r.partition], r.t);
+      if (!periodic) periodic_emit();  // interval 0: an emit after every record
     }
-    if (c_.end_of_input) advance(kMaxWatermark);  // StreamTask#endData: MAX_WATERMARK
+    if (c_.end_of_input) {
+      advance(kMaxWatermark);  // StreamTask#endData: MAX_WATERMARK first
+    } else if (!c_.punctuated) {
+      periodic_emit();  // TimestampsAndWatermarksOperator#close: one last onPeriodicEmit
+    }
     return std::move(out_);
   }
 
@@ -134,6 +153,20 @@ class Model {
              std::tuple(b.time, b.w.end, b.key, b.w.start);
     }
   };
+
+  // Every partition's BoundedOutOfOrdernessWatermarks#onPeriodicEmit (max - D - 1; Long.MIN_VALUE
+  // before its first event), in partition order; WatermarkEmitter#emitWatermark passes only a
+  // rising watermark.
+  void periodic_emit() {
+    for (uint32_t p = 0; p < c_.partitions; ++p) {
+      if (max_ts_[p] == kMinWatermark) continue;
+      const int64_t w = max_ts_[p] - c_.delay - 1;
+      if (w > emitted_[p]) {
+        emitted_[p] = w;
+        valve_input(p, w);
+      }
+    }
+  }
 
   // F/runtime/watermarkstatus/StatusWatermarkValve.java#inputWatermark: per channel strictly
   // increasing; output = min over channels (all aligned: no idleness), emitted only when it
@@ -260,6 +293,7 @@ class Model {
   }
 
   Config c_;
+  std::vector<int64_t> max_ts_, emitted_;  // per partition: generator, emitter
   std::vector<int64_t> channel_;
   int64_t last_output_ = kMinWatermark;
   int64_t wm_ = kMinWatermark;  // the window operator's current watermark

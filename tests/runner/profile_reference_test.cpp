@@ -167,6 +167,7 @@ GenParams flink_params(Rng& rng) {
   GenParams gp = random_params(rng);
   gp.base -= rng.chance(20) ? 400 * gp.grain : 0;  // negative times are Flink's like any other
   gp.watermark_percent = rng.chance(50) ? int(rng.uniform(5, 40)) : 0;
+  gp.receive_time = rng.chance(30);
   return gp;
 }
 
@@ -213,7 +214,9 @@ FlinkCase random_flink_case(Rng& rng, const Generated& g) {
   c.config.allowed_lateness = Duration{r.lateness};
   c.config.watermarks = r.punctuated ? FlinkWatermarks::kPunctuated : FlinkWatermarks::kBounded;
   c.config.out_of_orderness = Duration{r.punctuated ? 0 : r.delay};
-  c.config.watermark_interval = Duration{0};
+  // After every record, or periodic (not with W rows, which would muddle processing time).
+  if (!g.trace.has(kColKind) && rng.chance(50)) r.interval = rng.uniform(1, 40) * unit;
+  c.config.watermark_interval = Duration{r.interval};
   c.config.trigger = r.purging ? FlinkTrigger::kPurging : FlinkTrigger::kEventTime;
   c.config.end_of_input_watermark = r.end_of_input;
   return c;
@@ -221,18 +224,22 @@ FlinkCase random_flink_case(Rng& rng, const Generated& g) {
 
 std::string describe(const FlinkCase& c) {
   const ref::flink::Config& r = c.ref;
-  return fmt::format(
-      "flink {} lateness {} watermarks {} trigger {} end {} partitions {}",
-      c.config.window.to_string(), r.lateness,
-      r.punctuated ? std::string("punctuated") : fmt::format("bounded:{} interval 0", r.delay),
-      r.purging ? "purging" : "event-time", r.end_of_input ? "flush" : "keep", r.partitions);
+  return fmt::format("flink {} lateness {} watermarks {} trigger {} end {} partitions {}",
+                     c.config.window.to_string(), r.lateness,
+                     r.punctuated ? std::string("punctuated")
+                                  : fmt::format("bounded:{} interval {}", r.delay, r.interval),
+                     r.purging ? "purging" : "event-time", r.end_of_input ? "flush" : "keep",
+                     r.partitions);
 }
 
 std::vector<ref::flink::Rec> flink_records(const Trace& trace) {
   std::vector<ref::flink::Rec> out;
-  for (const Event& e : trace.records())
-    out.push_back(
-        {e.row, e.partition, e.key, e.event_time.ms, e.value, e.kind == RecordKind::kWatermark});
+  for (const Event& e : trace.records()) {
+    std::optional<int64_t> receive;
+    if (trace.has(kColReceiveTime)) receive = e.receive_time.ms;
+    out.push_back({e.row, e.partition, e.key, e.event_time.ms, e.value,
+                   e.kind == RecordKind::kWatermark, receive});
+  }
   return out;
 }
 

@@ -102,22 +102,32 @@ TEST_CASE("K-WA-6 " + kWA + "shouldLogAndMeterWhenSkippingExpiredWindowByGrace (
   CHECK(late_records(r).size() == 7);
 }
 
+// K-WA-7..10 and 12 drive the processor on the test's own store (getWindowStore), whose
+// retention is one day, not the DSL's size + grace: on-close's fetch finds windows back to the
+// store time minus the retention.
+const std::vector<std::string> kOneDay = {"--retention", "86400000ms"};
+
+std::vector<std::string> with_one_day(std::vector<std::string> args) {
+  args.insert(args.end(), kOneDay.begin(), kOneDay.end());
+  return args;
+}
+
 const std::string kProgressInput = "A@0:1 B@5:2 C@15:3 D@15:4 E@19:5";
 
 TEST_CASE("K-WA-7 " + kWA + "shouldNotEmitFinalIfNotProgressEnough (on-update)",
           "[conformance][kafka]") {
-  CHECK(time_rows(kProgressInput, {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms"},
-                  Agg::kCollect0) == Rows{"A [0,10) 0+1 @0", "B [0,10) 0+2 @5", "B [5,15) 0+2 @5",
-                                          "C [10,20) 0+3 @15", "C [15,25) 0+3 @15",
-                                          "D [10,20) 0+4 @15", "D [15,25) 0+4 @15",
-                                          "E [10,20) 0+5 @19", "E [15,25) 0+5 @19"});
+  CHECK(time_rows(
+            kProgressInput, with_one_day({"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms"}),
+            Agg::kCollect0) == Rows{"A [0,10) 0+1 @0", "B [0,10) 0+2 @5", "B [5,15) 0+2 @5",
+                                    "C [10,20) 0+3 @15", "C [15,25) 0+3 @15", "D [10,20) 0+4 @15",
+                                    "D [15,25) 0+4 @15", "E [10,20) 0+5 @19", "E [15,25) 0+5 @19"});
 }
 
 TEST_CASE("K-WA-8 " + kWA + "shouldNotEmitFinalIfNotProgressEnough (on-close)",
           "[conformance][kafka]") {
-  const Replay r =
-      replay(records(kProgressInput), {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms",
-                                       "--aggregate", "collect", "--emit", "on-close"});
+  const Replay r = replay(records(kProgressInput),
+                          with_one_day({"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms",
+                                        "--aggregate", "collect", "--emit", "on-close"}));
   REQUIRE(r.exit_code == 0);
   CHECK(spelled(r, Agg::kCollect0, Bounds::kHalfOpen) ==
         Rows{"A [0,10) 0+1 @0", "B [0,10) 0+2 @5"});
@@ -128,25 +138,27 @@ TEST_CASE("K-WA-8 " + kWA + "shouldNotEmitFinalIfNotProgressEnough (on-close)",
 const std::string kInterval0Input = "A@0:1 A@5:1 B@10:2 C@15:3 D@20:4";
 
 TEST_CASE("K-WA-9 " + kWA + "shouldEmitWithInterval0 (on-update)", "[conformance][kafka]") {
-  CHECK(time_rows(kInterval0Input, {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms"},
-                  Agg::kCollect0) == Rows{"A [0,10) 0+1 @0", "A [0,10) 0+1+1 @5", "A [5,15) 0+1 @5",
-                                          "B [5,15) 0+2 @10", "B [10,20) 0+2 @10",
-                                          "C [10,20) 0+3 @15", "C [15,25) 0+3 @15",
-                                          "D [15,25) 0+4 @20", "D [20,30) 0+4 @20"});
+  CHECK(time_rows(
+            kInterval0Input, with_one_day({"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms"}),
+            Agg::kCollect0) == Rows{"A [0,10) 0+1 @0", "A [0,10) 0+1+1 @5", "A [5,15) 0+1 @5",
+                                    "B [5,15) 0+2 @10", "B [10,20) 0+2 @10", "C [10,20) 0+3 @15",
+                                    "C [15,25) 0+3 @15", "D [15,25) 0+4 @20", "D [20,30) 0+4 @20"});
 }
 
 TEST_CASE("K-WA-10 " + kWA + "shouldEmitWithInterval0 (on-close)", "[conformance][kafka]") {
-  CHECK(time_rows(kInterval0Input,
-                  {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms", "--emit", "on-close"},
-                  Agg::kCollect0) ==
-        Rows{"A [0,10) 0+1+1 @5", "A [5,15) 0+1 @5", "B [5,15) 0+2 @10"});
+  CHECK(
+      time_rows(
+          kInterval0Input,
+          with_one_day({"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms", "--emit", "on-close"}),
+          Agg::kCollect0) == Rows{"A [0,10) 0+1+1 @5", "A [5,15) 0+1 @5", "B [5,15) 0+2 @10"});
 }
 
 // The test restarts the processor on the same store before D@25; one run continuing is the same.
 const std::string kLastEmitInput = "A@0:1 B@5:2 C@15:3 D@25:4";
 
 TEST_CASE("K-WA-12 " + kWA + "shouldEmitFromLastEmitTime (on-update)", "[conformance][kafka]") {
-  CHECK(time_rows(kLastEmitInput, {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms"},
+  CHECK(time_rows(kLastEmitInput,
+                  with_one_day({"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms"}),
                   Agg::kCollect0) == Rows{"A [0,10) 0+1 @0", "B [0,10) 0+2 @5", "B [5,15) 0+2 @5",
                                           "C [10,20) 0+3 @15", "C [15,25) 0+3 @15",
                                           "D [20,30) 0+4 @25", "D [25,35) 0+4 @25"});
@@ -154,7 +166,8 @@ TEST_CASE("K-WA-12 " + kWA + "shouldEmitFromLastEmitTime (on-update)", "[conform
 
 TEST_CASE("K-WA-12 " + kWA + "shouldEmitFromLastEmitTime (on-close)", "[conformance][kafka]") {
   CHECK(time_rows(kLastEmitInput,
-                  {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms", "--emit", "on-close"},
+                  with_one_day(
+                      {"-w", "hopping:10ms/5ms", "--lateness", "grace:5ms", "--emit", "on-close"}),
                   Agg::kCollect0) ==
         Rows{"A [0,10) 0+1 @0", "B [0,10) 0+2 @5", "B [5,15) 0+2 @5", "C [10,20) 0+3 @15"});
 }

@@ -182,6 +182,41 @@ TEST_CASE("kafka-streams sessions: the store's retention decides what a record c
   CHECK(long_retention.stats.count == 3);
 }
 
+TEST_CASE("kafka-streams on-close: a window the store's fetch no longer finds is never forwarded",
+          "[kafka]") {
+  // Tumbling 10 ms, no grace: [0,10) closes at the record at 25, which first puts [20,30). The
+  // on-close store's fetchAll starts at observedStreamTime - retention = 20 - 10
+  // (AbstractRocksDBTimeOrderedSegmentedBytesStore#fetchAll, AbstractDualSchemaRocksDB
+  // SegmentedBytesStore#getActualFrom, time-first window schema), so the DSL's default retention
+  // (size + grace) never forwards [0,10); a retention of 20 ms does. 15 is late ([10,20) closed).
+  tidemark::Trace trace;
+  trace.source = "t.csv";
+  const auto key = trace.keys.intern("k");
+  for (const int64_t ts : {5, 25, 15, 42}) {
+    tidemark::Event e;
+    e.event_time = tidemark::Timestamp{ts};
+    e.key = key;
+    trace.events.push_back(e);
+  }
+  tidemark::KafkaStreamsConfig config;
+  config.window = tidemark::TumblingSpec(tidemark::Duration{10});
+  config.emit = tidemark::KafkaEmit::kOnClose;
+  const auto starts = [&] {
+    tidemark::CollectingProfileSink results;
+    tidemark::NullSink late;
+    tidemark::run_kafka_streams(trace, config, results, late);
+    std::vector<int64_t> out;
+    for (const auto& r : results.results) out.push_back(r.start);
+    return out;
+  };
+  // At 42 the store time is 40: [20,30) is found from a retention of 20 ms on as well.
+  CHECK(starts() == std::vector<int64_t>{});
+  config.retention = tidemark::Duration{19};
+  CHECK(starts() == std::vector<int64_t>{});
+  config.retention = tidemark::Duration{20};
+  CHECK(starts() == std::vector<int64_t>{0, 20});
+}
+
 TEST_CASE("compare --profile generic is compare without --profile", "[kafka][cli]") {
   const Trace t(kTrace);
   // Everything but the timings, which differ from run to run.

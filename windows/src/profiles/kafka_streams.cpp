@@ -135,11 +135,11 @@ KafkaOperatorOf<A> make_operator(const KafkaStreamsConfig& c, const KeyTable& ke
   return c.window.visit(
       Overloaded{[&](const TumblingSpec& t) {
                    return Operator(std::in_place_type<KafkaTimeWindows<A>>, t.size().ms,
-                                   t.size().ms, c.grace.ms, c.emit, keys);
+                                   t.size().ms, c.grace.ms, retention_of(c).ms, c.emit, keys);
                  },
                  [&](const HoppingSpec& h) {
                    return Operator(std::in_place_type<KafkaTimeWindows<A>>, h.size().ms,
-                                   h.advance().ms, c.grace.ms, c.emit, keys);
+                                   h.advance().ms, c.grace.ms, retention_of(c).ms, c.emit, keys);
                  },
                  [&](const SessionSpec& s) {
                    return Operator(std::in_place_type<KafkaSessionWindows<A>>, s.gap().ms,

@@ -17,6 +17,7 @@ bool KafkaTimeWindows<A>::process(KeyId key, int64_t ts, double value, int64_t s
     if (end <= close_time) continue;  // logSkippedRecordForExpiredWindow: late for this window
     ProfileWindowValue<A>& w = windows_[{start, key}];
     w.add(value, ts);
+    store_time_ = std::max(store_time_, start);
     accepted = true;
     if (emit_ == KafkaEmit::kOnUpdate) out.forward(key, start, end, w, EmissionKind::kUpdate, w.ts);
   }
@@ -39,7 +40,11 @@ void KafkaTimeWindows<A>::after_record(int64_t stream_time, ResultForwarder& out
   emitted_once_ = true;
   last_emit_close_time_ = close_time;
   std::vector<typename std::map<WindowId, ProfileWindowValue<A>>::iterator> closed;
-  for (auto it = windows_.begin(); it != closed_end; ++it) closed.push_back(it);
+  // A window the jump of stream time left below the retention is never forwarded: the fetch
+  // that takes over from the last emit starts at store time - retention.
+  for (auto it = windows_.begin(); it != closed_end; ++it) {
+    if (it->first.first >= store_time_ - retention_) closed.push_back(it);
+  }
   std::stable_sort(closed.begin(), closed.end(), [&](const auto& a, const auto& b) {
     if (a->first.first != b->first.first) return a->first.first < b->first.first;
     return keys_.name(a->first.second) < keys_.name(b->first.second);

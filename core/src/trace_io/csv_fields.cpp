@@ -20,7 +20,9 @@ std::string value_error(std::string_view s) {
 }
 
 std::string partition_error(std::string_view s) {
-  if (!parse_number<uint64_t>(s)) {
+  // Digits beyond uint64 are a number too large, not a malformed one.
+  const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!digits && !parse_number<uint64_t>(s)) {
     return fmt::format("partition: {} is not a non-negative integer", quoted_field(s));
   }
   // A number too large to be an id is short, but for leading zeros.

@@ -92,6 +92,10 @@ TEST_CASE("csv fields: a partition is empty (0) or an integer below the partitio
   CHECK(partition_error("-1") == "partition: \"-1\" is not a non-negative integer");
   CHECK(partition_error("p1") == "partition: \"p1\" is not a non-negative integer");
   CHECK(partition_error("16777216") == "partition: 16777216 is too large (at most 16777215)");
+  // Beyond uint64 too: a number, only too large.
+  CHECK(partition_error("99999999999999999999") ==
+        "partition: 99999999999999999999 is too large (at most 16777215)");
+  CHECK(partition_error("") == "partition: \"\" is not a non-negative integer");
 }
 
 TEST_CASE("csv fields: field_at gives split_line's field, or nullopt past the last", "[csv]") {

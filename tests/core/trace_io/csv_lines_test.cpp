@@ -114,6 +114,13 @@ TEST_CASE("csv lines: a line over 1 MiB is an input error naming source and line
   CHECK_THROWS_WITH(memory_lines("a\nb\n" + over + "\n"), too_long(kSource, 3));
   CHECK_THROWS_WITH(file_lines("a\nb\n" + over + "\n"), too_long(kSource, 3));
   CHECK_THROWS_WITH(memory_lines("a\n" + over), too_long(kSource, 2));
+  // CRLF: the '\r' is part of the line break, not of the line, whichever reader.
+  CHECK(memory_lines("a\r\n" + fits + "\r\n") == Lines{"a", fits});
+  CHECK(file_lines("a\r\n" + fits + "\r\n") == Lines{"a", fits});
+  CHECK(file_lines("a\r\n" + fits + "\r") == Lines{"a", fits});
+  CHECK_THROWS_WITH(memory_lines("a\r\n" + over + "\r\n"), too_long(kSource, 2));
+  CHECK_THROWS_WITH(file_lines("a\r\n" + over + "\r\n"), too_long(kSource, 2));
+  CHECK_THROWS_WITH(file_lines("a\n" + over), too_long(kSource, 2));
   // No line break at all: refused once more than a line's worth is held, not read to the end.
   CHECK_THROWS_WITH(file_lines(std::string(3 * kMaxCsvLineBytes, '\0')), too_long(kSource, 1));
 }

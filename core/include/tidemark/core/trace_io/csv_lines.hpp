@@ -36,8 +36,8 @@ class MemoryLines {
     const void* nl = std::memchr(begin, '\n', text_.size() - pos_);
     const size_t len = nl ? size_t(static_cast<const char*>(nl) - begin) : text_.size() - pos_;
     ++line_no_;
-    if (len > kMaxCsvLineBytes) line_too_long(source_, line_no_);
     line = without_cr({begin, len});
+    if (line.size() > kMaxCsvLineBytes) line_too_long(source_, line_no_);
     pos_ += len + 1;
     return true;
   }
@@ -79,16 +79,18 @@ class FileLines {
       if (const void* nl = std::memchr(begin, '\n', held)) {
         const size_t len = size_t(static_cast<const char*>(nl) - begin);
         ++line_no_;
-        if (len > kMaxCsvLineBytes) line_too_long(source_, line_no_);
         line = without_cr({begin, len});
+        if (line.size() > kMaxCsvLineBytes) line_too_long(source_, line_no_);
         pos_ += len + 1;
         return true;
       }
-      if (held > kMaxCsvLineBytes) line_too_long(source_, line_no_ + 1);
+      // The longest line, its '\r' and no '\n' yet: the limit counts neither line break byte.
+      if (held > kMaxCsvLineBytes + 1) line_too_long(source_, line_no_ + 1);
       if (end_of_file_) {
         if (held == 0) return false;
         ++line_no_;
         line = without_cr({begin, held});
+        if (line.size() > kMaxCsvLineBytes) line_too_long(source_, line_no_);
         pos_ = end_;
         return true;
       }

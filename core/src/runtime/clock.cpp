@@ -175,8 +175,17 @@ size_t EventClock::bytes_for(const RunConfig& config, PartitionId partitions) {
 
 void EventClock::advance_idleness(PartitionId p, Timestamp proc) {
   if (!idleness_) return;
-  if (idleness_->touch(p, proc)) inputs_.set_active(p);
-  idleness_->expire(proc, [&](PartitionId q) { inputs_.set_idle(q); });
+  if (idleness_->touch(p, proc)) set_status(p, false, proc);
+  idleness_->expire(proc, [&](PartitionId q) { set_status(q, true, proc); });
+}
+
+void EventClock::set_status(PartitionId p, bool idle, Timestamp proc) {
+  if (idle) {
+    inputs_.set_idle(p);
+  } else {
+    inputs_.set_active(p);
+  }
+  if (status_) status_->on_status(p, idle, proc);
 }
 
 Timestamp EventClock::on_event_general(PartitionId p, Timestamp t, Timestamp proc) {

@@ -106,6 +106,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
   Timestamp proc_time = Timestamp::min();
   double lag_sum = 0;
   uint64_t row = 0;  // the trace row being processed, for --clock-output
+  std::vector<uint8_t> marked_idle(m.partitions, 0);  // by an I row, until the next record
   using Cause = ClockChange::Cause;
   using Status = ClockChange::Status;
   // --clock-output: a change of the valve's output (`status` kNone) or of a partition's status.
@@ -142,18 +143,27 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
           }
           emitted.clear();
         };
+        // An I row: the partition's source sends WatermarkStatus.IDLE; its next record (E or W)
+        // sends ACTIVE first. The valve's rules do the rest.
+        const auto mark = [&](PartitionId p, bool idle) {
+          if (bool(marked_idle[p]) == idle) return;
+          marked_idle[p] = idle;
+          if (clock) tell(Cause::kRow, p, idle ? Status::kIdle : Status::kActive, proc_time);
+          advance(valve.input_status(p, idle), proc_time, Cause::kRow, p);
+        };
         for (const Event& e : trace.records()) {
           row = e.row;
           if (receive) proc_time = std::max(proc_time, e.receive_time);
-          if (e.kind == RecordKind::kWatermark) {
+          if (e.kind != RecordKind::kEvent) {  // W and I rows, counted as punctuations
             ++m.punctuations;
-            if (!bounded) {
-              advance(valve.input_watermark(e.partition, e.event_time.ms), proc_time, Cause::kRow,
-                      e.partition);
-            }
             if (bounded && proc_time.is_finite()) {
               generators.advance_to(proc_time.ms, changes);
               apply(changes, Cause::kTick);
+            }
+            mark(e.partition, e.kind == RecordKind::kIdle);
+            if (e.kind == RecordKind::kWatermark && !bounded) {
+              advance(valve.input_watermark(e.partition, e.event_time.ms), proc_time, Cause::kRow,
+                      e.partition);
             }
             continue;
           }
@@ -165,6 +175,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
             generators.advance_to(proc_time.ms, changes);
             apply(changes, Cause::kTick);
           }
+          mark(e.partition, false);
           out.set_time(watermark, proc_time);
           // TimestampsAndWatermarksOperator forwards the record before its generator sees it.
           if (op.process(e.key, t.ms, e.value, watermark, out)) {

@@ -169,7 +169,8 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const std::span<const Event> events = trace.records();
-  for (const Event& e : events) m.punctuations += e.kind == RecordKind::kWatermark;
+  // W and I rows: Kafka has neither punctuations nor idleness; they are counted and skipped.
+  for (const Event& e : events) m.punctuations += e.kind != RecordKind::kEvent;
   const std::vector<uint32_t> order = kafka_processing_order(trace, config.timestamp);
   const bool receive = trace.has(kColReceiveTime);
   ResultForwarder out(results);

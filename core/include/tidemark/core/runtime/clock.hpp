@@ -124,6 +124,9 @@ class EventClock {
   }
   // A punctuation (kind W) of partition p carrying watermark w.
   Timestamp on_punctuation(PartitionId p, Timestamp w, Timestamp proc);
+  // An idle mark (kind I): partition p leaves the minimum until its next record, as an idle
+  // timeout would make it. Nothing under stream time.
+  Timestamp on_idle_mark(PartitionId p, Timestamp proc);
   Timestamp current() const { return current_; }
   // Told when a partition turns idle or active (--idle-timeout); null: nobody.
   void set_status_listener(PartitionStatusListener* listener) { status_ = listener; }
@@ -147,6 +150,7 @@ class EventClock {
   Timestamp current_ = Timestamp::min();
   bool plain_bounded_ = false;     // watermark clock, bounded generator, no idleness
   bool single_partition_ = false;  // then C = W_0: the minimum over one input
+  bool idle_marks_ = false;        // an I row was seen: records check their partition's mark
   PartitionStatusListener* status_ = nullptr;
 };
 

@@ -100,10 +100,8 @@ class Driver {
   template <TimestampSource kSource, bool kReceiveTime>
   [[gnu::always_inline]] void process(const Event& e) {
     if constexpr (Observer::kActive) observer_.on_record(e);
-    if (e.kind == RecordKind::kWatermark) {
-      if constexpr (kReceiveTime) emitter_.raise_proc_time(e.receive_time);
-      ++metrics_.punctuations;
-      advance(clock_.on_punctuation(e.partition, e.event_time, emitter_.proc_time()));
+    if (e.kind != RecordKind::kEvent) [[unlikely]] {
+      process_mark<kReceiveTime>(e);
       return;
     }
     const Timestamp t = extract(e, kSource);
@@ -119,6 +117,17 @@ class Driver {
       late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock});
     }
     sample(clock);
+  }
+
+  // A W or I row (counted together as punctuations). Out of line: the loop over events keeps
+  // its registers.
+  template <bool kReceiveTime>
+  [[gnu::noinline]] void process_mark(const Event& e) {
+    if constexpr (kReceiveTime) emitter_.raise_proc_time(e.receive_time);
+    ++metrics_.punctuations;
+    advance(e.kind == RecordKind::kWatermark
+                ? clock_.on_punctuation(e.partition, e.event_time, emitter_.proc_time())
+                : clock_.on_idle_mark(e.partition, emitter_.proc_time()));
   }
 
   // Operators that can prefetch get each key a few records ahead, so that with many keys the

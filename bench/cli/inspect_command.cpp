@@ -48,6 +48,7 @@ std::string json(const Trace& trace, const TraceStats& s) {
   j["records"] = s.records;
   j["events"] = s.events;
   j["punctuations"] = s.punctuations;
+  j["idle_marks"] = s.idle_marks;
   j["partitions"] = s.partitions;
   j["partitions_with_events"] = s.partitions_with_events;
   j["keys"] = s.keys;
@@ -102,9 +103,14 @@ std::string table(const Trace& trace, const TraceStats& s, const StatsOptions& o
   };
   fmt::format_to(it, "tidemark inspect {}\n", trace.source);
   if (!trace.header_comment.empty()) line("header", trace.header_comment);
-  line("records", s.punctuations ? fmt::format("{} ({} events, {} punctuations)", s.records,
-                                               s.events, s.punctuations)
-                                 : fmt::format("{}", s.records));
+  if (s.idle_marks) {
+    line("records", fmt::format("{} ({} events, {} punctuations, {} idle marks)", s.records,
+                                s.events, s.punctuations, s.idle_marks));
+  } else {
+    line("records", s.punctuations ? fmt::format("{} ({} events, {} punctuations)", s.records,
+                                                 s.events, s.punctuations)
+                                   : fmt::format("{}", s.records));
+  }
   line("partitions", fmt::format("{} ({} with events)", s.partitions, s.partitions_with_events));
   line("keys", fmt::format("{}", s.keys));
   if (s.events > 0) {

@@ -39,7 +39,7 @@ namespace tidemark::cli {
 
 // What `replay` writes where.
 struct ReplayPaths {
-  std::string trace, output, late_output, summary;
+  std::string trace, output, late_output, clock_output, summary;
 };
 
 // `replay --profile kafka-streams`: the whole trace is read (PartitionGroup order needs every

@@ -7,6 +7,7 @@
 #include "distinct_files.hpp"
 #include "options.hpp"
 #include "profile_options.hpp"
+#include "tidemark/core/output/clock_changes.hpp"
 #include "tidemark/core/output/outputs.hpp"
 #include "tidemark/core/output/summary.hpp"
 #include "tidemark/core/trace_io/binary_trace.hpp"
@@ -40,8 +41,8 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
       "policy. Results go out as JSON Lines or CSV (key, start, end, count, sum, min, "
       "max, mean, kind, clock, proc_time, seq), one row per emission, in emission order.",
       "replay");
-  std::string trace_path, output = "-", late_output, summary_path, output_format = "jsonl",
-                          time_format = "ms";
+  std::string trace_path, output = "-", late_output, clock_output, summary_path,
+                          output_format = "jsonl", time_format = "ms";
   app.add_option("trace", trace_path,
                  "Trace file: CSV with a header (docs/design.md §6), or binary (.tmt); - reads "
                  "CSV from stdin (with generate ... -o - | tidemark replay - ...)")
@@ -55,6 +56,10 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
   app.add_option("--late-output", late_output,
                  "Late events file (row, partition, key, event_time, extracted_time, clock, "
                  "reason); they are always counted in the summary");
+  app.add_option("--clock-output", clock_output,
+                 "Clock changes file (JSON Lines): one row each time the clock changes or a "
+                 "partition turns idle or active (row, partition, cause, clock, status, "
+                 "proc_time), under every profile");
   app.add_option("--output-format", output_format,
                  "Format of results and late events: jsonl (JSON Lines, one object a line) or "
                  "csv (a header line, then one row a line; RFC 4180, for pandas, DuckDB, "
@@ -99,6 +104,7 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     const bool results_on = output != kNoOutput;
     require_distinct_files({"trace", trace_path}, {{"--output", results_on ? output : ""},
                                                    {"--late-output", late_output},
+                                                   {"--clock-output", clock_output},
                                                    {"--summary", summary_path}});
     RunConfig config = to_config(o);
     config.max_state.bytes = max_state_bytes(max_state);
@@ -118,13 +124,15 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     }
     if (chosen == Profile::kFlink) {
       const FlinkConfig flink = flink_config(app, profile, config);
-      return replay_flink({trace_path, results_on ? output : "", late_output, summary_path}, config,
-                          flink, out, err);
+      return replay_flink(
+          {trace_path, results_on ? output : "", late_output, clock_output, summary_path}, config,
+          flink, out, err);
     }
     if (chosen == Profile::kKafkaStreams) {
       const KafkaStreamsConfig kafka = kafka_streams_config(app, profile, config);
-      return replay_kafka_streams({trace_path, results_on ? output : "", late_output, summary_path},
-                                  config, kafka, out, err);
+      return replay_kafka_streams(
+          {trace_path, results_on ? output : "", late_output, clock_output, summary_path}, config,
+          kafka, out, err);
     }
     // Traces stream through the run: memory grows with window state, not trace length.
     std::optional<BinaryTraceReader> reader;
@@ -141,42 +149,49 @@ int replay(const Args& args, std::ostream& out, std::ostream& err) {
     if (!summary_path.empty()) summary_out.emplace(summary_path, out);
     Output results_out(results_on ? output : "", out);
     Output late_out(late_output, out);
+    Output clock_out(clock_output, out);
     NullSink discard;
     std::unique_ptr<ResultWriter> results;
     if (results_on) results = make_result_writer(format, times, results_out.stream(), keys);
     std::unique_ptr<LateWriter> late;
     if (!late_output.empty()) late = make_late_writer(format, times, late_out.stream(), keys);
+    std::optional<JsonLinesClockWriter> clock;
+    if (!clock_output.empty()) clock.emplace(clock_out.stream());
     ResultSink& result_sink = results ? static_cast<ResultSink&>(*results) : discard;
     LateSink& late_sink = late ? static_cast<LateSink&>(*late) : discard;
 
     // A failed write stops the run (WriteError); the output it went to names itself.
     const auto named = [&](auto&& step) {
-      return naming_failed_output({&results_out, &late_out}, step);
+      return naming_failed_output({&results_out, &late_out, &clock_out}, step);
     };
     const auto start = std::chrono::steady_clock::now();
     const RunResult r = named([&] {
-      return reader ? run(*reader, config, result_sink, late_sink)
-                    : run(*csv_reader, config, result_sink, late_sink);
+      ClockSink* const clock_sink = clock ? &*clock : nullptr;
+      return reader ? run(*reader, config, result_sink, late_sink, clock_sink)
+                    : run(*csv_reader, config, result_sink, late_sink, clock_sink);
     });
     const Timing timing{
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     named([&] {
       if (results) results->flush();
       if (late) late->flush();
+      if (clock) clock->flush();
     });
     results_out.close();
     late_out.close();
+    clock_out.close();
 
     std::ostream& table =
         table_stream(out, err,
                      {results ? &results_out : nullptr, late ? &late_out : nullptr,
-                      summary_out ? &*summary_out : nullptr});
+                      clock ? &clock_out : nullptr, summary_out ? &*summary_out : nullptr});
     table << fmt::format("tidemark replay {}  {}  {}  {}  {}\n", trace_path,
                          config.window.to_string(), config.watermark.to_string(),
                          to_string(config.clock), config.lateness.to_string())
           << summary_table(r.metrics, timing);
     if (summary_out) summary_out->stream() << summary_json(config, trace_path, r.metrics, timing);
-    commit_outputs(out, {&results_out, &late_out, summary_out ? &*summary_out : nullptr});
+    commit_outputs(out,
+                   {&results_out, &late_out, &clock_out, summary_out ? &*summary_out : nullptr});
     return 0;
   });
 }

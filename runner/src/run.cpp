@@ -91,15 +91,19 @@ PartitionId resolve(const Trace& header, PartitionId present, const RunConfig& c
 }
 
 // Runs the operator for the configured window kind over the records `feed` hands to the driver.
+// The clock observer, like the window kind, is chosen here once: without `clock` the loop has none.
 template <class Feed>
 Metrics drive(const RunConfig& config, PartitionId partitions, bool has_receive_time,
-              ResultSink& results, LateSink& late, Feed&& feed) {
+              ResultSink& results, LateSink& late, ClockSink* clock, Feed&& feed) {
   AnyOperator any = make_operator(config.window, config.lateness);
   return std::visit(
       [&](auto& op) {
-        Driver driver(config, partitions, has_receive_time, op, results, late);
-        feed(driver);
-        return driver.finish();
+        const auto with = [&](auto observer) {
+          Driver driver(config, partitions, has_receive_time, op, results, late, observer);
+          feed(driver);
+          return driver.finish();
+        };
+        return clock ? with(ClockTracer(*clock)) : with(NoClockObserver{});
       },
       any);
 }
@@ -114,14 +118,15 @@ PartitionId validate(const Trace& trace, PartitionId present, const RunConfig& c
   return resolve(trace, present, config, trace.records());
 }
 
-RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late) {
-  return run(trace, config, validate(trace, config), results, late);
+RunResult run(const Trace& trace, const RunConfig& config, ResultSink& results, LateSink& late,
+              ClockSink* clock) {
+  return run(trace, config, validate(trace, config), results, late, clock);
 }
 
 RunResult run(const Trace& trace, const RunConfig& config, PartitionId partitions,
-              ResultSink& results, LateSink& late) {
-  Metrics m =
-      drive(config, partitions, trace.has(kColReceiveTime), results, late, [&](auto& driver) {
+              ResultSink& results, LateSink& late, ClockSink* clock) {
+  Metrics m = drive(
+      config, partitions, trace.has(kColReceiveTime), results, late, clock, [&](auto& driver) {
         if (config.schedule == Schedule::kArrival) {
           driver.process(trace.records());
         } else {
@@ -154,20 +159,20 @@ Trace read_whole(Reader& reader) {
 // records and --partitions gives the count: then each record is checked against it.
 template <class Reader>
 RunResult run_chunks(Reader& reader, std::optional<PartitionId> present, const RunConfig& config,
-                     ResultSink& results, LateSink& late) {
+                     ResultSink& results, LateSink& late, ClockSink* clock) {
   const Trace& header = reader.header();
   const PartitionId partitions = resolve(header, present.value_or(0), config);
-  Metrics m =
-      drive(config, partitions, header.has(kColReceiveTime), results, late, [&](auto& driver) {
-        for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
-          if (!present) {
-            for (const Event& e : chunk) {
-              if (e.partition >= partitions) beyond_partitions(header, config, e);
-            }
-          }
-          driver.process(chunk);
-        }
-      });
+  Metrics m = drive(config, partitions, header.has(kColReceiveTime), results, late, clock,
+                    [&](auto& driver) {
+                      for (auto chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+                        if (!present) {
+                          for (const Event& e : chunk) {
+                            if (e.partition >= partitions) beyond_partitions(header, config, e);
+                          }
+                        }
+                        driver.process(chunk);
+                      }
+                    });
   m.keys = header.keys.size();
   return RunResult{m};
 }
@@ -175,21 +180,21 @@ RunResult run_chunks(Reader& reader, std::optional<PartitionId> present, const R
 }  // namespace
 
 RunResult run(BinaryTraceReader& reader, const RunConfig& config, ResultSink& results,
-              LateSink& late) {
+              LateSink& late, ClockSink* clock) {
   if (config.schedule != Schedule::kArrival) {
     const Trace trace = read_whole(reader);
-    return run(trace, config, results, late);
+    return run(trace, config, results, late, clock);
   }
-  return run_chunks(reader, reader.partitions(), config, results, late);
+  return run_chunks(reader, reader.partitions(), config, results, late, clock);
 }
 
-RunResult run(CsvTraceReader& reader, const RunConfig& config, ResultSink& results,
-              LateSink& late) {
+RunResult run(CsvTraceReader& reader, const RunConfig& config, ResultSink& results, LateSink& late,
+              ClockSink* clock) {
   if (config.schedule != Schedule::kArrival) {
     const Trace trace = read_whole(reader);
-    return run(trace, config, results, late);
+    return run(trace, config, results, late, clock);
   }
-  if (config.partitions) return run_chunks(reader, std::nullopt, config, results, late);
+  if (config.partitions) return run_chunks(reader, std::nullopt, config, results, late, clock);
   check_columns(reader.header(), config);  // before a first pass over the file
   const std::optional<PartitionId> present = reader.partitions();
   if (!present) {
@@ -199,7 +204,7 @@ RunResult run(CsvTraceReader& reader, const RunConfig& config, ResultSink& resul
         "and a pipe cannot be read twice",
         reader.header().source, kCsvReadAheadRecords));
   }
-  return run_chunks(reader, present, config, results, late);
+  return run_chunks(reader, present, config, results, late, clock);
 }
 
 }  // namespace tidemark

@@ -88,7 +88,7 @@ TraceStats compute_trace_stats(const Trace& trace, const StatsOptions& o) {
       last_arrival[p] = proc;
     }
     if (!is_event) {
-      ++s.punctuations;
+      ++(e.kind == RecordKind::kIdle ? s.idle_marks : s.punctuations);
       continue;
     }
     ++s.events;

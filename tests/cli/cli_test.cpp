@@ -759,7 +759,7 @@ TEST_CASE("CSV errors escape bytes that are not UTF-8 and cut a long field", "[c
   const Result kind = tidemark_cmd({"replay", field, "-w", "tumbling:1s"});
   CHECK(kind.code == 2);
   CHECK(kind.err == "tidemark replay: " + field + ":2:2: kind: \"" + std::string(200, 'q') +
-                        "…\" (500000 bytes) is not E or W\n");
+                        "…\" (500000 bytes) is not E, W or I\n");
 }
 
 TEST_CASE("input without a line break stops at line 1, whatever its length", "[cli]") {

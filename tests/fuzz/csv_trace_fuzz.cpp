@@ -45,7 +45,8 @@ void check_fields(const Trace& t) {
     check(e.partition < kMaxPartitions && (t.has(kColPartition) || e.partition == 0),
           "row {}: partition {}", e.row, e.partition);
     check(e.key < t.keys.size() && (t.has(kColKey) || e.key == 0), "row {}: key {}", e.row, e.key);
-    check(e.kind == RecordKind::kEvent || (t.has(kColKind) && e.kind == RecordKind::kWatermark),
+    check(e.kind == RecordKind::kEvent || (t.has(kColKind) && (e.kind == RecordKind::kWatermark ||
+                                                               e.kind == RecordKind::kIdle)),
           "row {}: kind {}", e.row, int(e.kind));
     used[e.key] = true;
   }

@@ -174,9 +174,21 @@ size_t EventClock::bytes_for(const RunConfig& config, PartitionId partitions) {
 }
 
 void EventClock::advance_idleness(PartitionId p, Timestamp proc) {
+  // A record of a partition an I row marked idle makes it active again.
+  if (idle_marks_ && inputs_.is_idle(p)) set_status(p, false, proc);
   if (!idleness_) return;
-  if (idleness_->touch(p, proc)) inputs_.set_active(p);
-  idleness_->expire(proc, [&](PartitionId q) { inputs_.set_idle(q); });
+  if (idleness_->touch(p, proc)) set_status(p, false, proc);
+  idleness_->expire(proc, [&](PartitionId q) { set_status(q, true, proc); });
+}
+
+void EventClock::set_status(PartitionId p, bool idle, Timestamp proc) {
+  if (inputs_.is_idle(p) == idle) return;  // an I row and the timeout may both mark it
+  if (idle) {
+    inputs_.set_idle(p);
+  } else {
+    inputs_.set_active(p);
+  }
+  if (status_) status_->on_status(p, idle, proc);
 }
 
 Timestamp EventClock::on_event_general(PartitionId p, Timestamp t, Timestamp proc) {
@@ -190,6 +202,24 @@ Timestamp EventClock::on_event_general(PartitionId p, Timestamp t, Timestamp pro
     inputs_.update(p, t - watermark_.delay);
   }
   current_ = inputs_.combined();
+  return current_;
+}
+
+Timestamp EventClock::on_idle_mark(PartitionId p, Timestamp proc) {
+  if (mode_ == ClockMode::kStreamTime) return current_;
+  if (plain_bounded_) {
+    // From now on records take the general path, which checks marks; with one partition the
+    // fast path kept W_0 in current_ alone.
+    plain_bounded_ = false;
+    if (single_partition_) inputs_.update(0, current_);
+  }
+  idle_marks_ = true;
+  if (idleness_) {  // the row is activity, as any record; the others may time out by now
+    idleness_->touch(p, proc);
+    idleness_->expire(proc, [&](PartitionId q) { set_status(q, true, proc); });
+  }
+  set_status(p, true, proc);
+  current_ = std::max(current_, inputs_.combined());
   return current_;
 }
 

@@ -21,7 +21,7 @@ std::vector<uint32_t> processing_order(const Trace& trace, Schedule schedule,
   for (size_t i = 0; i < n; ++i) queues[events[i].partition].push_back(uint32_t(i));
   auto head_time = [&](uint32_t i) {
     const Event& e = events[i];
-    return e.kind == RecordKind::kWatermark ? e.event_time : extract(e, source);
+    return e.kind != RecordKind::kEvent ? e.event_time : extract(e, source);
   };
   struct Head {
     Timestamp time;

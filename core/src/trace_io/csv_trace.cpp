@@ -154,8 +154,10 @@ class Parser {
         case Field::kKind:
           if (s == "W") {
             e.kind = RecordKind::kWatermark;
+          } else if (s == "I") {
+            e.kind = RecordKind::kIdle;
           } else if (!s.empty() && s != "E") {
-            fail(column, fmt::format("kind: {} is not E or W", quoted_field(s)));
+            fail(column, fmt::format("kind: {} is not E, W or I", quoted_field(s)));
           }
           break;
         case Field::kEventTime:

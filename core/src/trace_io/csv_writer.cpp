@@ -142,7 +142,9 @@ void CsvTraceWriter::write(std::span<const Event> records) {
     }
     if (has_kind_) {
       buf.push_back(',');
-      buf.push_back(e.kind == RecordKind::kWatermark ? 'W' : 'E');
+      buf.push_back(e.kind == RecordKind::kWatermark ? 'W'
+                    : e.kind == RecordKind::kIdle    ? 'I'
+                                                     : 'E');
     }
     if (buf.size() - line_start > kMaxCsvLineBytes) {  // one the reader would refuse
       throw ConfigError(fmt::format(

@@ -28,7 +28,7 @@ RecordLimits::RecordLimits(uint32_t columns, uint64_t key_count, PartitionId par
   }
   key_hi = (columns & kColKey) && key_count > 0 ? uint32_t(key_count - 1) : 0;
   partition_hi = partitions > 0 ? partitions - 1 : 0;
-  kind_hi = (columns & kColKind) ? 1 : 0;
+  kind_hi = (columns & kColKind) ? uint8_t(RecordKind::kIdle) : 0;
   value_present = (columns & kColValue) != 0;
 
   constexpr int64_t kExp = 0x7FF0000000000000, kOne = 0x3FF0000000000000;  // kOne: bits of 1.0

@@ -97,7 +97,7 @@ std::string first_bad_field(const std::string& bytes, size_t at, uint64_t index,
   const uint64_t ids = get_u64(bytes, at + 48);
   if ((ids & 0xFFFFFFFF) >= (full ? 3u : 1u)) return "key id";
   if ((ids >> 32) >= (full ? 4u : 1u)) return "partition";
-  if (uint8_t(bytes[at + 56]) > (full ? 1 : 0)) return "kind byte";
+  if (uint8_t(bytes[at + 56]) > (full ? 2 : 0)) return "kind byte";  // E, W, I
   if (get_u64(bytes, at + 40) != index) return "row field";
   if ((get_u64(bytes, at + 56) >> 8) != 0) return "reserved bytes 57..63 are not zero";
   return "";
@@ -250,7 +250,7 @@ TEST_CASE("every bad field is found wherever its record falls in a chunk", "[bin
                                         {48, uint64_t(4) << 32, 8},
                                         {48, uint64_t(0x80000000) << 32, 8},
                                         {48, ~uint64_t(0), 8},
-                                        {56, 2, 1},
+                                        {56, 3, 1},
                                         {56, 0xFF, 1},
                                         {57, 1, 1},
                                         {59, 0x80, 1},
@@ -269,6 +269,7 @@ TEST_CASE("every bad field is found wherever its record falls in a chunk", "[bin
                                          {32, uint64_t(1) << 63, 8},
                                          {48, 2, 8},
                                          {48, (uint64_t(3) << 32) | 2, 8},
+                                         {56, 2, 1},
                                          {56, 1, 1},
                                          {56, 0, 1}};
   // Invalid with event_time alone: absent columns hold their defaults.
@@ -387,7 +388,7 @@ TEST_CASE("the streaming reader hands out valid chunks up to the first bad one",
     CHECK(seen == n);
   }
   // Record 16390 sits in the fifth chunk, past the first MiB of records.
-  bytes[records + 16389 * kBinaryRecordSize + 56] = 2;
+  bytes[records + 16389 * kBinaryRecordSize + 56] = 3;
   write();
   {
     BinaryTraceReader reader(path);
@@ -396,7 +397,7 @@ TEST_CASE("the streaming reader hands out valid chunks up to the first bad one",
     CHECK(seen == 16384);
     CHECK_THROWS_WITH(reader.next(), Catch::Contains("record 16390 (byte offset " +
                                                      std::to_string(records + 16389 * 64) +
-                                                     "): kind byte 2 is invalid"));
+                                                     "): kind byte 3 is invalid"));
   }
   std::filesystem::remove(path);
 }

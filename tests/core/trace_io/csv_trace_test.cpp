@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 #include <limits>
+#include <sstream>
 
 #include "test_support.hpp"
 #include "tidemark/core/error.hpp"
+#include "tidemark/core/trace_io/csv_writer.hpp"
 
 using namespace tidemark;
 
@@ -82,7 +84,12 @@ TEST_CASE("CSV traces: malformed input names file, line and column", "[csv]") {
       {"partition,event_time\n-1,1\n",
        "test.csv:2:1: partition: \"-1\" is not a non-negative integer"},
       {"partition,event_time\n99999999999,1\n", "partition: 99999999999 is too large"},
-      {"kind,event_time\nX,1\n", "test.csv:2:1: kind: \"X\" is not E or W"},
+      {"kind,event_time\nX,1\n", "test.csv:2:1: kind: \"X\" is not E, W or I"},
+      // Kinds are case-sensitive, one letter; an I row's fields are read as any row's.
+      {"kind,event_time\ni,1\n", "test.csv:2:1: kind: \"i\" is not E, W or I"},
+      {"kind,event_time\nII,1\n", "test.csv:2:1: kind: \"II\" is not E, W or I"},
+      {"event_time,kind\n1,E\nsoon,I\n", "test.csv:3:1: event_time: \"soon\" is not a time"},
+      {"partition,kind,event_time\n-1,I,1\n", "test.csv:2:1: partition:"},
       {"key,event_time\n\"unterminated,1\n", "test.csv:2: unbalanced double quotes"},
   };
   for (const Case& c : cases) {
@@ -119,4 +126,19 @@ TEST_CASE("messages quote a field cut to 200 bytes, with its length, and escape 
   CHECK_THROWS_WITH(test::csv("key,event_time\na,17\xFF"
                               "5\n"),
                     Catch::Contains("test.csv:2:2: event_time: \"17\\xFF5\" is not a time"));
+}
+
+TEST_CASE("CSV traces: kind I marks its partition idle, and is written back as I", "[csv]") {
+  const Trace t = test::csv("partition,kind,event_time\n0,E,5\n1,I,0\n0,W,3\n2,,7\n");
+  REQUIRE(t.events.size() == 4);
+  CHECK(t.events[0].kind == RecordKind::kEvent);
+  CHECK(t.events[1].kind == RecordKind::kIdle);
+  CHECK(t.events[1].partition == 1);
+  CHECK(t.events[2].kind == RecordKind::kWatermark);
+  CHECK(t.events[3].kind == RecordKind::kEvent);  // empty: E
+  std::ostringstream out;
+  write_csv_trace(out, t);
+  const Trace back = test::csv(out.str());
+  REQUIRE(back.events.size() == 4);
+  for (size_t i = 0; i < 4; ++i) CHECK(back.events[i].kind == t.events[i].kind);
 }

@@ -82,7 +82,7 @@ FlinkOperator make_operator(const FlinkConfig& c) {
 }  // namespace
 
 RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResultSink& results,
-                    LateSink& late) {
+                    LateSink& late, ClockSink* clock) {
   validate(config);
   if (config.watermarks == FlinkWatermarks::kPunctuated && !trace.has(kColKind)) {
     throw ConfigError(fmt::format(
@@ -105,35 +105,65 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
   int64_t watermark = FlinkWatermarkValve::kNoWatermark;
   Timestamp proc_time = Timestamp::min();
   double lag_sum = 0;
+  uint64_t row = 0;  // the trace row being processed, for --clock-output
+  std::vector<uint8_t> marked_idle(m.partitions, 0);  // by an I row, until the next record
+  using Cause = ClockChange::Cause;
+  using Status = ClockChange::Status;
+  // --clock-output: a change of the valve's output (`status` kNone) or of a partition's status.
+  const auto tell = [&](Cause cause, std::optional<PartitionId> partition, Status status,
+                        Timestamp at) {
+    clock->on_clock(
+        {cause, cause == Cause::kEnd ? 0 : row, partition, Timestamp{watermark}, status, at});
+  };
   std::visit(
       [&](auto& op) {
         // The operator's timers fire on each watermark the valve emits, before the next element.
-        // `at`: the processing time of what moved it (a tick's, or the current row's).
-        const auto advance = [&](const FlinkWatermarkValve::Output& o, Timestamp at) {
+        // `at`: the processing time of what moved it (a tick's, or the current row's); `cause`
+        // and `partition`: what moved it, for --clock-output.
+        const auto advance = [&](const FlinkWatermarkValve::Output& o, Timestamp at, Cause cause,
+                                 std::optional<PartitionId> partition) {
           if (!o.watermark) return;
           watermark = *o.watermark;
+          if (clock) tell(cause, partition, Status::kNone, at);
           out.set_time(watermark, at);
           op.advance(watermark, out);
         };
         // What the partitions' generators emitted goes through the valve, in order.
-        const auto apply = [&](std::vector<FlinkPeriodicWatermarks::Change>& emitted) {
+        const auto apply = [&](std::vector<FlinkPeriodicWatermarks::Change>& emitted, Cause cause) {
           using Kind = FlinkPeriodicWatermarks::Change::Kind;
           for (const auto& c : emitted) {
+            if (c.kind != Kind::kWatermark && clock) {
+              tell(cause, c.partition, c.kind == Kind::kIdle ? Status::kIdle : Status::kActive,
+                   Timestamp{c.at});
+            }
             advance(c.kind == Kind::kWatermark
                         ? valve.input_watermark(c.partition, c.watermark)
                         : valve.input_status(c.partition, c.kind == Kind::kIdle),
-                    Timestamp{c.at});
+                    Timestamp{c.at}, cause, c.partition);
           }
           emitted.clear();
         };
+        // An I row: the partition's source sends WatermarkStatus.IDLE; its next record (E or W)
+        // sends ACTIVE first. The valve's rules do the rest.
+        const auto mark = [&](PartitionId p, bool idle) {
+          if (bool(marked_idle[p]) == idle) return;
+          marked_idle[p] = idle;
+          if (clock) tell(Cause::kRow, p, idle ? Status::kIdle : Status::kActive, proc_time);
+          advance(valve.input_status(p, idle), proc_time, Cause::kRow, p);
+        };
         for (const Event& e : trace.records()) {
+          row = e.row;
           if (receive) proc_time = std::max(proc_time, e.receive_time);
-          if (e.kind == RecordKind::kWatermark) {
+          if (e.kind != RecordKind::kEvent) {  // W and I rows, counted as punctuations
             ++m.punctuations;
-            if (!bounded) advance(valve.input_watermark(e.partition, e.event_time.ms), proc_time);
             if (bounded && proc_time.is_finite()) {
               generators.advance_to(proc_time.ms, changes);
-              apply(changes);
+              apply(changes, Cause::kTick);
+            }
+            mark(e.partition, e.kind == RecordKind::kIdle);
+            if (e.kind == RecordKind::kWatermark && !bounded) {
+              advance(valve.input_watermark(e.partition, e.event_time.ms), proc_time, Cause::kRow,
+                      e.partition);
             }
             continue;
           }
@@ -143,8 +173,9 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
           // The periodic emits due by this record's processing time come before it.
           if (bounded && proc_time.is_finite()) {
             generators.advance_to(proc_time.ms, changes);
-            apply(changes);
+            apply(changes, Cause::kTick);
           }
+          mark(e.partition, false);
           out.set_time(watermark, proc_time);
           // TimestampsAndWatermarksOperator forwards the record before its generator sees it.
           if (op.process(e.key, t.ms, e.value, watermark, out)) {
@@ -156,7 +187,7 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
           }
           if (bounded) {
             generators.on_record(e.partition, t.ms, proc_time.ms, changes);
-            apply(changes);
+            apply(changes, Cause::kRow);
           }
           m.peak_open_windows = std::max(m.peak_open_windows, op.open_windows());
           const uint64_t bytes = op.state_bytes();
@@ -173,10 +204,10 @@ RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResult
         if (config.end_of_input_watermark) {
           // Watermark.MAX_WATERMARK, forwarded before the operators finish: the generators' last
           // periodic emit cannot rise above it.
-          advance({std::numeric_limits<int64_t>::max(), {}}, proc_time);
+          advance({std::numeric_limits<int64_t>::max(), {}}, proc_time, Cause::kEnd, std::nullopt);
         } else if (bounded && proc_time.is_finite()) {
           generators.close(proc_time.ms, changes);
-          apply(changes);
+          apply(changes, Cause::kEnd);
         }
         m.open_windows_at_end = op.open_windows();
       },

@@ -163,13 +163,14 @@ KafkaOperator make_operator(const KafkaStreamsConfig& c, const KeyTable& keys) {
 }  // namespace
 
 RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config,
-                            ProfileResultSink& results, LateSink& late) {
+                            ProfileResultSink& results, LateSink& late, ClockSink* clock) {
   validate(config);
   Metrics m;
   m.partitions = profile_partitions(trace, config.timestamp, config.partitions);
   m.keys = trace.keys.size();
   const std::span<const Event> events = trace.records();
-  for (const Event& e : events) m.punctuations += e.kind == RecordKind::kWatermark;
+  // W and I rows: Kafka has neither punctuations nor idleness; they are counted and skipped.
+  for (const Event& e : events) m.punctuations += e.kind != RecordKind::kEvent;
   const std::vector<uint32_t> order = kafka_processing_order(trace, config.timestamp);
   const bool receive = trace.has(kColReceiveTime);
   ResultForwarder out(results);
@@ -184,7 +185,13 @@ RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config
       ++m.events;
       // Negative timestamps are dropped at the source; a record no window took is late.
       const bool accepted = t.ms >= 0 && [&] {
-        stream_time = std::max(stream_time, t.ms);
+        if (t.ms > stream_time) {
+          stream_time = t.ms;
+          if (clock) {
+            clock->on_clock({ClockChange::Cause::kRow, e.row, e.partition, Timestamp{stream_time},
+                             ClockChange::Status::kNone, proc_time});
+          }
+        }
         out.set_time(stream_time, proc_time);
         return op.process(e.key, t.ms, e.value, stream_time, out);
       }();

@@ -13,7 +13,9 @@ using PartitionId = uint32_t;
 // Largest partition id a trace may use; partitions are dense arrays in the clock.
 inline constexpr PartitionId kMaxPartitions = 1u << 24;
 
-enum class RecordKind : uint8_t { kEvent, kWatermark };
+// kind E, W (a punctuation: the partition's watermark) or I (the partition is idle until its next
+// record). The byte values are the .tmt format's.
+enum class RecordKind : uint8_t { kEvent, kWatermark, kIdle };
 
 // Optional trace columns, as bits: which fields a trace actually carries.
 enum Column : uint32_t {

@@ -63,7 +63,7 @@ struct StatsOptions {
 // max of receive_time, or of the extracted time when the trace has no receive_time
 // (docs/design.md §1).
 struct TraceStats {
-  uint64_t records = 0, events = 0, punctuations = 0;
+  uint64_t records = 0, events = 0, punctuations = 0, idle_marks = 0;  // kinds E, W, I
   PartitionId partitions = 0;  // as the watermark counts them
   PartitionId partitions_with_events = 0;
   uint64_t keys = 0;                      // distinct keys among events

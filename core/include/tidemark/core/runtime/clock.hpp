@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tidemark/core/event.hpp"
+#include "tidemark/core/runtime/clock_observer.hpp"
 #include "tidemark/core/runtime/run_config.hpp"
 #include "tidemark/core/time/time.hpp"
 
@@ -123,7 +124,12 @@ class EventClock {
   }
   // A punctuation (kind W) of partition p carrying watermark w.
   Timestamp on_punctuation(PartitionId p, Timestamp w, Timestamp proc);
+  // An idle mark (kind I): partition p leaves the minimum until its next record, as an idle
+  // timeout would make it. Nothing under stream time.
+  Timestamp on_idle_mark(PartitionId p, Timestamp proc);
   Timestamp current() const { return current_; }
+  // Told when a partition turns idle or active (--idle-timeout); null: nobody.
+  void set_status_listener(PartitionStatusListener* listener) { status_ = listener; }
   // Memory held, and what a clock for `config` and `partitions` holds, known before it is
   // allocated: --max-state counts it, at 8 to 42 bytes a partition (16M partitions: ~0.4 GB).
   size_t bytes() const;
@@ -131,6 +137,9 @@ class EventClock {
 
  private:
   void advance_idleness(PartitionId p, Timestamp proc);
+  // p turned idle or active at `proc`. Out of line: advance_idleness() runs for every event and
+  // stays as small as it was without a listener.
+  [[gnu::noinline]] void set_status(PartitionId p, bool idle, Timestamp proc);
   Timestamp on_event_general(PartitionId p, Timestamp t, Timestamp proc);
 
   ClockMode mode_;
@@ -141,6 +150,8 @@ class EventClock {
   Timestamp current_ = Timestamp::min();
   bool plain_bounded_ = false;     // watermark clock, bounded generator, no idleness
   bool single_partition_ = false;  // then C = W_0: the minimum over one input
+  bool idle_marks_ = false;        // an I row was seen: records check their partition's mark
+  PartitionStatusListener* status_ = nullptr;
 };
 
 template <class F>

@@ -2,7 +2,8 @@
 // The runtime loop (docs/design.md §5): for each record in processing order, (1) update the
 // partition's watermark and the clock, (2) fire and purge due windows, (3) assign the event to its
 // windows under the lateness policy. Templated on the window operator so the kind is chosen once
-// per run.
+// per run, and on the clock observer (clock_observer.hpp), so that a run without --clock-output
+// has no clock tracing in its loop.
 
 #include <algorithm>
 #include <span>
@@ -10,6 +11,7 @@
 #include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/output/emitter.hpp"
 #include "tidemark/core/runtime/clock.hpp"
+#include "tidemark/core/runtime/clock_observer.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 #include "tidemark/core/runtime/run_config.hpp"
 #include "tidemark/core/runtime/state_budget.hpp"
@@ -19,22 +21,26 @@
 
 namespace tidemark {
 
-template <WindowOperator Op>
+template <WindowOperator Op, class Observer = NoClockObserver>
 class Driver {
  public:
   // `has_receive_time`: processing time is receive_time; otherwise the largest extracted time.
   Driver(const RunConfig& config, PartitionId partitions, bool has_receive_time, Op& op,
-         ResultSink& results, LateSink& late)
+         ResultSink& results, LateSink& late, Observer observer = {})
       : config_(config),
         clock_(StateBudget::admit_clock(config, partitions), partitions),
         op_(op),
         emitter_(results),
         late_(late),
         has_receive_time_(has_receive_time),
-        budget_(config, partitions) {
+        budget_(config, partitions),
+        observer_(observer) {
     metrics_.partitions = partitions;
     if constexpr (BudgetedOperator<Op>) op_.set_state_budget(&budget_);
+    if constexpr (Observer::kActive) clock_.set_status_listener(&observer_);
   }
+  Driver(const Driver&) = delete;  // the clock holds a pointer to observer_
+  Driver& operator=(const Driver&) = delete;
 
   void process(const Event& e) {
     with_sources(
@@ -58,6 +64,7 @@ class Driver {
   // End of trace: with --end flush the clock jumps to +inf and every window fires.
   Metrics finish() {
     flush_lag();
+    if constexpr (Observer::kActive) observer_.on_end();
     if (config_.end == EndMode::kFlush) advance(Timestamp::max());
     metrics_.open_windows_at_end = op_.open_windows();
     metrics_.final_clock = emitter_.clock();
@@ -92,10 +99,9 @@ class Driver {
   // Always inlined: called from two loops, it would otherwise become a call per record.
   template <TimestampSource kSource, bool kReceiveTime>
   [[gnu::always_inline]] void process(const Event& e) {
-    if (e.kind == RecordKind::kWatermark) {
-      if constexpr (kReceiveTime) emitter_.raise_proc_time(e.receive_time);
-      ++metrics_.punctuations;
-      advance(clock_.on_punctuation(e.partition, e.event_time, emitter_.proc_time()));
+    if constexpr (Observer::kActive) observer_.on_record(e);
+    if (e.kind != RecordKind::kEvent) [[unlikely]] {
+      process_mark<kReceiveTime>(e);
       return;
     }
     const Timestamp t = extract(e, kSource);
@@ -111,6 +117,17 @@ class Driver {
       late_.on_late(LateEvent{e.row, e.partition, e.key, e.event_time, t, clock});
     }
     sample(clock);
+  }
+
+  // A W or I row (counted together as punctuations). Out of line: the loop over events keeps
+  // its registers.
+  template <bool kReceiveTime>
+  [[gnu::noinline]] void process_mark(const Event& e) {
+    if constexpr (kReceiveTime) emitter_.raise_proc_time(e.receive_time);
+    ++metrics_.punctuations;
+    advance(e.kind == RecordKind::kWatermark
+                ? clock_.on_punctuation(e.partition, e.event_time, emitter_.proc_time())
+                : clock_.on_idle_mark(e.partition, emitter_.proc_time()));
   }
 
   // Operators that can prefetch get each key a few records ahead, so that with many keys the
@@ -143,6 +160,7 @@ class Driver {
   void advance(Timestamp clock) {
     if (clock != emitter_.clock()) {
       emitter_.set_clock(clock);
+      if constexpr (Observer::kActive) observer_.on_clock(clock, emitter_.proc_time());
       op_.fire(clock, emitter_);
     }
   }
@@ -215,7 +233,8 @@ class Driver {
   uint64_t lag_pending_ = 0;
   uint64_t sampled_revision_ = ~uint64_t{0};  // op_.revision() at the last size sample
   uint64_t recheck_at_ = 0;  // the estimate at which to read allocated_bytes() again
-  StateBudget budget_;       // last: the hot members above keep their short offsets
+  StateBudget budget_;       // near the end: the hot members above keep their short offsets
+  [[no_unique_address]] Observer observer_;
 };
 
 }  // namespace tidemark

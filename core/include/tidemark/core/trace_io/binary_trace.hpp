@@ -18,7 +18,7 @@
 //      Events; then N records:
 //      +0 event_time i64, +8 send_time i64, +16 receive_time i64, +24 true_time i64,
 //      +32 value f64, +40 row u64 (1-based record index), +48 key u32 (index into the table),
-//      +52 partition u32, +56 kind u8 (0 event, 1 watermark), +57 seven zero bytes.
+//      +52 partition u32, +56 kind u8 (0 event, 1 watermark, 2 idle), +57 seven zero bytes.
 // Fields of absent columns hold their CSV defaults (0 for times, partition 0, key "", value 1,
 // kind event), so CSV -> binary -> CSV and binary -> CSV -> binary are both byte-identical.
 // Version 1 (no padding) is still read.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "tidemark/core/output/clock_changes.hpp"
 #include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
@@ -51,8 +52,9 @@ void validate(const FlinkConfig& config);
 
 // Runs the trace in arrival order under Flink's rules. Events added to no window go to `late`
 // (WindowOperator's side output for late data). `clock` in the rows is the operator's current
-// watermark. Throws ConfigError.
+// watermark. With `clock`, each change of that watermark (the valve's output) and each partition
+// turning idle or active goes there too (--clock-output). Throws ConfigError.
 RunResult run_flink(const Trace& trace, const FlinkConfig& config, ProfileResultSink& results,
-                    LateSink& late);
+                    LateSink& late, ClockSink* clock = nullptr);
 
 }  // namespace tidemark

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tidemark/core/output/clock_changes.hpp"
 #include "tidemark/core/output/emission.hpp"
 #include "tidemark/core/runtime/metrics.hpp"
 #include "tidemark/core/runtime/timestamp_extractor.hpp"
@@ -50,9 +51,10 @@ Duration retention_of(const KafkaStreamsConfig& config);
 
 // Runs the whole trace under Kafka's rules. Records are taken in PartitionGroup order (see
 // kafka_processing_order); records added to no window, and records with a negative timestamp
-// (which Kafka drops at the source), go to `late`. Throws ConfigError.
+// (which Kafka drops at the source), go to `late`. With `clock`, each rise of stream time goes
+// there too (--clock-output; Kafka has no idleness). Throws ConfigError.
 RunResult run_kafka_streams(const Trace& trace, const KafkaStreamsConfig& config,
-                            ProfileResultSink& results, LateSink& late);
+                            ProfileResultSink& results, LateSink& late, ClockSink* clock = nullptr);
 
 // The order PartitionGroup.nextRecord takes the trace's records in (indices into records()):
 // within a partition trace order is offset order; a record is in its partition's buffer from

@@ -55,7 +55,7 @@ constexpr const char* kMarks =
 
 }  // namespace
 
-TEST_CASE("I rows under flink: all channels idle emit the max; a channel behind waits to catch up",
+TEST_CASE("I rows under flink: all channels idle emit the max, a channel behind waits to catch up",
           "[cli][idle-rows]") {
   TempDir dir;
   const std::string trace = dir.file("marks.csv", kMarks);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/clock_rows.hpp"
 #include "support/command.hpp"
 #include "support/temp_dir.hpp"
 
@@ -19,22 +20,11 @@ using tidemark::test::tidemark_cmd;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using tidemark::test::lines_of;
 
 std::string row(int64_t r, int64_t partition, const std::string& cause, int64_t clock,
                 const std::string& status, int64_t proc) {
-  std::ostringstream s;
-  s << "{\"row\":" << (r < 0 ? std::string("null") : std::to_string(r))
-    << ",\"partition\":" << (partition < 0 ? std::string("null") : std::to_string(partition))
-    << ",\"cause\":\"" << cause << "\",\"clock\":" << clock
-    << ",\"status\":" << (status.empty() ? std::string("null") : "\"" + status + "\"")
-    << ",\"proc_time\":" << proc << "}";
-  return s.str();
+  return tidemark::test::clock_row(r, partition, cause, clock, status, proc);
 }
 
 constexpr int64_t kPlusInf = INT64_MAX;
